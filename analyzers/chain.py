@@ -1,0 +1,93 @@
+"""The analysis chain, one for index and query:
+
+    fold_characters → hazm spacing → tokenize → fold_hamza → stop words → compounds → inflection
+
+Each step is its own small filter (see the modules named in the imports); this module only runs
+them in order and says which kind each output token is:
+
+- "term": the word as the index stores it (compounds joined: گواهی‌نامه → گواهینامه);
+- "part": a part of a ZWNJ compound (گواهی, نامه), indexed apart at a lower weight;
+- "joined": two neighbouring words written together (گواهی نامه → گواهینامه), so that a compound
+  written with a space matches one written joined, and the reverse.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from analyzers import lexicon
+from analyzers.chars import ZWNJ, fold_characters
+from analyzers.hamza import fold_hamza
+from analyzers.inflection import reduce_word, strip_zwnj_suffixes
+from analyzers.stopwords import STOPWORDS
+
+_WORD = re.compile(r"(?:[^\W_]|\u200c)+")
+_MIN_JOINED = 5  # shorter concatenations collide with unrelated words too often
+
+MAX_CHARS = 100_000  # analysis past this is refused by the callers; see search and indexer limits
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    pos: int
+    kind: str = "term"  # "term" | "part" | "joined"
+
+
+def normalize(text: str) -> str:
+    """Character folds and hazm's spacing corrections: the text the tokens come from."""
+    text = fold_characters(text)
+    if not text.strip():
+        return ""
+    text = lexicon.normalizer().normalize(text)
+    # hazm may bring back a ZWNJ look-alike or Arabic letters from its own tables; fold again.
+    return fold_characters(text)
+
+
+@functools.lru_cache(maxsize=200_000)
+def analyze_word(word: str) -> tuple[str, tuple[str, ...], str]:
+    """(term, compound parts, base) for one surface word; term "" when the word is dropped.
+
+    base is the word with ZWNJ suffixes dropped but not yet reduced: what a neighbour is joined to.
+    """
+    word = fold_hamza(word)
+    parts = [p for p in word.split(ZWNJ) if p]
+    whole = "".join(parts)
+    if not whole or whole in STOPWORDS:
+        return "", (), ""
+    parts = strip_zwnj_suffixes(parts)
+    base = "".join(parts)
+    term = reduce_word(base)
+    if not term or term in STOPWORDS:
+        return "", (), ""
+    if len(parts) > 1:
+        reduced = tuple(r for r in (reduce_word(p) for p in parts) if r and r not in STOPWORDS and r != term)
+        return term, reduced, base
+    return term, (), base
+
+
+def analyze(text: str, *, parts: bool = True, joined: bool = True) -> list[Token]:
+    """Every token of `text`, terms first-class, with positions for phrase matching."""
+    tokens: list[Token] = []
+    prev: str | None = None  # the previous word's base, while nothing was dropped between
+    for pos, match in enumerate(_WORD.finditer(normalize(text))):
+        term, word_parts, base = analyze_word(match.group())
+        if not term:
+            prev = None
+            continue
+        tokens.append(Token(term, pos))
+        if parts:
+            tokens.extend(Token(p, pos, "part") for p in word_parts)
+        if joined and prev is not None and len(prev) + len(base) >= _MIN_JOINED and not base.isdigit():
+            together = reduce_word(prev + base)
+            if together:
+                tokens.append(Token(together, pos - 1, "joined"))
+        prev = None if base.isascii() else base
+    return tokens
+
+
+def terms(text: str) -> list[str]:
+    """Just the index terms of `text`, in order."""
+    return [t.text for t in analyze(text, parts=False, joined=False)]

@@ -1,0 +1,37 @@
+"""Alef and hamza folds: مسئول/مسؤول/مسوول, هیئت/هیأت/هیات, ارائه/ارایه, امضاء/امضا, تأمین/تامین.
+
+Persian writes the hamza on different seats (ئ ؤ أ) or leaves it out, and which letter replaces it
+when it is left out is a fact about each word, not a rule: ارائه becomes ارایه (ی), but مسئول becomes
+مسوول (و) and هیئت becomes هیات (ا). So the fold is a rule plus a small table:
+
+1. the rule: أ إ ٱ آ → ا, ؤ → و, ئ → ی, ء → nothing;
+2. the table (data/hamza_variants.tsv, generated from hazm's lexicon by
+   `python -m analyzers.build_hamza_table`): where the rule's ی-spelling is not a Persian word but a
+   spelling with ا or و is, the rule's result is mapped to that spelling (مسیول → مسوول).
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+
+_RULE = str.maketrans({"أ": "ا", "إ": "ا", "ٱ": "ا", "آ": "ا", "ؤ": "و", "ئ": "ی", "ء": ""})
+HAMZA_CHARS = frozenset("أإٱآؤئء")
+
+
+def fold_rule(word: str) -> str:
+    """The context-free part of the fold."""
+    return word.translate(_RULE)
+
+
+@functools.cache
+def _table() -> dict[str, str]:
+    text = resources.files("analyzers").joinpath("data/hamza_variants.tsv").read_text("utf-8")
+    pairs = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return {src: dst for src, dst in pairs}
+
+
+def fold_hamza(word: str) -> str:
+    """Fold one word's alef and hamza spelling to the form its variants share."""
+    folded = fold_rule(word)
+    return _table().get(folded, folded)

@@ -1,0 +1,176 @@
+"""The `dargah` command line: index, serve, search, analyze."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import orjson
+
+EXIT_USAGE = 2
+EXIT_FAILED = 1
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> int:
+    print(f"dargah: error: {message}", file=sys.stderr)
+    return code
+
+
+def _progress(total: int):
+    """A progress line on a terminal, occasional plain lines otherwise."""
+    started = time.monotonic()
+    tty = sys.stderr.isatty()
+    step = max(1, total // 10)
+
+    def report(done: int) -> None:
+        if tty:
+            elapsed = max(time.monotonic() - started, 1e-6)
+            rate = done / elapsed
+            eta = (total - done) / rate if rate else 0
+            width = 30
+            filled = int(width * done / max(total, 1))
+            print(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} cards, {rate:.0f}/s, ETA {eta:.0f}s", end="", file=sys.stderr)
+            if done == total:
+                print(file=sys.stderr)
+        elif done % step == 0 or done == total:
+            print(f"  indexed {done}/{total} cards", file=sys.stderr)
+
+    return report
+
+
+def cmd_index(args) -> int:
+    from indexer import build, generations
+    from indexer.corpus import read_corpus
+
+    source = Path(args.corpus)
+    try:
+        corpus = read_corpus(source)
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as e:
+        return _fail(str(e))
+    for problem in corpus.problems:
+        print(problem, file=sys.stderr)
+    if corpus.problems and not args.skip_invalid:
+        return _fail(f"{len(corpus.problems)} invalid card(s); nothing was indexed (use --skip-invalid to index the valid ones)")
+    if not corpus.cards:
+        return _fail("the corpus holds no valid cards")
+    folder = source if source.is_dir() else source.parent
+    extras = {name: Path(getattr(args, name.split(".")[0]) or folder / name) for name in build.EXTRA_FILES}
+    print(f"dargah: indexing {len(corpus.cards)} cards from {source} into {args.index}", file=sys.stderr)
+    try:
+        result = build.build(Path(args.index), corpus.cards, extras=extras, source=str(source), progress=_progress(len(corpus.cards)))
+    except (generations.IndexError_, build.BuildCheckFailed, OSError) as e:
+        return _fail(f"build failed, the serving index is untouched: {e}")
+    print(
+        f"dargah: generation {result.generation.name}: {result.cards} cards, {result.agencies} agencies, "
+        f"{result.clusters} clusters in {result.seconds:.1f} s"
+    )
+    return 0
+
+
+def _engine(index: str):
+    from search import Engine
+    from search.index_dir import IndexUnavailable
+
+    engine = Engine(index)
+    try:
+        engine.load()
+    except IndexUnavailable as e:
+        raise SystemExit(_fail(str(e)))
+    return engine
+
+
+def cmd_serve(args) -> int:
+    from api.server import serve
+    from search.index_dir import IndexUnavailable, current_generation
+
+    try:
+        current_generation(Path(args.index))
+    except IndexUnavailable as e:
+        return _fail(str(e))
+    return serve(Path(args.index), args.host, args.port, args.workers)
+
+
+def cmd_search(args) -> int:
+    from search import SearchRequest
+
+    engine = _engine(args.index)
+    result = engine.search(SearchRequest(q=" ".join(args.query), size=args.size))
+    if args.json:
+        sys.stdout.buffer.write(orjson.dumps(result) + b"\n")
+        return 0
+    print(f"{result['total']} services match «{result['query']['q']}» ({result['took_ms']} ms)")
+    for n, hit in enumerate(result["hits"], start=1):
+        print(f"{n:2}. {hit['title']}  [{hit['id']}]")
+        print(f"    {hit['agency']} · {hit['cluster']} · score {hit['score']}")
+    return 0
+
+
+def cmd_analyze(args) -> int:
+    from search import Engine
+
+    out = Engine.analyze(" ".join(args.text))
+    print(f"normalized: {out['normalized']}")
+    print("tokens: " + " ".join(out["tokens"]))
+    return 0
+
+
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} must be at least 1")
+    return n
+
+
+def _port(value: str) -> int:
+    n = _positive(value)
+    if n > 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a TCP port")
+    return n
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="dargah", description="Persian search for a national portal of government services.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("index", help="build and publish an index generation from a corpus of cards")
+    s.add_argument("corpus", metavar="CORPUS", help="a JSON Lines file of cards, or a folder of them (e.g. corpus/)")
+    s.add_argument("--index", required=True, metavar="DIR", help="index directory")
+    mode = s.add_mutually_exclusive_group()
+    mode.add_argument("--strict", action="store_true", default=True, help="refuse the whole build on any invalid card (default)")
+    mode.add_argument("--skip-invalid", action="store_true", help="index the valid cards and report the rest")
+    s.add_argument("--synonyms", metavar="FILE", help="synonyms TSV (default: synonyms.tsv beside the corpus)")
+    s.add_argument("--best-bets", dest="best_bets", metavar="FILE", help="best bets TSV (default: best_bets.tsv beside the corpus)")
+    s.set_defaults(func=cmd_index)
+
+    s = sub.add_parser("serve", help="serve the HTTP API and the search page")
+    s.add_argument("--index", required=True, metavar="DIR")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=_port, default=8080)
+    s.add_argument("--workers", type=_positive, default=1, metavar="N")
+    s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("search", help="search from the command line")
+    s.add_argument("--index", required=True, metavar="DIR")
+    s.add_argument("--json", action="store_true", help="print the HTTP API's JSON response")
+    s.add_argument("--size", type=_positive, default=10, metavar="N")
+    s.add_argument("query", nargs="+", metavar="QUERY")
+    s.set_defaults(func=cmd_search)
+
+    s = sub.add_parser("analyze", help="show the analyzer's normalized text and tokens")
+    s.add_argument("text", nargs="+", metavar="TEXT")
+    s.set_defaults(func=cmd_analyze)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

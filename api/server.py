@@ -1,0 +1,88 @@
+"""`dargah serve`: one or several worker processes on one listening port.
+
+With --workers N > 1 the parent forks N workers that each bind the port with SO_REUSEPORT (the
+kernel spreads connections among them) and replaces any worker that dies. SIGTERM or SIGINT is
+passed on to the workers, which finish their in-flight requests and exit.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from aiohttp import web
+
+from api.app import create_app
+
+log = logging.getLogger("dargah.server")
+SHUTDOWN_TIMEOUT = 10.0  # seconds a worker may take to finish in-flight requests
+
+
+def run_worker(index_dir: Path, host: str, port: int, reuse_port: bool) -> None:
+    logging.basicConfig(level=logging.INFO, format=f"%(asctime)s [{os.getpid()}] %(levelname)s %(name)s: %(message)s")
+    app = create_app(index_dir)
+    web.run_app(
+        app,
+        host=host,
+        port=port,
+        reuse_port=reuse_port,
+        shutdown_timeout=SHUTDOWN_TIMEOUT,
+        access_log=None,
+        print=None,
+        handle_signals=True,
+    )
+
+
+def serve(index_dir: Path, host: str, port: int, workers: int) -> int:
+    if workers <= 1:
+        print(f"dargah: serving {index_dir} on http://{host}:{port}/", file=sys.stderr)
+        run_worker(index_dir, host, port, reuse_port=False)
+        return 0
+
+    ctx = multiprocessing.get_context("fork")
+    procs: dict[int, multiprocessing.Process] = {}
+    stopping = False
+
+    def start(slot: int) -> None:
+        p = ctx.Process(target=run_worker, args=(index_dir, host, port, True), name=f"dargah-worker-{slot}", daemon=False)
+        p.start()
+        procs[slot] = p
+
+    def stop(signum, _frame) -> None:
+        nonlocal stopping
+        stopping = True
+        for p in procs.values():
+            if p.is_alive():
+                os.kill(p.pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for slot in range(workers):
+        start(slot)
+    print(f"dargah: serving {index_dir} on http://{host}:{port}/ with {workers} workers", file=sys.stderr)
+
+    restarts: list[float] = []
+    while True:
+        time.sleep(0.2)
+        if stopping:
+            deadline = time.monotonic() + SHUTDOWN_TIMEOUT + 5
+            for p in procs.values():
+                p.join(max(0.1, deadline - time.monotonic()))
+                if p.is_alive():
+                    p.kill()
+            return 0
+        for slot, p in list(procs.items()):
+            if not p.is_alive():
+                now = time.monotonic()
+                restarts = [t for t in restarts if now - t < 60] + [now]
+                if len(restarts) > 10 * workers:
+                    log.error("workers keep dying; giving up")
+                    stop(signal.SIGTERM, None)
+                    break
+                print(f"dargah: worker {p.pid} exited with {p.exitcode}; starting a new one", file=sys.stderr)
+                start(slot)

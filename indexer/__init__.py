@@ -1,0 +1,1 @@
+"""Reads and validates corpora of service cards and builds published index generations."""

@@ -1,0 +1,90 @@
+"""Build a generation from validated cards, check it, publish it."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import orjson
+from whoosh import index as whoosh_index
+from whoosh.query import Term
+
+from indexer import generations, whoosh_index as windex
+from indexer.documents import field_terms
+
+# Query-side data a generation carries along, so that search never reads the corpus folder.
+EXTRA_FILES = ("synonyms.tsv", "best_bets.tsv")
+
+
+@dataclass
+class BuildResult:
+    generation: generations.Generation
+    cards: int
+    agencies: int
+    clusters: int
+    seconds: float
+
+
+class BuildCheckFailed(Exception):
+    pass
+
+
+def _check(path: Path, cards: list[dict]) -> None:
+    """Refuse to publish an index that does not hold every card or cannot find one by its title."""
+    ix = whoosh_index.open_dir(str(path / "whoosh"))
+    with ix.searcher() as searcher:
+        if searcher.doc_count() != len(cards):
+            raise BuildCheckFailed(f"index holds {searcher.doc_count()} documents, expected {len(cards)}")
+        if cards:
+            probe = cards[len(cards) // 2]
+            words = field_terms(probe)["title"].split()
+            if words:
+                hits = {searcher.stored_fields(d)["id"] for d in searcher.docs_for_query(Term("title", words[0]))}
+                if probe["id"] not in hits:
+                    raise BuildCheckFailed(f"probe query for {probe['id']!r} did not find it")
+
+
+def build(
+    root: Path,
+    cards: list[dict],
+    *,
+    extras: dict[str, Path] | None = None,
+    source: str = "",
+    keep: int = generations.DEFAULT_KEEP,
+    progress: Callable[[int], None] | None = None,
+) -> BuildResult:
+    """Index `cards` into a new generation under `root` and make it the serving one.
+
+    The serving generation is untouched until the new one is complete and checked; on any failure
+    the partial build is removed and the exception propagates.
+    """
+    started = time.monotonic()
+    with generations.build_lock(root):
+        generations.cleanup_partial(root)
+        build_dir = generations.new_build_dir(root)
+        try:
+            (build_dir / "whoosh").mkdir()
+            windex.write(build_dir / "whoosh", cards, progress)
+            (build_dir / "cards.json").write_bytes(orjson.dumps(cards))
+            for name, path in (extras or {}).items():
+                if name in EXTRA_FILES and path and Path(path).is_file():
+                    shutil.copyfile(path, build_dir / name)
+            agencies = len({c["agency"] for c in cards})
+            clusters = len({c["cluster"] for c in cards})
+            meta = {
+                "cards": len(cards),
+                "agencies": agencies,
+                "clusters": clusters,
+                "source": source,
+                "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            }
+            (build_dir / "meta.json").write_bytes(orjson.dumps(meta))
+            _check(build_dir, cards)
+            gen = generations.publish(root, build_dir, keep)
+        except BaseException:
+            shutil.rmtree(build_dir, ignore_errors=True)
+            raise
+    return BuildResult(gen, len(cards), agencies, clusters, time.monotonic() - started)

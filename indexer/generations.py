@@ -1,0 +1,198 @@
+"""Index generations on disk: immutable, complete indexes plus a pointer to the serving one.
+
+    DIR/CURRENT                      name of the serving generation (replaced atomically)
+    DIR/generations/<name>/          a published generation: never modified after publication
+        whoosh/                      the Whoosh index
+        cards.json                   the cards, for responses (search never reads the corpus)
+        meta.json                    counts, build time, source
+        synonyms.tsv, best_bets.tsv  the query-side data this generation was built with
+    DIR/generations/.building-*      a build in progress (or left by a crash: removed on start)
+
+A reader that has opened a generation keeps using it while a newer one is published; old
+generations are removed only beyond the newest `keep`.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+POINTER = "CURRENT"
+GENERATIONS = "generations"
+_NAME = re.compile(r"^(\d{6})-\d{8}T\d{6}Z$")
+DEFAULT_KEEP = 3
+
+
+class IndexError_(Exception):
+    """The index directory is missing, empty or damaged (message says which)."""
+
+
+@dataclass(frozen=True)
+class Generation:
+    name: str
+    path: Path
+
+    @property
+    def seq(self) -> int:
+        return int(self.name.split("-", 1)[0])
+
+    def meta(self) -> dict:
+        try:
+            return orjson.loads((self.path / "meta.json").read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            return {}
+
+
+def generations_dir(root: Path) -> Path:
+    return root / GENERATIONS
+
+
+def list_generations(root: Path) -> list[Generation]:
+    """Published generations, oldest first."""
+    base = generations_dir(root)
+    if not base.is_dir():
+        return []
+    found = [Generation(p.name, p) for p in base.iterdir() if p.is_dir() and _NAME.match(p.name)]
+    return sorted(found, key=lambda g: g.seq)
+
+
+def current_name(root: Path) -> str | None:
+    try:
+        name = (root / POINTER).read_text("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return name if _NAME.match(name) else None
+
+
+def current(root: Path) -> Generation:
+    """The serving generation, or IndexError_ saying why there is none."""
+    if not root.is_dir():
+        raise IndexError_(f"no index at {root} (build one with `dargah index CORPUS --index {root}`)")
+    name = current_name(root)
+    if name is None:
+        raise IndexError_(f"{root} holds no published index generation (build one with `dargah index`)")
+    gen = Generation(name, generations_dir(root) / name)
+    if not gen.path.is_dir():
+        raise IndexError_(f"{root}: the current generation {name} is missing")
+    return gen
+
+
+def _write_pointer(root: Path, name: str) -> None:
+    tmp = root / f".{POINTER}.{os.getpid()}.tmp"
+    tmp.write_text(name + "\n", "ascii")
+    with tmp.open("rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, root / POINTER)  # atomic: readers see the old name or the new, never half
+    _fsync_dir(root)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def build_lock(root: Path):
+    """One build at a time per index directory (across processes)."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".build.lock", "w") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexError_(f"another build is running in {root}") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def new_build_dir(root: Path) -> Path:
+    base = generations_dir(root)
+    base.mkdir(parents=True, exist_ok=True)
+    path = base / f".building-{os.getpid()}-{time.time_ns()}"
+    path.mkdir()
+    return path
+
+
+def _next_name(root: Path) -> str:
+    gens = list_generations(root)
+    seq = (gens[-1].seq + 1) if gens else 1
+    return f"{seq:06d}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}"
+
+
+def publish(root: Path, build_dir: Path, keep: int = DEFAULT_KEEP) -> Generation:
+    """Move a finished build into place and point CURRENT at it. Call under build_lock."""
+    name = _next_name(root)
+    final = generations_dir(root) / name
+    os.rename(build_dir, final)
+    _fsync_dir(final.parent)
+    _write_pointer(root, name)
+    prune(root, keep)
+    return Generation(name, final)
+
+
+def prune(root: Path, keep: int = DEFAULT_KEEP) -> None:
+    """Remove generations older than the newest `keep`, never the serving one."""
+    serving = current_name(root)
+    gens = list_generations(root)
+    for gen in gens[: max(0, len(gens) - keep)]:
+        if gen.name != serving:
+            shutil.rmtree(gen.path, ignore_errors=True)
+
+
+def switch(root: Path, name: str) -> Generation:
+    gen = Generation(name, generations_dir(root) / name)
+    if not gen.path.is_dir():
+        raise IndexError_(f"no generation {name} in {root}")
+    _write_pointer(root, name)
+    return gen
+
+
+def rollback(root: Path) -> Generation:
+    """Serve the generation published before the current one."""
+    name = current_name(root)
+    older = [g for g in list_generations(root) if name is None or g.name < name]
+    if not older:
+        raise IndexError_(f"{root}: no older generation to roll back to")
+    return switch(root, older[-1].name)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def cleanup_partial(root: Path) -> list[str]:
+    """Remove builds left behind by a crashed process; returns what was removed."""
+    base = generations_dir(root)
+    removed = []
+    if not base.is_dir():
+        return removed
+    for p in base.glob(".building-*"):
+        try:
+            pid = int(p.name.split("-")[1])
+        except (IndexError, ValueError):
+            pid = -1
+        if pid == os.getpid() or (pid > 0 and _pid_alive(pid)):
+            continue
+        shutil.rmtree(p, ignore_errors=True)
+        removed.append(p.name)
+    for p in root.glob(f".{POINTER}.*.tmp"):
+        p.unlink(missing_ok=True)
+    return removed

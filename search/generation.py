@@ -1,0 +1,90 @@
+"""An opened index generation: the Whoosh index, the cards and per-document facet ordinals.
+
+Opened once when it becomes current and shared by every request that starts while it is current;
+a request keeps its generation object to the end, so a swap never pulls an index out from under it.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+from whoosh import index as whoosh_index
+from whoosh.searching import Searcher
+
+FACETS = ("cluster", "agency", "audience", "level", "channel")
+
+
+def card_facet_values(card: dict, facet: str) -> list[str]:
+    """The values a card has for one facet (several for multi-valued facets)."""
+    if facet == "audience":
+        return list(card.get("audience") or [])
+    if facet == "channel":
+        return sorted({c.get("type") for c in card.get("channels") or [] if c.get("type")})
+    if facet == "level":
+        return [card["level"]] if card.get("level") else []
+    return [card[facet]]
+
+
+@dataclass
+class FacetColumn:
+    """Per-document value ordinals of one facet: docs[docnum] is a tuple of ordinals."""
+
+    values: list[str]
+    docs: list[tuple[int, ...]]
+
+
+@dataclass
+class LoadedGeneration:
+    name: str
+    path: Path
+    ix: object
+    cards: list[dict]  # by docnum
+    by_id: dict[str, int]  # card id → docnum
+    facets: dict[str, FacetColumn]
+    meta: dict
+    _local: threading.local = field(default_factory=threading.local, repr=False)
+
+    @classmethod
+    def open(cls, name: str, path: Path) -> "LoadedGeneration":
+        ix = whoosh_index.open_dir(str(path / "whoosh"))
+        cards_by_id = {c["id"]: c for c in orjson.loads((path / "cards.json").read_bytes())}
+        meta = orjson.loads((path / "meta.json").read_bytes())
+        with ix.searcher() as s:
+            ids = [None] * s.doc_count_all()
+            for docnum, stored in s.iter_docs():
+                ids[docnum] = stored["id"]
+        missing = [i for i in ids if i is not None and i not in cards_by_id]
+        if missing:
+            raise ValueError(f"generation {name}: {len(missing)} indexed ids have no card")
+        cards = [cards_by_id.get(i) if i else None for i in ids]
+        by_id = {i: d for d, i in enumerate(ids) if i}
+        facets = {f: _column(cards, f) for f in FACETS}
+        return cls(name, path, ix, cards, by_id, facets, meta)
+
+    def searcher(self) -> Searcher:
+        """This thread's searcher on this generation (Whoosh searchers are not shared across threads)."""
+        s = getattr(self._local, "searcher", None)
+        if s is None:
+            s = self._local.searcher = self.ix.searcher()
+        return s
+
+    def live_docnums(self) -> list[int]:
+        return [d for d, c in enumerate(self.cards) if c is not None]
+
+    def read_extra(self, name: str) -> str:
+        p = self.path / name
+        return p.read_text("utf-8") if p.is_file() else ""
+
+
+def _column(cards: list[dict | None], facet: str) -> FacetColumn:
+    ordinals: dict[str, int] = {}
+    docs: list[tuple[int, ...]] = []
+    for card in cards:
+        if card is None:
+            docs.append(())
+            continue
+        docs.append(tuple(ordinals.setdefault(v, len(ordinals)) for v in card_facet_values(card, facet)))
+    return FacetColumn(list(ordinals), docs)

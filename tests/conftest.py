@@ -1,0 +1,92 @@
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+MINI = DATA / "mini.jsonl"
+DARGAH = [sys.executable, "-m", "api.cli"]
+
+
+def build_index(corpus: Path, index: Path) -> None:
+    from indexer.build import build
+    from indexer.corpus import read_corpus
+
+    read = read_corpus(corpus)
+    assert not read.problems, [str(p) for p in read.problems]
+    folder = corpus if corpus.is_dir() else corpus.parent
+    build(index, read.cards, extras={n: folder / n for n in ("synonyms.tsv", "best_bets.tsv")})
+
+
+@pytest.fixture(scope="session")
+def mini_index(tmp_path_factory) -> Path:
+    index = tmp_path_factory.mktemp("mini") / "index"
+    build_index(MINI, index)
+    return index
+
+
+@pytest.fixture(scope="session")
+def bundled_index(tmp_path_factory) -> Path:
+    index = tmp_path_factory.mktemp("bundled") / "index"
+    build_index(ROOT / "corpus", index)
+    return index
+
+
+@pytest.fixture(scope="session")
+def mini_engine(mini_index):
+    from search import Engine
+
+    engine = Engine(mini_index)
+    engine.load()
+    return engine
+
+
+@pytest.fixture(scope="session")
+def bundled_engine(bundled_index):
+    from search import Engine
+
+    engine = Engine(bundled_index)
+    engine.load()
+    return engine
+
+
+def run_cli(*args, timeout=120, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([*DARGAH, *map(str, args)], capture_output=True, text=True, timeout=timeout, cwd=ROOT, **kw)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(url: str, timeout: float = 60) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(url)
+
+
+def write_jsonl(path: Path, cards) -> Path:
+    with path.open("w", encoding="utf-8") as f:
+        for c in cards:
+            f.write((c if isinstance(c, str) else json.dumps(c, ensure_ascii=False)) + "\n")
+    return path
+
+
+def mini_cards() -> list[dict]:
+    return [json.loads(l) for l in MINI.read_text("utf-8").splitlines() if l.strip()]
