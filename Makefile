@@ -33,5 +33,9 @@ run: install $(INDEX)/CURRENT
 test: install
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
+# Relevance on corpus/judgments/queries.tsv, beside a naive baseline and each signal switched off.
+eval: install $(INDEX)/CURRENT
+	$(PY) -m search.evaluate --index $(INDEX) $(EVAL_ARGS)
+
 clean:
 	rm -rf $(VENV) var .pytest_cache

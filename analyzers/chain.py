@@ -16,11 +16,12 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from analyzers import lexicon
 from analyzers.chars import ZWNJ, fold_characters
 from analyzers.hamza import fold_hamza
-from analyzers.inflection import reduce_word, strip_zwnj_suffixes
+from analyzers.inflection import is_verb, reduce_word, strip_zwnj_suffixes
 from analyzers.stopwords import STOPWORDS
 
 _WORD = re.compile(r"(?:[^\W_]|\u200c)+")
@@ -34,6 +35,7 @@ class Token:
     text: str
     pos: int
     kind: str = "term"  # "term" | "part" | "joined"
+    verb: bool = False  # a verb's stem: rarely what a query is about (see search/understand.py)
 
 
 def normalize(text: str) -> str:
@@ -46,26 +48,34 @@ def normalize(text: str) -> str:
     return fold_characters(text)
 
 
-@functools.lru_cache(maxsize=200_000)
-def analyze_word(word: str) -> tuple[str, tuple[str, ...], str]:
-    """(term, compound parts, base) for one surface word; term "" when the word is dropped.
+class WordAnalysis(NamedTuple):
+    term: str  # "" when the word is dropped
+    parts: tuple[str, ...]  # compound parts (گواهی‌نامه → گواهی, نامه)
+    base: str  # ZWNJ suffixes dropped but not reduced: what a neighbour is joined to
+    verb: bool
 
-    base is the word with ZWNJ suffixes dropped but not yet reduced: what a neighbour is joined to.
-    """
+
+_DROPPED = WordAnalysis("", (), "", False)
+
+
+@functools.lru_cache(maxsize=200_000)
+def analyze_word(word: str) -> WordAnalysis:
+    """The analysis of one surface word."""
     word = fold_hamza(word)
     parts = [p for p in word.split(ZWNJ) if p]
     whole = "".join(parts)
     if not whole or whole in STOPWORDS:
-        return "", (), ""
+        return _DROPPED
     parts = strip_zwnj_suffixes(parts)
     base = "".join(parts)
     term = reduce_word(base)
     if not term or term in STOPWORDS:
-        return "", (), ""
+        return _DROPPED
+    verb = is_verb(lexicon.informal_words().get(base, base))
     if len(parts) > 1:
         reduced = tuple(r for r in (reduce_word(p) for p in parts) if r and r not in STOPWORDS and r != term)
-        return term, reduced, base
-    return term, (), base
+        return WordAnalysis(term, reduced, base, verb)
+    return WordAnalysis(term, (), base, verb)
 
 
 def analyze(text: str, *, parts: bool = True, joined: bool = True) -> list[Token]:
@@ -73,11 +83,11 @@ def analyze(text: str, *, parts: bool = True, joined: bool = True) -> list[Token
     tokens: list[Token] = []
     prev: str | None = None  # the previous word's base, while nothing was dropped between
     for pos, match in enumerate(_WORD.finditer(normalize(text))):
-        term, word_parts, base = analyze_word(match.group())
+        term, word_parts, base, verb = analyze_word(match.group())
         if not term:
             prev = None
             continue
-        tokens.append(Token(term, pos))
+        tokens.append(Token(term, pos, verb=verb))
         if parts:
             tokens.extend(Token(p, pos, "part") for p in word_parts)
         if joined and prev is not None and len(prev) + len(base) >= _MIN_JOINED and not base.isdigit():

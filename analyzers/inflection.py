@@ -31,6 +31,7 @@ _JOINED_SUFFIXES: tuple[tuple[str, str], ...] = tuple(
             "ام": "", "اش": "",
             "یم": "", "یت": "", "یش": "",
             "مو": "", "تو": "", "شو": "", "رو": "",  # informal object marker: پاسپورتمو
+            "مون": "", "تون": "", "شون": "",  # spoken possessives: خونمون
             "م": "", "ت": "", "ش": "",
             "ی": "", "ای": "",
         }.items(),
@@ -46,7 +47,7 @@ BROKEN_PLURALS = {
     "دفاتر": "دفتر", "شرایط": "شرط", "مراحل": "مرحله", "قوانین": "قانون", "مقررات": "مقرره",
     "وسایل": "وسیله", "ادارات": "اداره", "شرکتها": "شرکت", "موسسات": "موسسه", "کالاها": "کالا",
     "عوارض": "عارضه", "اقساط": "قسط", "مشاغل": "شغل", "اصناف": "صنف", "مجوزها": "مجوز",
-    "اوراق": "ورق", "سوابق": "سابقه", "حقوق": "حق", "ارقام": "رقم", "اقلام": "قلم",
+    "اوراق": "ورق", "سوابق": "سابقه", "ارقام": "رقم", "اقلام": "قلم", "نتایج": "نتیجه",
 }
 
 _MIN_STEM = 2
@@ -71,6 +72,10 @@ def strip_joined_suffix(word: str) -> str:
     for suffix, replacement in _JOINED_SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
             stem = word[: -len(suffix)] + replacement
+            # Spoken nouns drop their final ه before a suffix: خونمون → خونه → خانه.
+            spoken = lexicon.informal_words().get(stem + "ه")
+            if spoken:
+                return spoken
             if _known(stem):
                 return stem
             # Two layers: plural then possessive (کارتهایم handled above), possessive then object (کارتمو).
@@ -80,19 +85,40 @@ def strip_joined_suffix(word: str) -> str:
     return word
 
 
-def verb_stem(word: str) -> str | None:
-    """hazm's past stem for a conjugated verb or infinitive the lexicon does not list as a noun,
-    "" for a light verb or auxiliary (to be dropped), None when `word` is not a verb form."""
+_VERB_PREFIXES = ("نمی", "می", "ب", "ن")
+_OBJECT_CLITICS = ("شون", "شو", "ش", "مو", "تو", "ت")
+
+
+def _verb_lemma(word: str) -> str | None:
     verbs = lexicon.verbs()
     lemma = verbs.get(word)
     if lemma is None and word.endswith("ن") and word[:-1] + "#" in _past_stems():
-        lemma = word[:-1] + "#"  # infinitive: گرفتن → گرفت
+        return word[:-1] + "#"  # infinitive: گرفتن → گرفت
+    if lemma is None:
+        return None
+    past, _, present = lemma.partition("#")
+    # A bare present stem plus an ending is as often a noun (گوشی, رود, زنم): only prefixed forms
+    # (می‌گیرم, بگیرم) and forms built on the past stem (فروختم) are read as verbs.
+    if word.startswith(_VERB_PREFIXES) and len(word) > 3 or (past and word.startswith(past)) or present in ("است", "هست"):
+        return lemma
+    return None
+
+
+def verb_stem(word: str) -> str | None:
+    """hazm's past stem for a conjugated verb or infinitive the lexicon does not list as a noun,
+    "" for a light verb or auxiliary (to be dropped), None when `word` is not a verb form."""
+    lemma = _verb_lemma(word)
+    if lemma is None and not _known(word):
+        # A spoken object clitic on a verb: ببینمش, بگیرمش.
+        for clitic in _OBJECT_CLITICS:
+            if word.endswith(clitic) and (lemma := _verb_lemma(word[: -len(clitic)])):
+                break
     if lemma is None:
         return None
     past = lemma.split("#")[0]
     if past in LIGHT_VERB_PASTS or lemma.split("#")[-1] in ("است", "هست"):
         return ""
-    if _known(word):
+    if _known(word) and not word.startswith(("می", "نمی")):
         return None  # دریافت, ثبت: nouns first; their verb reading is the rarer in service texts
     return past or None
 
@@ -107,10 +133,15 @@ def _past_stems() -> set[str]:
     return _past_cache
 
 
+def is_verb(word: str) -> bool:
+    return bool(verb_stem(word))
+
+
 def reduce_word(word: str) -> str:
     """The inflection filter for one ZWNJ-free word ("" when it should be dropped)."""
     if not word or word.isdigit() or word.isascii():
         return word
+    word = lexicon.informal_words().get(word, word)
     stem = verb_stem(word)
     if stem is not None:
         return stem

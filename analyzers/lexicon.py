@@ -19,7 +19,7 @@ from analyzers.chars import fold_letters
 from analyzers.hamza import fold_hamza
 
 _lock = threading.Lock()
-_FORMAT = 1  # bump when the folds change what is cached
+_FORMAT = 3  # bump when the folds change what is cached
 
 
 def _cache_path() -> Path:
@@ -33,7 +33,23 @@ def _fold(entry: str) -> str:
     return fold_hamza(fold_letters(entry)).replace("\u200c", "")
 
 
-def _build() -> tuple[frozenset[str], dict[str, str]]:
+# Spoken Persian conjugates on the present stem with its own endings: میاد, بگیره, میتونه, میدن.
+_INFORMAL_PREFIXES = ("می", "نمی", "ب", "ن")
+_INFORMAL_ENDINGS = ("م", "ی", "ه", "د", "یم", "ین", "ن", "ید", "ند")
+
+
+def _fold_lemma(lemma: str) -> str:
+    """hazm's "past#present" with both stems folded like tokens (آمد#آ → امد#ا)."""
+    return "#".join(_fold(stem) for stem in lemma.split("#"))
+
+
+def _informal_forms(present: str):
+    for prefix in _INFORMAL_PREFIXES:
+        for ending in _INFORMAL_ENDINGS:
+            yield prefix + present + ending
+
+
+def _build() -> tuple[frozenset[str], dict[str, str], dict[str, str]]:
     import hazm
 
     lemmatizer = hazm.Lemmatizer()
@@ -41,12 +57,27 @@ def _build() -> tuple[frozenset[str], dict[str, str]]:
     verbs: dict[str, str] = {}
     for form, lemma in lemmatizer.verbs.items():
         if "_" not in form:  # multi-word forms (گفته_شده_است): our tokens are single words
-            verbs.setdefault(_fold(form), lemma)
-    return words, verbs
+            verbs.setdefault(_fold(form), _fold_lemma(lemma))
+    data = Path(hazm.__file__).parent / "data"
+    stems = {lemma for lemma in verbs.values() if "#" in lemma and lemma.split("#")[1]}
+    informal_stems = [(lemma, lemma.split("#")[1]) for lemma in stems]
+    for line in (data / "iverbs.dat").read_text("utf-8").splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and "#" in parts[0]:
+            informal_stems.append((_fold_lemma(parts[0]), parts[1]))
+    for lemma, present in informal_stems:
+        for form in _informal_forms(_fold(present)):
+            verbs.setdefault(form, lemma)
+    informal: dict[str, str] = {}
+    for line in (data / "iwords.dat").read_text("utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0] != parts[1]:
+            informal.setdefault(_fold(parts[0]), _fold(parts[1]))
+    return words, verbs, informal
 
 
 @functools.cache
-def _lexicon() -> tuple[frozenset[str], dict[str, str]]:
+def _lexicon() -> tuple[frozenset[str], dict[str, str], dict[str, str]]:
     with _lock:
         path = _cache_path()
         try:
@@ -72,8 +103,14 @@ def words() -> frozenset[str]:
 
 
 def verbs() -> dict[str, str]:
-    """Conjugated verb form (folded, ZWNJ removed) → hazm's "past#present" stem pair."""
+    """Conjugated verb form (folded, ZWNJ removed) → hazm's "past#present" stem pair, spoken forms
+    (بگیره, میاد) included."""
     return _lexicon()[1]
+
+
+def informal_words() -> dict[str, str]:
+    """Spoken word → written word (خونه → خانه), from hazm's informal lexicon."""
+    return _lexicon()[2]
 
 
 @functools.cache

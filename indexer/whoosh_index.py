@@ -15,7 +15,8 @@ SEARCH_FIELDS = (*TEXT_SOURCES, *DERIVED_FIELDS.values())
 
 def schema() -> Schema:
     terms = SpaceSeparatedTokenizer()
-    fields = {name: TEXT(analyzer=terms, phrase=name in ("title", "keywords")) for name in SEARCH_FIELDS}
+    # The title's analysed terms are stored too: ranking compares them with the query's.
+    fields = {name: TEXT(analyzer=terms, phrase=name in ("title", "keywords"), stored=name == "title") for name in SEARCH_FIELDS}
     return Schema(id=ID(stored=True, unique=True), **fields)
 
 

@@ -7,22 +7,31 @@ on it, because it holds its own reference.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from whoosh import query as wq
 from whoosh import scoring
 
 import analyzers
 from search import facets as facet_counts
 from search import query as query_builder
+from search import ranking
 from search.generation import FACETS, LoadedGeneration
+from search.signals import DEFAULT as DEFAULT_SIGNALS
+from search.signals import Signals
+from search.understand import understand
 from search.index_dir import IndexUnavailable, current_generation
 from search.snippets import snippet
 
 SORTS = ("relevance", "popularity", "title")
 FACET_LIMIT = 50  # values listed per facet; selected ones are always added
+MIN_KNOWN_SHARE = 0.5  # below this share of words the index knows, a query is taken as nonsense
+RELAXED_IDF_SHARE = 0.5  # share of the query's information a weak match must still carry
+RELAXED_SLOT_SHARE = 0.5  # share of a long query's words a weak match must still have
 
 
 @dataclass
@@ -35,8 +44,9 @@ class SearchRequest:
 
 
 class Engine:
-    def __init__(self, index_dir: Path | str, refresh_interval: float = 1.0):
+    def __init__(self, index_dir: Path | str, refresh_interval: float = 1.0, signals: Signals = DEFAULT_SIGNALS):
         self.index_dir = Path(index_dir)
+        self.signals = signals
         self.refresh_interval = refresh_interval
         self._gen: LoadedGeneration | None = None
         self._checked = 0.0
@@ -88,23 +98,25 @@ class Engine:
         started = time.perf_counter()
         gen = self.generation()
         searcher = gen.searcher()
-        plan = query_builder.plan(req.q)
+        signals = self.signals
+        plan = understand(req.q, gen.lexicon, gen.synonyms, signals)
+        weights = query_builder.FIELD_WEIGHTS if signals.field_weights else query_builder.FLAT_WEIGHTS
 
         q = None
-        relaxed = False
+        weak = False
         if plan.empty:
-            matched = gen.live_docnums()
+            # No content words: browse everything, unless there were words and all were stop words.
+            matched = [] if plan.has_words else gen.live_docnums()
         else:
-            q = query_builder.build(plan, require_all=True)
-            matched = list(searcher.docs_for_query(q))
-            if not matched and len(plan.terms) > 1:
-                q = query_builder.build(plan, require_all=False)
-                matched = list(searcher.docs_for_query(q))
-                relaxed = bool(matched)
+            matched, q, weak = self._match(searcher, plan, gen, weights)
+
+        pinned = []
+        if signals.best_bets and not plan.empty:
+            pinned = [gen.by_id[i] for i in gen.best_bets.lookup(plan.terms) if i in gen.by_id]
 
         # A facet's own selection filters every other facet's counts and the hits, not itself.
         allowed = {f: facet_counts.allowed_by(gen, f, v) for f, v in req.filters.items() if v and f in FACETS}
-        matched_set = set(matched)
+        matched_set = set(matched) | set(pinned)
         in_all = matched_set.intersection(*allowed.values()) if allowed else matched_set
 
         facets_out = {}
@@ -114,11 +126,21 @@ class Engine:
             facets_out[f] = facet_counts.count(gen, f, docs, req.filters.get(f, []), FACET_LIMIT)
 
         offset = (req.page - 1) * req.size
-        ranked = self._rank(gen, searcher, q, req, in_all, offset + req.size)
+        ranked = self._rank(gen, searcher, q, plan, req, in_all, offset + req.size)
+        if pinned and req.sort == "relevance":
+            pins = [d for d in pinned if d in in_all]
+            ranked = [(d, ranked[0][1] if ranked else 1.0) for d in pins] + [r for r in ranked if r[0] not in pins]
         page = ranked[offset : offset + req.size]
-        hits = [self._hit(gen.cards[d], score) for d, score in page]
+        hits = [self._hit(gen.cards[d], score, weak) for d, score in page]
         return {
-            "query": {"q": req.q, "terms": plan.terms, "relaxed": relaxed},
+            "query": {
+                "q": req.q,
+                "normalized": analyzers.normalize(plan.text),
+                "terms": plan.terms,
+                "corrected": plan.corrected,
+                "interpretation": plan.interpretation + ([{"kind": "relaxed", "matched": "most words"}] if weak else []),
+                "relaxed": weak,
+            },
             "total": len(in_all),
             "page": req.page,
             "size": req.size,
@@ -128,7 +150,49 @@ class Engine:
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
         }
 
-    def _rank(self, gen, searcher, q, req, docs: set[int], limit: int) -> list[tuple[int, float]]:
+    def _match(self, searcher, plan, gen, weights):
+        """(matched docnums, scoring query, weak) for a plan with content words.
+
+        Every content slot the index knows must match; verbs are optional and only add to the score.
+        When no card has every slot, the cards that match the slots carrying most of the query's
+        information (IDF) are kept and marked weak; a query whose words mostly mean nothing to
+        this index finds nothing rather than noise.
+        """
+        required, optional = plan.required, plan.optional
+        if not required:
+            required, optional = optional, []
+        nonsense = self.signals.nonsense
+        if not required or (nonsense and len(required) < len(plan.content_slots) * MIN_KNOWN_SHARE):
+            return [], None, False
+        unknown = any(not s.known for s in plan.content_slots)
+
+        def scoring(core):
+            if not optional:
+                return core
+            return wq.AndMaybe(core, query_builder.build(optional, weights, require_all=False))
+
+        strict = query_builder.build(required, weights, require_all=True)
+        matched = list(searcher.docs_for_query(strict))
+        if matched or len(required) == 1:
+            return matched, scoring(strict), unknown and bool(matched)
+        loose = query_builder.build(required, weights, require_all=False)
+        if not nonsense:
+            return list(searcher.docs_for_query(loose)), scoring(loose), True
+        n = max(gen.ix.doc_count(), 1)
+        vocab = gen.lexicon.vocab
+        idf = [math.log1p(n / max(1, max(vocab.freq(t) for a in s.alternatives for t in a.terms))) for s in required]
+        total = sum(idf)
+        need = len(required) - 1 if len(required) <= 3 else math.ceil(RELAXED_SLOT_SHARE * len(required))
+        covered: dict[int, float] = {}
+        counts: dict[int, int] = {}
+        for s, w in zip(required, idf):
+            for d in searcher.docs_for_query(query_builder.slot_clause(s, weights)):
+                covered[d] = covered.get(d, 0.0) + w
+                counts[d] = counts.get(d, 0) + 1
+        matched = [d for d, w in covered.items() if w >= RELAXED_IDF_SHARE * total and counts[d] >= need]
+        return matched, scoring(loose), True
+
+    def _rank(self, gen, searcher, q, plan, req, docs: set[int], limit: int) -> list[tuple[int, float]]:
         if not docs:
             return []
         if q is None or req.sort != "relevance":
@@ -138,11 +202,15 @@ class Engine:
             else:
                 key = lambda d: (-(cards[d].get("popularity") or 0), cards[d]["id"])  # noqa: E731
             return [(d, 0.0) for d in sorted(docs, key=key)[:limit]]
-        results = searcher.search(q, limit=limit, filter=docs, terms=False)
-        return [(hit.docnum, round(hit.score, 4)) for hit in results]
+        depth = max(limit, ranking.RERANK_DEPTH)
+        results = searcher.search(q, limit=depth, filter=docs, terms=False)
+        scored = [(hit.docnum, hit.score) for hit in results]
+        top = ranking.rerank(scored[: ranking.RERANK_DEPTH], plan, gen, self.signals) + scored[ranking.RERANK_DEPTH :]
+        return [(d, round(sc, 4)) for d, sc in top[:limit]]
 
-    def _hit(self, card: dict, score: float) -> dict:
+    def _hit(self, card: dict, score: float, weak: bool = False) -> dict:
         return {
+            "weak": weak,
             "id": card["id"],
             "title": card["title"],
             "agency": card["agency"],

@@ -6,6 +6,7 @@ a request keeps its generation object to the end, so a swap never pulls an index
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,10 @@ from pathlib import Path
 import orjson
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
+
+from search.best_bets import BestBets
+from search.lexicon import Lexicon
+from search.synonyms import Synonyms
 
 FACETS = ("cluster", "agency", "audience", "level", "channel")
 
@@ -45,6 +50,7 @@ class LoadedGeneration:
     by_id: dict[str, int]  # card id → docnum
     facets: dict[str, FacetColumn]
     meta: dict
+    title_terms: list[tuple[str, ...]]  # by docnum: the analysed title, for phrase and exact-title signals
     _local: threading.local = field(default_factory=threading.local, repr=False)
 
     @classmethod
@@ -54,15 +60,19 @@ class LoadedGeneration:
         meta = orjson.loads((path / "meta.json").read_bytes())
         with ix.searcher() as s:
             ids = [None] * s.doc_count_all()
+            title_terms: list[tuple[str, ...]] = [()] * len(ids)
             for docnum, stored in s.iter_docs():
                 ids[docnum] = stored["id"]
+                title_terms[docnum] = tuple(stored.get("title", "").split())
         missing = [i for i in ids if i is not None and i not in cards_by_id]
         if missing:
             raise ValueError(f"generation {name}: {len(missing)} indexed ids have no card")
         cards = [cards_by_id.get(i) if i else None for i in ids]
         by_id = {i: d for d, i in enumerate(ids) if i}
         facets = {f: _column(cards, f) for f in FACETS}
-        return cls(name, path, ix, cards, by_id, facets, meta)
+        gen = cls(name, path, ix, cards, by_id, facets, meta, title_terms)
+        gen.lexicon, gen.synonyms, gen.best_bets  # built now, not in the first request
+        return gen
 
     def searcher(self) -> Searcher:
         """This thread's searcher on this generation (Whoosh searchers are not shared across threads)."""
@@ -70,6 +80,24 @@ class LoadedGeneration:
         if s is None:
             s = self._local.searcher = self.ix.searcher()
         return s
+
+    @functools.cached_property
+    def lexicon(self) -> Lexicon:
+        fields = tuple(n for n in self.ix.schema.names() if n != "id")
+        with self.ix.reader() as reader:
+            return Lexicon(reader, fields)
+
+    @functools.cached_property
+    def synonyms(self) -> Synonyms:
+        return Synonyms(self.read_extra("synonyms.tsv"))
+
+    @functools.cached_property
+    def best_bets(self) -> BestBets:
+        return BestBets(self.read_extra("best_bets.tsv"))
+
+    @functools.cached_property
+    def max_popularity(self) -> float:
+        return max((c.get("popularity") or 0 for c in self.cards if c), default=0) or 1.0
 
     def live_docnums(self) -> list[int]:
         return [d for d, c in enumerate(self.cards) if c is not None]

@@ -1,16 +1,14 @@
-"""From a citizen's text to a Whoosh query object, built term by term.
+"""From a plan (see understand.py) to Whoosh query objects, built term by term.
 
-The text never reaches Whoosh's query parser: it is analysed by the same chain as the cards and
-each resulting term becomes a Term query, so `field:value`, `*`, `~` or `^` are just characters.
+The citizen's text never reaches Whoosh's query parser: every term is a Term query, so
+`field:value`, `*`, `~` or `^` are just characters that the analyzer already dropped.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from whoosh import query as wq
 
-from analyzers import Token, analyze
+from search.understand import Alternative, Plan, Slot
 
 # BM25F field weights: title > keywords > agency > description > documents and steps.
 FIELD_WEIGHTS: dict[str, float] = {
@@ -23,47 +21,35 @@ FIELD_WEIGHTS: dict[str, float] = {
 }
 PARTS_WEIGHT = 0.6  # a part of a compound: گواهی in گواهی‌نامه
 JOINED_WEIGHT = 0.9  # two words of the card written together match one query word
-
-MAX_TERMS = 32  # a longer query is cut: no citizen's need takes more words
-
-
-@dataclass
-class Plan:
-    """What the engine will run for one query text."""
-
-    terms: list[str]  # the content terms, in order
-    joined: dict[int, list[str]] = field(default_factory=dict)  # position → query words written together
-    interpretation: list[dict] = field(default_factory=list)
-
-    @property
-    def empty(self) -> bool:
-        return not self.terms
+FLAT_WEIGHTS = {f: 1.0 for f in FIELD_WEIGHTS}
 
 
-def plan(text: str) -> Plan:
-    tokens: list[Token] = analyze(text)
-    terms = [t for t in tokens if t.kind == "term"][:MAX_TERMS]
-    joined: dict[int, list[str]] = {}
-    for t in tokens:
-        if t.kind == "joined":
-            joined.setdefault(t.pos, []).append(t.text)
-            joined.setdefault(t.pos + 1, []).append(t.text)
-    positions = [t.pos for t in terms]
-    return Plan([t.text for t in terms], {i: joined.get(p, []) for i, p in enumerate(positions)})
-
-
-def term_clause(term: str, together: list[str]) -> wq.Query:
-    """Everything that lets one query word match a card."""
-    alternatives: list[wq.Query] = [wq.Term(f, term, boost=w) for f, w in FIELD_WEIGHTS.items()]
+def term_clause(term: str, weights: dict[str, float]) -> wq.Query:
+    """Everything that lets one query term match a card."""
+    alternatives: list[wq.Query] = [wq.Term(f, term, boost=w) for f, w in weights.items()]
     alternatives.append(wq.Term("parts", term, boost=PARTS_WEIGHT))
     alternatives.append(wq.Term("joined", term, boost=JOINED_WEIGHT))
-    for word in together:
-        alternatives.extend(wq.Term(f, word, boost=w * JOINED_WEIGHT) for f, w in FIELD_WEIGHTS.items())
     return wq.Or(alternatives)
 
 
-def build(p: Plan, *, require_all: bool = True) -> wq.Query:
-    clauses = [term_clause(t, p.joined.get(i, [])) for i, t in enumerate(p.terms)]
+def alternative_clause(alt: Alternative, weights: dict[str, float]) -> wq.Query:
+    clauses = [term_clause(t, weights) for t in alt.terms]
+    q = clauses[0] if len(clauses) == 1 else wq.And(clauses)
+    if alt.weight != 1.0:
+        q = q.with_boost(alt.weight)  # type: ignore[attr-defined]
+    return q
+
+
+def slot_clause(slot: Slot, weights: dict[str, float]) -> wq.Query:
+    clauses = [alternative_clause(a, weights) for a in slot.alternatives]
+    return clauses[0] if len(clauses) == 1 else wq.Or(clauses)
+
+
+def build(slots: list[Slot], weights: dict[str, float], *, require_all: bool) -> wq.Query:
+    clauses = [slot_clause(s, weights) for s in slots]
     if len(clauses) == 1:
         return clauses[0]
     return wq.And(clauses) if require_all else wq.Or(clauses)
+
+
+__all__ = ["FIELD_WEIGHTS", "FLAT_WEIGHTS", "Plan", "build", "slot_clause"]

@@ -1,0 +1,74 @@
+"""Ranking signals applied on top of BM25F, each a small function with its own switch (Signals).
+
+BM25F (Whoosh, field weights from query.py) orders the candidates; the best of them are then
+re-scored by multiplying in: a phrase boost (query words adjacent in the title, in order), an
+exact-title boost, and a bounded log-scaled popularity prior. Best bets are pinned first.
+"""
+
+from __future__ import annotations
+
+import math
+
+from search.signals import Signals
+from search.understand import Plan
+
+RERANK_DEPTH = 100  # candidates re-scored; past this BM25F order stands
+PHRASE_BOOST = 0.3
+EXACT_TITLE_BOOST = 0.6
+POPULARITY_WEIGHT = 0.35  # at most +35% for the most demanded service
+
+
+def _alternative_terms(plan: Plan) -> list[set[str]]:
+    """For each slot, every single term that satisfies it (multi-word alternatives count whole)."""
+    out = []
+    for slot in plan.slots:
+        terms: set[str] = set()
+        for alt in slot.alternatives:
+            terms.update(alt.terms)
+        out.append(terms)
+    return out
+
+
+def phrase_score(title: tuple[str, ...], slot_terms: list[set[str]]) -> float:
+    """Longest run of consecutive slots matched by consecutive title words, as a share of the query."""
+    if len(slot_terms) < 2 or not title:
+        return 0.0
+    best = 0
+    for start in range(len(title)):
+        run = 0
+        for k, allowed in enumerate(slot_terms):
+            if start + run < len(title) and title[start + run] in allowed:
+                run += 1
+            elif run:
+                break
+        best = max(best, run)
+    return best / len(slot_terms) if best >= 2 else 0.0
+
+
+def exact_title(title: tuple[str, ...], slot_terms: list[set[str]]) -> bool:
+    """Every title word answers a query slot and every slot finds a title word."""
+    if not title or not slot_terms:
+        return False
+    words = set(title)
+    return all(any(w in allowed for allowed in slot_terms) for w in words) and all(words & allowed for allowed in slot_terms)
+
+
+def popularity_prior(popularity: float, max_popularity: float) -> float:
+    return 1.0 + POPULARITY_WEIGHT * math.log1p(max(popularity, 0)) / math.log1p(max(max_popularity, 1))
+
+
+def rerank(scored: list[tuple[int, float]], plan: Plan, gen, signals: Signals) -> list[tuple[int, float]]:
+    slot_terms = _alternative_terms(plan)
+    out = []
+    for docnum, score in scored:
+        title = gen.title_terms[docnum]
+        boost = 1.0
+        if signals.phrase:
+            boost += PHRASE_BOOST * phrase_score(title, slot_terms)
+        if signals.exact_title and exact_title(title, slot_terms):
+            boost += EXACT_TITLE_BOOST
+        if signals.popularity:
+            boost *= popularity_prior(gen.cards[docnum].get("popularity") or 0, gen.max_popularity)
+        out.append((docnum, score * boost))
+    out.sort(key=lambda x: (-x[1], x[0]))
+    return out

@@ -1,0 +1,30 @@
+"""Switches for every query-understanding step and ranking signal, so that `make eval` can
+measure what each one is worth by turning it off."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+
+@dataclass(frozen=True)
+class Signals:
+    field_weights: bool = True  # BM25F weights title > keywords > agency > description > body
+    phrase: bool = True  # query words adjacent in the title, in order
+    exact_title: bool = True  # the query says exactly what the title says
+    popularity: bool = True  # bounded log-scaled demand prior
+    best_bets: bool = True  # curated query → services pinned first
+    synonyms: bool = True
+    typos: bool = True
+    finglish: bool = True
+    layout: bool = True
+    nonsense: bool = True  # show nothing rather than noise for weak matches
+
+    def without(self, name: str) -> "Signals":
+        return replace(self, **{name: False})
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+
+DEFAULT = Signals()

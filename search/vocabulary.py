@@ -1,0 +1,97 @@
+"""The index vocabulary of one generation, for typo correction and for checking candidates
+(transliterations, keyboard-layout fixes, split compounds) against what the cards really say.
+
+Typo candidates come from a deletion index (SymSpell): every term is stored under the strings
+obtained by deleting one or two of its letters, so a misspelt query word finds the terms within
+edit distance two by looking up its own deletions, with no scan of the vocabulary.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+
+
+def _deletes(word: str, depth: int) -> set[str]:
+    out = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+def damerau_levenshtein(a: str, b: str, limit: int = 3) -> int:
+    """Edit distance with adjacent transpositions (optimal string alignment), capped at `limit`."""
+    if abs(len(a) - len(b)) >= limit:
+        return limit
+    prev2: list[int] | None = None
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if prev2 is not None and i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) >= limit:
+            return limit
+        prev2, prev = prev, cur
+    return min(prev[-1], limit)
+
+
+def max_typos(word: str) -> int:
+    """Edits tolerated for a word of this length: short words have too many neighbours."""
+    n = len(word)
+    if n <= 3:
+        return 0
+    if n <= 6:
+        return 1
+    return 2
+
+
+class Vocabulary:
+    def __init__(self, doc_freq: dict[str, int]):
+        self.df = doc_freq
+        self._deletes: dict[str, list[str]] | None = None
+
+    def __contains__(self, term: str) -> bool:
+        return term in self.df
+
+    def freq(self, term: str) -> int:
+        return self.df.get(term, 0)
+
+    def _delete_index(self) -> dict[str, list[str]]:
+        if self._deletes is None:
+            index: dict[str, list[str]] = defaultdict(list)
+            for term in self.df:
+                if term.isdigit() or len(term) < 3:
+                    continue
+                for d in _deletes(term, max(1, max_typos(term))):
+                    index[d].append(term)
+            self._deletes = dict(index)
+        return self._deletes
+
+    def corrections(self, word: str, limit: int = 3) -> list[tuple[str, int]]:
+        """Vocabulary terms within the word's typo budget, closest and most frequent first."""
+        budget = max_typos(word)
+        if budget == 0 or word.isdigit() or word.isascii():
+            return []
+        index = self._delete_index()
+        seen: set[str] = set()
+        scored: list[tuple[int, int, str]] = []
+        for d in _deletes(word, budget):
+            for term in index.get(d, ()):
+                if term in seen or term == word:
+                    continue
+                seen.add(term)
+                dist = damerau_levenshtein(word, term, budget + 1)
+                if dist <= min(budget, max_typos(term) or 1):
+                    scored.append((dist, -self.df[term], term))
+        scored.sort()
+        return [(t, d) for d, _f, t in scored[:limit]]
+
+    @functools.cached_property
+    def prefixes(self) -> frozenset[str]:
+        """Every prefix of every term: lets transliteration prune candidates letter by letter."""
+        return frozenset(t[:i] for t in self.df for i in range(1, len(t) + 1))
