@@ -1,31 +1,63 @@
-"""The aiohttp application: the public HTTP API over one Engine.
+"""The aiohttp application: the public HTTP API and the page over one Engine.
 
 Whoosh work runs in a thread pool so the event loop keeps answering other requests (and
-`dargah serve --workers N` runs N such processes on one port).
+`dargah serve --workers N` runs N such processes on one port). Whoosh itself is never imported
+here: everything goes through `search.Engine`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import orjson
 from aiohttp import web
 
 from api import params
-from api.responses import Problem, json_response
+from api.metrics import Metrics, route_name
+from api.openapi import document as openapi_document
+from api.response_cache import ResponseCache
+from api.responses import JSON, Problem, json_response
 from search import Engine, SearchRequest
+from search.engine import SORTS
+from search.generation import FACETS
 from search.index_dir import IndexUnavailable
 
 log = logging.getLogger("dargah.api")
 
+STATIC = Path(__file__).parent / "static"
+API = "/api/v1"
+CACHE_CONTROL = "public, max-age=30"
+# The page may load only its own script, style and data: no inline script, no third parties.
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+@dataclass
+class Settings:
+    index_dir: Path
+    threads: int = 4
+    cors_origins: tuple[str, ...] = ("*",)
+    cache_size: int = 2048
+    extra: dict = field(default_factory=dict)
+
+
 ENGINE = web.AppKey("engine", Engine)
 EXECUTOR = web.AppKey("executor", ThreadPoolExecutor)
-STATIC = Path(__file__).parent / "static"
+SETTINGS = web.AppKey("settings", Settings)
+METRICS = web.AppKey("metrics", Metrics)
+CACHE = web.AppKey("cache", ResponseCache)
 
 
-async def _run(request: web.Request, fn, *args):
+async def run_engine(request: web.Request, fn, *args):
+    """Run engine work off the event loop; an index that is not there yet is a 503, not a 500."""
     loop = asyncio.get_running_loop()
     try:
         return await loop.run_in_executor(request.app[EXECUTOR], fn, *args)
@@ -33,30 +65,78 @@ async def _run(request: web.Request, fn, *args):
         raise Problem(503, "the search index is not available yet", headers={"Retry-After": "5"}) from None
 
 
-async def search(request: web.Request) -> web.Response:
-    query = request.rel_url.query
+async def cached_json(request: web.Request, fn, *args) -> web.Response:
+    """A JSON response from the per-generation response cache, computing it on a miss."""
+    engine = request.app[ENGINE]
+    key = (engine.generation_name(), request.path, tuple(sorted(request.rel_url.query.items())))
+    cache, metrics = request.app[CACHE], request.app[METRICS]
+    body = cache.get(key) if key[0] else None
+    if body is None:
+        metrics.cache_misses += 1
+        body = orjson.dumps(await run_engine(request, fn, *args))
+        cache.put(key, body)
+    else:
+        metrics.cache_hits += 1
+    return web.Response(body=body, content_type=JSON, charset="utf-8")
+
+
+# -- public API ---------------------------------------------------------------------------------
+
+
+def search_request(query) -> SearchRequest:
+    sort = params.text(query, "sort", default="relevance")
+    if sort not in SORTS:
+        raise params.invalid("sort", f"must be one of {', '.join(SORTS)}")
+    electronic = params.text(query, "electronic", default="false").lower()
+    if electronic not in ("true", "false", "1", "0"):
+        raise params.invalid("electronic", "must be true or false")
     req = SearchRequest(
         q=params.text(query, "q"),
         page=params.integer(query, "page", 1, 1, params.MAX_DEPTH),
         size=params.integer(query, "size", 10, 1, params.MAX_SIZE),
-        filters={f: params.choices(query, f) for f in ("cluster", "agency")},
+        filters={f: params.choices(query, f) for f in FACETS},
+        sort=sort,
+        electronic=electronic in ("true", "1"),
     )
     if req.page * req.size > params.MAX_DEPTH:
         raise params.invalid("page", f"page × size must be at most {params.MAX_DEPTH}")
-    return json_response(await _run(request, request.app[ENGINE].search, req))
+    return req
+
+
+async def search(request: web.Request) -> web.Response:
+    req = search_request(request.rel_url.query)
+    return await cached_json(request, request.app[ENGINE].search, req)
+
+
+async def suggest(request: web.Request) -> web.Response:
+    q = params.text(request.rel_url.query, "q")
+    limit = params.integer(request.rel_url.query, "size", 10, 1, 10)
+    return await cached_json(request, request.app[ENGINE].suggest, q, limit)
 
 
 async def service(request: web.Request) -> web.Response:
     service_id = request.match_info["id"]
-    card = await _run(request, request.app[ENGINE].service, service_id)
+    card = await run_engine(request, request.app[ENGINE].service, service_id)
     if card is None:
-        raise Problem(404, f"no service with id {service_id!r}")
+        raise Problem(404, f"no service with id {service_id[:100]!r}")
     return json_response(card)
+
+
+async def clusters(request: web.Request) -> web.Response:
+    return json_response(await run_engine(request, request.app[ENGINE].clusters))
+
+
+async def agencies(request: web.Request) -> web.Response:
+    return json_response(await run_engine(request, request.app[ENGINE].agencies))
 
 
 async def analyze(request: web.Request) -> web.Response:
     text = params.text(request.rel_url.query, "text", max_len=params.MAX_Q * 5)
-    return json_response(await _run(request, Engine.analyze, text))
+    return json_response(await run_engine(request, Engine.analyze, text))
+
+
+async def openapi(request: web.Request) -> web.Response:
+    return json_response(openapi_document())
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -67,11 +147,20 @@ async def readyz(request: web.Request) -> web.Response:
     engine = request.app[ENGINE]
     if not engine.ready:
         raise Problem(503, "no index generation is loaded yet", headers={"Retry-After": "1"})
-    return json_response({"status": "ready", "generation": engine.generation().name})
+    return json_response({"status": "ready", "generation": engine.generation_name()})
+
+
+async def metrics(request: web.Request) -> web.Response:
+    engine = request.app[ENGINE]
+    text = request.app[METRICS].render(engine.generation_name(), engine.card_count())
+    return web.Response(text=text, content_type="text/plain", charset="utf-8", headers={"Cache-Control": "no-store"})
 
 
 async def index_page(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC / "index.html")
+
+
+# -- middlewares --------------------------------------------------------------------------------
 
 
 @web.middleware
@@ -83,11 +172,96 @@ async def problems(request: web.Request, handler):
         raise
     except web.HTTPException as e:
         if e.status >= 400:
-            raise Problem(e.status, e.reason or "error", headers={k: v for k, v in e.headers.items() if k == "Allow"}) from None
+            headers = {k: v for k, v in e.headers.items() if k in ("Allow", "Retry-After")}
+            raise Problem(e.status, e.reason or "error", headers=headers) from None
+        raise
+    except asyncio.CancelledError:
         raise
     except Exception:
-        log.exception("unhandled error on %s", request.path)
+        log.exception("unhandled error on %s", route_name(request))
         raise Problem(500, "internal error; it has been logged") from None
+
+
+@web.middleware
+async def observe(request: web.Request, handler):
+    started = time.perf_counter()
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    except web.HTTPException as e:
+        status = e.status
+        raise
+    finally:
+        request.app[METRICS].observe(route_name(request), status, time.perf_counter() - started)
+
+
+def _cacheable(request: web.Request) -> bool:
+    return request.method in ("GET", "HEAD") and request.path.startswith(API + "/") and not request.path.startswith(API + "/admin")
+
+
+@web.middleware
+async def conditional(request: web.Request, handler):
+    """ETag and Cache-Control on public GETs; 304 when the client already has this answer.
+
+    The ETag is derived from the generation and the request, so it changes when a new generation
+    is published, and a 304 costs no search at all.
+    """
+    if not _cacheable(request) or request.path == API + "/openapi.json":
+        return await handler(request)
+    generation = request.app[ENGINE].generation_name()
+    if generation is None:
+        return await handler(request)
+    digest = hashlib.blake2b(f"{generation}\n{request.path_qs}".encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+    etag = f'W/"{digest}"'
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Origin"}
+    inm = request.headers.get("If-None-Match", "")
+    if inm and (inm.strip() == "*" or etag in [t.strip() for t in inm.split(",")]):
+        return web.Response(status=304, headers=headers)
+    response = await handler(request)
+    if response.status == 200:
+        response.headers.update(headers)
+    return response
+
+
+@web.middleware
+async def headers(request: web.Request, handler):
+    """Security headers everywhere, CORS on the public API."""
+    if request.method == "OPTIONS" and _cors_path(request):
+        response: web.StreamResponse = web.Response(status=204)
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "If-None-Match, Content-Type"
+        response.headers["Access-Control-Max-Age"] = "600"
+    else:
+        try:
+            response = await handler(request)
+        except web.HTTPException as e:
+            response = e
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Frame-Options"] = "DENY"
+    if response.content_type == "text/html":
+        response.headers["Content-Security-Policy"] = CSP
+    if _cors_path(request):
+        allowed = request.app[SETTINGS].cors_origins
+        origin = request.headers.get("Origin")
+        if "*" in allowed:
+            response.headers["Access-Control-Allow-Origin"] = "*"
+        elif origin and origin in allowed:
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Vary"] = "Origin"
+        response.headers["Access-Control-Expose-Headers"] = "ETag"
+    if isinstance(response, web.HTTPException):
+        raise response
+    return response
+
+
+def _cors_path(request: web.Request) -> bool:
+    return request.path.startswith(API + "/") and not request.path.startswith(API + "/admin")
+
+
+# -- the application ----------------------------------------------------------------------------
 
 
 async def _load_engine(app: web.Application) -> None:
@@ -102,16 +276,27 @@ async def _close(app: web.Application) -> None:
     app[EXECUTOR].shutdown(wait=False, cancel_futures=True)
 
 
-def create_app(index_dir: Path | str, *, threads: int = 4) -> web.Application:
-    app = web.Application(middlewares=[problems], client_max_size=1024**2)
-    app[ENGINE] = Engine(index_dir)
-    app[EXECUTOR] = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="search")
+def create_app(index_dir: Path | str | None = None, *, settings: Settings | None = None) -> web.Application:
+    settings = settings or Settings(Path(index_dir))
+    app = web.Application(middlewares=[headers, observe, problems, conditional], client_max_size=1024**2)
+    app[SETTINGS] = settings
+    app[ENGINE] = Engine(settings.index_dir)
+    app[EXECUTOR] = ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="search")
+    app[METRICS] = Metrics()
+    app[CACHE] = ResponseCache(settings.cache_size)
     app.on_startup.append(_load_engine)
     app.on_cleanup.append(_close)
-    app.router.add_get("/api/v1/search", search)
-    app.router.add_get("/api/v1/services/{id}", service)
-    app.router.add_get("/api/v1/analyze", analyze)
-    app.router.add_get("/healthz", healthz)
-    app.router.add_get("/readyz", readyz)
-    app.router.add_get("/", index_page)
+    r = app.router
+    r.add_get(API + "/search", search)
+    r.add_get(API + "/suggest", suggest)
+    r.add_get(API + "/services/{id}", service)
+    r.add_get(API + "/clusters", clusters)
+    r.add_get(API + "/agencies", agencies)
+    r.add_get(API + "/analyze", analyze)
+    r.add_get(API + "/openapi.json", openapi)
+    r.add_get("/healthz", healthz)
+    r.add_get("/readyz", readyz)
+    r.add_get("/metrics", metrics)
+    r.add_get("/", index_page)
+    r.add_static("/static/", STATIC, follow_symlinks=False, show_index=False)
     return app

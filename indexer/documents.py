@@ -39,14 +39,3 @@ def field_terms(card: dict) -> dict[str, str]:
                 for token in analyze(value):
                     out[name if token.kind == "term" else DERIVED_FIELDS[token.kind]].append(token.text)
     return {name: " ".join(terms) for name, terms in out.items()}
-
-
-def is_electronic(card: dict) -> bool:
-    """The application stage is online: what the portal's `electronic=true` filter means."""
-    return bool((card.get("e_stages") or {}).get("application"))
-
-
-def e_readiness(card: dict) -> float:
-    """Share of the four delivery stages that are electronic (0..1)."""
-    stages = card.get("e_stages") or {}
-    return sum(bool(stages.get(s)) for s in ("information", "application", "processing", "delivery")) / 4

@@ -25,6 +25,8 @@ from search.signals import DEFAULT as DEFAULT_SIGNALS
 from search.signals import Signals
 from search.understand import understand
 from search.index_dir import IndexUnavailable, current_generation
+from search import catalogue
+from search.highlight import highlight_fragment, highlight_title
 from search.snippets import snippet
 
 SORTS = ("relevance", "popularity", "title")
@@ -41,6 +43,7 @@ class SearchRequest:
     size: int = 10
     filters: dict[str, list[str]] = field(default_factory=dict)  # facet → selected values
     sort: str = "relevance"
+    electronic: bool = False  # only services whose application stage is online
 
 
 class Engine:
@@ -92,6 +95,18 @@ class Engine:
     def ready(self) -> bool:
         return self._gen is not None
 
+    def generation_name(self) -> str | None:
+        """The generation a request starting now would be served from (None before the first load)."""
+        if self._gen is None:
+            return None
+        try:
+            return self.generation().name
+        except IndexUnavailable:
+            return None
+
+    def card_count(self) -> int | None:
+        return len(self._gen.by_id) if self._gen is not None else None
+
     # -- requests ----------------------------------------------------------------------------
 
     def search(self, req: SearchRequest) -> dict:
@@ -117,6 +132,8 @@ class Engine:
         # A facet's own selection filters every other facet's counts and the hits, not itself.
         allowed = {f: facet_counts.allowed_by(gen, f, v) for f, v in req.filters.items() if v and f in FACETS}
         matched_set = set(matched) | set(pinned)
+        if req.electronic:
+            matched_set &= gen.electronic
         in_all = matched_set.intersection(*allowed.values()) if allowed else matched_set
 
         facets_out = {}
@@ -131,7 +148,8 @@ class Engine:
             pins = [d for d in pinned if d in in_all]
             ranked = [(d, ranked[0][1] if ranked else 1.0) for d in pins] + [r for r in ranked if r[0] not in pins]
         page = ranked[offset : offset + req.size]
-        hits = [self._hit(gen.cards[d], score, weak) for d, score in page]
+        wanted = frozenset(t for slot in plan.slots if slot.known for a in slot.alternatives for t in a.terms)
+        hits = [self._hit(gen, gen.cards[d], score, weak, wanted) for d, score in page]
         return {
             "query": {
                 "q": req.q,
@@ -208,22 +226,44 @@ class Engine:
         top = ranking.rerank(scored[: ranking.RERANK_DEPTH], plan, gen, self.signals) + scored[ranking.RERANK_DEPTH :]
         return [(d, round(sc, 4)) for d, sc in top[:limit]]
 
-    def _hit(self, card: dict, score: float, weak: bool = False) -> dict:
+    def _hit(self, gen: LoadedGeneration, card: dict, score: float, weak: bool, wanted: frozenset[str]) -> dict:
         return {
-            "weak": weak,
             "id": card["id"],
             "title": card["title"],
             "agency": card["agency"],
             "cluster": card["cluster"],
             "url": card.get("url"),
             "score": score,
+            "weak": weak,
             "snippet": snippet(card),
+            "highlights": {
+                "title": highlight_title(card["title"], wanted),
+                "description": highlight_fragment(card.get("description") or "", wanted),
+            },
+            "e_readiness": catalogue.e_readiness(card),
+            "electronic": catalogue.is_electronic(card),
+            "popularity": card.get("popularity"),
         }
 
     def service(self, service_id: str) -> dict | None:
+        """The card plus derived fields: e_readiness and its agency's national rank."""
         gen = self.generation()
         d = gen.by_id.get(service_id)
-        return gen.cards[d] if d is not None else None
+        if d is None:
+            return None
+        card = gen.cards[d]
+        return {**card, "e_readiness": catalogue.e_readiness(card), "agency_rank": gen.agency_rank.get(card["agency"])}
+
+    def suggest(self, q: str, limit: int = 10) -> dict:
+        return {"suggestions": self.generation().suggester.suggest(q, limit)}
+
+    def clusters(self) -> dict:
+        gen = self.generation()
+        return {"clusters": gen.clusters, "generation": gen.name}
+
+    def agencies(self) -> dict:
+        gen = self.generation()
+        return {"agencies": gen.agency_ranking, "generation": gen.name}
 
     @staticmethod
     def analyze(text: str) -> dict:

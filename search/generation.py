@@ -15,7 +15,9 @@ import orjson
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
+from search import catalogue
 from search.best_bets import BestBets
+from search.suggest import Suggester
 from search.lexicon import Lexicon
 from search.synonyms import Synonyms
 
@@ -71,7 +73,8 @@ class LoadedGeneration:
         by_id = {i: d for d, i in enumerate(ids) if i}
         facets = {f: _column(cards, f) for f in FACETS}
         gen = cls(name, path, ix, cards, by_id, facets, meta, title_terms)
-        gen.lexicon, gen.synonyms, gen.best_bets  # built now, not in the first request
+        gen.lexicon, gen.synonyms, gen.best_bets, gen.suggester, gen.agency_ranking  # now, not in a request
+        gen.lexicon.vocab.warm()
         return gen
 
     def searcher(self) -> Searcher:
@@ -94,6 +97,26 @@ class LoadedGeneration:
     @functools.cached_property
     def best_bets(self) -> BestBets:
         return BestBets(self.read_extra("best_bets.tsv"))
+
+    @functools.cached_property
+    def suggester(self) -> Suggester:
+        return Suggester.from_cards(self.cards)
+
+    @functools.cached_property
+    def agency_ranking(self) -> list[dict]:
+        return catalogue.agencies([c for c in self.cards if c])
+
+    @functools.cached_property
+    def agency_rank(self) -> dict[str, int]:
+        return {row["value"]: row["rank"] for row in self.agency_ranking}
+
+    @functools.cached_property
+    def clusters(self) -> list[dict]:
+        return catalogue.clusters([c for c in self.cards if c])
+
+    @functools.cached_property
+    def electronic(self) -> frozenset[int]:
+        return frozenset(d for d, c in enumerate(self.cards) if c and catalogue.is_electronic(c))
 
     @functools.cached_property
     def max_popularity(self) -> float:

@@ -61,6 +61,10 @@ class Vocabulary:
     def freq(self, term: str) -> int:
         return self.df.get(term, 0)
 
+    def warm(self) -> None:
+        """Build the deletion index now (at load), not in the first request that needs it."""
+        self._delete_index()
+
     def _delete_index(self) -> dict[str, list[str]]:
         if self._deletes is None:
             index: dict[str, list[str]] = defaultdict(list)

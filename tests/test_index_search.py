@@ -11,7 +11,9 @@ def ids(result):
 
 def test_every_card_is_indexed_and_retrievable(mini_engine):
     for card in mini_cards():
-        assert mini_engine.service(card["id"]) == card
+        served = mini_engine.service(card["id"])
+        assert {k: served[k] for k in card} == card
+        assert 0 <= served["e_readiness"] <= 1 and served["agency_rank"] >= 1
     assert mini_engine.service("no-such-id") is None
 
 

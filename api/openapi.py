@@ -1,0 +1,235 @@
+"""The OpenAPI 3.1 description of the public API, served at /api/v1/openapi.json.
+
+Tests validate real responses against these schemas, so this document and the code cannot drift
+apart silently.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from api import params
+from search.engine import SORTS
+from search.generation import FACETS
+
+_STR = {"type": "string"}
+_NULLABLE_STR = {"type": ["string", "null"]}
+
+
+def _problem(description: str) -> dict:
+    return {"description": description, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+def _json(ref: str, description: str = "OK") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+
+
+_ERRORS = {"400": _problem("Invalid parameter"), "503": _problem("No index loaded yet")}
+
+FACET_VALUE = {
+    "type": "object",
+    "required": ["value", "count", "selected"],
+    "properties": {"value": _STR, "count": {"type": "integer", "minimum": 0}, "selected": {"type": "boolean"}},
+}
+
+SCHEMAS = {
+    "Problem": {
+        "type": "object",
+        "required": ["type", "title", "status", "detail"],
+        "properties": {
+            "type": _STR,
+            "title": _STR,
+            "status": {"type": "integer"},
+            "detail": _STR,
+            "invalid_params": {
+                "type": "array",
+                "items": {"type": "object", "required": ["name", "reason"], "properties": {"name": _STR, "reason": _STR}},
+            },
+        },
+    },
+    "Interpretation": {
+        "type": "object",
+        "required": ["kind"],
+        "properties": {"kind": {"enum": ["layout", "transliteration", "synonym", "correction", "split", "relaxed"]}},
+    },
+    "Hit": {
+        "type": "object",
+        "required": ["id", "title", "agency", "cluster", "url", "score", "weak", "snippet", "highlights", "e_readiness", "electronic"],
+        "properties": {
+            "id": _STR,
+            "title": _STR,
+            "agency": _STR,
+            "cluster": _STR,
+            "url": _NULLABLE_STR,
+            "score": {"type": "number"},
+            "weak": {"type": "boolean", "description": "matched most, not all, of the query's words"},
+            "snippet": _STR,
+            "highlights": {
+                "type": "object",
+                "required": ["title", "description"],
+                "properties": {"title": _STR, "description": _STR},
+                "description": "HTML: card text escaped, matches wrapped in <mark>",
+            },
+            "e_readiness": {"type": "number", "minimum": 0, "maximum": 1},
+            "electronic": {"type": "boolean"},
+            "popularity": {"type": ["number", "null"]},
+        },
+    },
+    "SearchResponse": {
+        "type": "object",
+        "required": ["query", "total", "page", "size", "hits", "facets", "took_ms"],
+        "properties": {
+            "query": {
+                "type": "object",
+                "required": ["q", "normalized", "corrected", "interpretation"],
+                "properties": {
+                    "q": _STR,
+                    "normalized": _STR,
+                    "terms": {"type": "array", "items": _STR},
+                    "corrected": _NULLABLE_STR,
+                    "interpretation": {"type": "array", "items": {"$ref": "#/components/schemas/Interpretation"}},
+                    "relaxed": {"type": "boolean"},
+                },
+            },
+            "total": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer", "minimum": 1},
+            "size": {"type": "integer", "minimum": 1, "maximum": params.MAX_SIZE},
+            "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+            "facets": {
+                "type": "object",
+                "required": list(FACETS),
+                "properties": {f: {"type": "array", "items": FACET_VALUE} for f in FACETS},
+            },
+            "generation": _STR,
+            "took_ms": {"type": "number", "minimum": 0},
+        },
+    },
+    "SuggestResponse": {
+        "type": "object",
+        "required": ["suggestions"],
+        "properties": {
+            "suggestions": {
+                "type": "array",
+                "maxItems": 10,
+                "items": {
+                    "type": "object",
+                    "required": ["text", "id", "kind"],
+                    "properties": {"text": _STR, "id": _NULLABLE_STR, "kind": {"enum": ["service", "query"]}},
+                },
+            }
+        },
+    },
+    "Service": {
+        "type": "object",
+        "description": "The service card (see the service-card JSON Schema) plus derived fields.",
+        "required": ["id", "title", "agency", "cluster", "e_readiness", "agency_rank"],
+        "properties": {
+            "id": _STR,
+            "title": _STR,
+            "agency": _STR,
+            "cluster": _STR,
+            "e_readiness": {"type": "number", "minimum": 0, "maximum": 1},
+            "agency_rank": {"type": ["integer", "null"], "minimum": 1},
+        },
+    },
+    "ClustersResponse": {
+        "type": "object",
+        "required": ["clusters"],
+        "properties": {
+            "clusters": {
+                "type": "array",
+                "items": {"type": "object", "required": ["value", "count"], "properties": {"value": _STR, "count": {"type": "integer", "minimum": 1}}},
+            },
+            "generation": _STR,
+        },
+    },
+    "AgenciesResponse": {
+        "type": "object",
+        "required": ["agencies"],
+        "properties": {
+            "agencies": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["value", "count", "e_readiness", "rank"],
+                    "properties": {
+                        "value": _STR,
+                        "count": {"type": "integer", "minimum": 1},
+                        "e_readiness": {"type": "number", "minimum": 0, "maximum": 1},
+                        "rank": {"type": "integer", "minimum": 1},
+                    },
+                },
+            },
+            "generation": _STR,
+        },
+    },
+    "AnalyzeResponse": {
+        "type": "object",
+        "required": ["normalized", "tokens"],
+        "properties": {"normalized": _STR, "tokens": {"type": "array", "items": _STR}},
+    },
+    "Status": {"type": "object", "required": ["status"], "properties": {"status": _STR, "generation": _STR}},
+}
+
+
+def _param(name: str, description: str, schema: dict, required: bool = False, repeat: bool = False) -> dict:
+    p = {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
+    if repeat:
+        p["schema"] = {"type": "array", "items": schema, "maxItems": params.MAX_VALUES}
+        p["style"], p["explode"] = "form", True
+    return p
+
+
+_FILTER = {"type": "string", "minLength": 1, "maxLength": params.MAX_Q}
+SEARCH_PARAMS = [
+    _param("q", "What the citizen typed (any spelling, Latin letters or the wrong keyboard layout welcome). Empty: browse.", {"type": "string", "maxLength": params.MAX_Q}),
+    _param("page", "Result page, from 1 (page × size ≤ 1000).", {"type": "integer", "minimum": 1, "maximum": params.MAX_DEPTH}),
+    _param("size", "Hits per page.", {"type": "integer", "minimum": 1, "maximum": params.MAX_SIZE}),
+    *[_param(f, f"Only services with this {f} (repeatable: OR within a facet, AND across facets).", _FILTER, repeat=True) for f in FACETS],
+    _param("electronic", "Only services whose application stage is online.", {"type": "boolean"}),
+    _param("sort", "Result order.", {"enum": list(SORTS)}),
+]
+
+
+@functools.cache
+def document() -> dict:
+    get = lambda summary, response, parameters=(), errors=_ERRORS, **extra: {  # noqa: E731
+        "get": {"summary": summary, "parameters": list(parameters), "responses": {"200": response, **errors}, **extra}
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Dargah search API",
+            "version": "1",
+            "description": "Persian search over the national catalogue of government service cards.",
+        },
+        "paths": {
+            "/api/v1/search": get("Search services, with facets and highlights", _json("SearchResponse"), SEARCH_PARAMS),
+            "/api/v1/suggest": get(
+                "As-you-type suggestions",
+                _json("SuggestResponse"),
+                [
+                    _param("q", "The letters typed so far.", {"type": "string", "maxLength": params.MAX_Q}),
+                    _param("size", "How many suggestions.", {"type": "integer", "minimum": 1, "maximum": 10}),
+                ],
+            ),
+            "/api/v1/services/{id}": {
+                "get": {
+                    "summary": "One service card with derived fields",
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {"200": _json("Service"), "404": _problem("No such service"), "503": _problem("No index loaded yet")},
+                }
+            },
+            "/api/v1/clusters": get("Every cluster with its service count", _json("ClustersResponse"), errors={"503": _problem("No index loaded yet")}),
+            "/api/v1/agencies": get("The national e-readiness ranking of agencies", _json("AgenciesResponse"), errors={"503": _problem("No index loaded yet")}),
+            "/api/v1/analyze": get(
+                "The analyzer's normalized text and index terms",
+                _json("AnalyzeResponse"),
+                [_param("text", "Any text.", {"type": "string", "maxLength": params.MAX_Q * 5})],
+                errors={"400": _problem("Invalid parameter")},
+            ),
+            "/healthz": get("Liveness", _json("Status"), errors={}),
+            "/readyz": get("Readiness: an index generation is loaded", _json("Status"), errors={"503": _problem("Not ready")}),
+        },
+        "components": {"schemas": SCHEMAS},
+    }

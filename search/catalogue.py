@@ -1,0 +1,43 @@
+"""Catalogue views: clusters and the national e-readiness ranking of agencies.
+
+A service's e-readiness is the share of its four delivery stages (information, application,
+processing, delivery) that are electronic; an agency's is the mean over its services. Agencies are
+ranked by it, highest first (ties share a rank; more services break the tie in the listing).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+STAGES = ("information", "application", "processing", "delivery")
+
+
+def e_readiness(card: dict) -> float:
+    stages = card.get("e_stages") or {}
+    return sum(bool(stages.get(s)) for s in STAGES) / len(STAGES)
+
+
+def is_electronic(card: dict) -> bool:
+    """The application stage is online: what `electronic=true` filters on."""
+    return bool((card.get("e_stages") or {}).get("application"))
+
+
+def clusters(cards: list[dict]) -> list[dict]:
+    counts: dict[str, int] = defaultdict(int)
+    for c in cards:
+        counts[c["cluster"]] += 1
+    return [{"value": v, "count": n} for v, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))]
+
+
+def agencies(cards: list[dict]) -> list[dict]:
+    scores: dict[str, list[float]] = defaultdict(list)
+    for c in cards:
+        scores[c["agency"]].append(e_readiness(c))
+    rows = [{"value": a, "count": len(s), "e_readiness": round(sum(s) / len(s), 4)} for a, s in scores.items()]
+    rows.sort(key=lambda r: (-r["e_readiness"], -r["count"], r["value"]))
+    rank, previous = 0, None
+    for n, row in enumerate(rows, start=1):
+        if row["e_readiness"] != previous:
+            rank, previous = n, row["e_readiness"]
+        row["rank"] = rank
+    return rows

@@ -1,0 +1,104 @@
+"""As-you-type suggestions from service titles and the names people search by.
+
+Each query word must be the beginning of some word of a suggestion (the last one may be partial:
+«گواهی ر» suggests «تمدید گواهینامه رانندگی»), after the same letter folds as search, so Arabic
+ي/ك, missing half-spaces and hamza seats do not matter. Words are kept in one sorted list, so a
+prefix is found by bisection, not by scanning every suggestion.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from analyzers.chars import fold_characters
+from analyzers.hamza import fold_hamza
+from search import layout
+
+_WORD = re.compile(r"(?:[^\W_]|\u200c)+")
+MAX_SUGGESTIONS = 10
+
+
+def _fold_word(word: str) -> str:
+    return fold_hamza(fold_characters(word)).replace("\u200c", "")
+
+
+def fold_words(text: str) -> list[str]:
+    return [w for w in (_fold_word(m) for m in _WORD.findall(fold_characters(text))) if w]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    text: str
+    id: str | None
+    kind: str  # "service" | "query"
+    weight: float
+
+
+class Suggester:
+    def __init__(self, entries: list[Suggestion]):
+        self.entries = entries
+        self.words = [set(fold_words(e.text)) for e in entries]
+        pairs = sorted((w, i) for i, ws in enumerate(self.words) for w in ws)
+        self._keys = [w for w, _ in pairs]
+        self._ids = [i for _, i in pairs]
+
+    @classmethod
+    def from_cards(cls, cards: list[dict], popular_queries: list[tuple[str, float]] = ()) -> "Suggester":
+        entries: list[Suggestion] = []
+        names: dict[str, tuple[str, float]] = {}
+        for card in cards:
+            if card is None:
+                continue
+            pop = float(card.get("popularity") or 0)
+            entries.append(Suggestion(card["title"], card["id"], "service", pop))
+            # Keywords are the names people search by (پاسپورت, خلافی): offered as queries.
+            for kw in card.get("keywords") or []:
+                key = " ".join(fold_words(kw))
+                if key:
+                    text, weight = names.get(key, (kw, 0.0))
+                    names[key] = (text, max(weight, pop))
+        for text, weight in popular_queries:
+            key = " ".join(fold_words(text))
+            if key:
+                names[key] = (text, weight)
+        entries.extend(Suggestion(text, None, "query", weight) for text, weight in names.values())
+        return cls(entries)
+
+    def _starting_with(self, prefix: str) -> set[int]:
+        lo = bisect.bisect_left(self._keys, prefix)
+        hi = bisect.bisect_left(self._keys, prefix + "\U0010ffff")
+        return set(self._ids[lo:hi])
+
+    def suggest(self, q: str, limit: int = MAX_SUGGESTIONS) -> list[dict]:
+        found = self._match(q)
+        if not found and layout.looks_mistyped(q):
+            found = self._match(layout.to_persian(q))
+        words = fold_words(q) or fold_words(layout.to_persian(q))
+        head = words[0] if words else ""
+        # Suggestions that begin the way the query begins come first, then the most demanded.
+        ranked = sorted(found, key=lambda i: (not fold_words(self.entries[i].text)[0].startswith(head), -self.entries[i].weight, self.entries[i].text))
+        seen: set[str] = set()
+        out = []
+        for i in ranked:
+            e = self.entries[i]
+            if e.text in seen:
+                continue
+            seen.add(e.text)
+            out.append({"text": e.text, "id": e.id, "kind": e.kind})
+            if len(out) == limit:
+                break
+        return out
+
+    def _match(self, q: str) -> set[int]:
+        words = fold_words(q)
+        if not words:
+            return set()
+        found: set[int] | None = None
+        for w in words:
+            ids = self._starting_with(w)
+            found = ids if found is None else found & ids
+            if not found:
+                return set()
+        return found or set()
