@@ -9,7 +9,7 @@ PORT ?= 8080
 WORKERS ?= 2
 CORPUS_FILES := $(wildcard corpus/services/*.jsonl) $(wildcard corpus/*.tsv) corpus/service-card.schema.json
 
-.PHONY: install run index test eval bench soak clean
+.PHONY: install run index test eval bench soak clean browser
 
 install: $(VENV)/.installed
 
@@ -30,7 +30,15 @@ index: $(INDEX)/CURRENT
 run: install $(INDEX)/CURRENT
 	$(DARGAH) serve --index $(INDEX) --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
-test: install
+# The browser test drives Debian's Chromium (Playwright's own browser download cannot work here).
+CHROMIUM ?= $(shell command -v chromium 2>/dev/null)
+browser:
+	@if [ -z "$(CHROMIUM)" ] && ! command -v chromium >/dev/null 2>&1; then \
+	  echo "installing Debian's chromium for the browser test"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; fi
+
+test: install browser
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 # Relevance on corpus/judgments/queries.tsv, beside a naive baseline and each signal switched off.

@@ -241,8 +241,9 @@ async def headers(request: web.Request, handler):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Frame-Options"] = "DENY"
-    if response.content_type == "text/html":
-        response.headers["Content-Security-Policy"] = CSP
+    # On every response: a FileResponse's type is only known once it is sent, and a JSON body
+    # opened as a document must not run anything either.
+    response.headers["Content-Security-Policy"] = CSP
     if _cors_path(request):
         allowed = request.app[SETTINGS].cors_origins
         origin = request.headers.get("Origin")
