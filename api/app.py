@@ -12,7 +12,7 @@ import hashlib
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
@@ -21,6 +21,8 @@ from aiohttp import web
 from api import params
 from api.metrics import Metrics, route_name
 from api.openapi import document as openapi_document
+from api import admin
+from api.querylog import QueryLog
 from api.response_cache import ResponseCache
 from api.responses import JSON, Problem, json_response
 from search import Engine, SearchRequest
@@ -46,7 +48,11 @@ class Settings:
     threads: int = 4
     cors_origins: tuple[str, ...] = ("*",)
     cache_size: int = 2048
-    extra: dict = field(default_factory=dict)
+    admin_token: str | None = None  # admin API disabled without one
+    corpus_path: Path | None = None  # what an empty-body reindex rebuilds from
+    max_body: int = 64 * 1024 * 1024  # reindex upload limit
+    analytics_dir: Path | None = None  # default: INDEX/analytics
+    log_queries: bool = True
 
 
 ENGINE = web.AppKey("engine", Engine)
@@ -54,6 +60,7 @@ EXECUTOR = web.AppKey("executor", ThreadPoolExecutor)
 SETTINGS = web.AppKey("settings", Settings)
 METRICS = web.AppKey("metrics", Metrics)
 CACHE = web.AppKey("cache", ResponseCache)
+QUERYLOG = web.AppKey("querylog", QueryLog)
 
 
 async def run_engine(request: web.Request, fn, *args):
@@ -65,19 +72,23 @@ async def run_engine(request: web.Request, fn, *args):
         raise Problem(503, "the search index is not available yet", headers={"Retry-After": "5"}) from None
 
 
-async def cached_json(request: web.Request, fn, *args) -> web.Response:
-    """A JSON response from the per-generation response cache, computing it on a miss."""
+async def cached_json(request: web.Request, fn, *args, note=None) -> tuple[web.Response, object]:
+    """A JSON response from the per-generation response cache, computing it on a miss.
+
+    `note(result)` extracts what the caller needs to know about a result (kept with the body, so
+    a cache hit knows it too)."""
     engine = request.app[ENGINE]
     key = (engine.generation_name(), request.path, tuple(sorted(request.rel_url.query.items())))
     cache, metrics = request.app[CACHE], request.app[METRICS]
-    body = cache.get(key) if key[0] else None
-    if body is None:
+    entry = cache.get(key) if key[0] else None
+    if entry is None:
         metrics.cache_misses += 1
-        body = orjson.dumps(await run_engine(request, fn, *args))
-        cache.put(key, body)
+        result = await run_engine(request, fn, *args)
+        entry = (orjson.dumps(result), note(result) if note else None)
+        cache.put(key, entry)
     else:
         metrics.cache_hits += 1
-    return web.Response(body=body, content_type=JSON, charset="utf-8")
+    return web.Response(body=entry[0], content_type=JSON, charset="utf-8"), entry[1]
 
 
 # -- public API ---------------------------------------------------------------------------------
@@ -103,15 +114,24 @@ def search_request(query) -> SearchRequest:
     return req
 
 
+def _log_note(result: dict) -> tuple[str, bool]:
+    return result["query"]["normalized"], result["total"] == 0
+
+
 async def search(request: web.Request) -> web.Response:
     req = search_request(request.rel_url.query)
-    return await cached_json(request, request.app[ENGINE].search, req)
+    response, (normalized, zero) = await cached_json(request, request.app[ENGINE].search, req, note=_log_note)
+    # The query log counts what citizens ask: first pages of real queries only.
+    if req.q and req.page == 1 and request.app[SETTINGS].log_queries:
+        request.app[QUERYLOG].record(normalized, zero)
+    return response
 
 
 async def suggest(request: web.Request) -> web.Response:
     q = params.text(request.rel_url.query, "q")
     limit = params.integer(request.rel_url.query, "size", 10, 1, 10)
-    return await cached_json(request, request.app[ENGINE].suggest, q, limit)
+    response, _ = await cached_json(request, request.app[ENGINE].suggest, q, limit)
+    return response
 
 
 async def service(request: web.Request) -> web.Response:
@@ -273,7 +293,30 @@ async def _load_engine(app: web.Application) -> None:
         log.error("%s", e)  # /readyz answers 503 until a generation can be opened
 
 
+async def _flush_query_log(app: web.Application):
+    """Write the query log about once a second, off the event loop."""
+    loop = asyncio.get_running_loop()
+
+    async def loop_forever():
+        while True:
+            await asyncio.sleep(1.0)
+            try:
+                await loop.run_in_executor(app[EXECUTOR], app[QUERYLOG].flush)
+            except Exception:
+                log.exception("query log flush failed")
+
+    task = asyncio.create_task(loop_forever())
+    yield
+    task.cancel()
+    try:
+        await loop.run_in_executor(None, app[QUERYLOG].flush)
+    except Exception:
+        log.exception("query log flush failed")
+
+
 async def _close(app: web.Application) -> None:
+    for task in list(app[admin.TASKS]):
+        task.cancel()
     app[EXECUTOR].shutdown(wait=False, cancel_futures=True)
 
 
@@ -285,7 +328,10 @@ def create_app(index_dir: Path | str | None = None, *, settings: Settings | None
     app[EXECUTOR] = ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="search")
     app[METRICS] = Metrics()
     app[CACHE] = ResponseCache(settings.cache_size)
+    app[admin.TASKS] = set()
+    app[QUERYLOG] = QueryLog(settings.analytics_dir or settings.index_dir / "analytics")
     app.on_startup.append(_load_engine)
+    app.cleanup_ctx.append(_flush_query_log)
     app.on_cleanup.append(_close)
     r = app.router
     r.add_get(API + "/search", search)
@@ -298,6 +344,7 @@ def create_app(index_dir: Path | str | None = None, *, settings: Settings | None
     r.add_get("/healthz", healthz)
     r.add_get("/readyz", readyz)
     r.add_get("/metrics", metrics)
+    admin.add_routes(app)
     r.add_get("/", index_page)
     r.add_static("/static/", STATIC, follow_symlinks=False, show_index=False)
     return app

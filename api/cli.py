@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -81,15 +82,66 @@ def _engine(index: str):
     return engine
 
 
+def _admin_token(args) -> str | None:
+    if args.admin_token_file:
+        try:
+            token = Path(args.admin_token_file).read_text("utf-8").strip()
+        except OSError as e:
+            raise SystemExit(_fail(f"cannot read the admin token file: {e.strerror}"))
+        if not token:
+            raise SystemExit(_fail("the admin token file is empty"))
+        return token
+    return os.environ.get("DARGAH_ADMIN_TOKEN", "").strip() or None
+
+
 def cmd_serve(args) -> int:
+    from api.app import Settings
     from api.server import serve
+    from indexer import generations
     from search.index_dir import IndexUnavailable, current_generation
 
+    index = Path(args.index)
     try:
-        current_generation(Path(args.index))
+        current_generation(index)
     except IndexUnavailable as e:
         return _fail(str(e))
-    return serve(Path(args.index), args.host, args.port, args.workers)
+    for name in generations.cleanup_partial(index):
+        print(f"dargah: removed {name}, a build left behind by a crash", file=sys.stderr)
+    settings = Settings(
+        index_dir=index,
+        admin_token=_admin_token(args),
+        corpus_path=Path(args.corpus) if args.corpus else None,
+        max_body=args.max_body_mb * 1024 * 1024,
+        cors_origins=tuple(args.cors_origin or ["*"]),
+        analytics_dir=Path(args.analytics_dir) if args.analytics_dir else None,
+    )
+    return serve(settings, args.host, args.port, args.workers)
+
+
+def cmd_generations(args) -> int:
+    from indexer import generations
+
+    root = Path(args.index)
+    gens = generations.list_generations(root)
+    if not gens:
+        return _fail(f"no index generations in {root}")
+    serving = generations.current_name(root)
+    for g in gens:
+        meta = g.meta()
+        mark = "*" if g.name == serving else " "
+        print(f"{mark} {g.name}  {meta.get('cards', '?')} cards  built {meta.get('built_at', '?')}  {meta.get('source', '')}")
+    return 0
+
+
+def cmd_rollback(args) -> int:
+    from indexer import generations
+
+    try:
+        gen = generations.rollback(Path(args.index))
+    except generations.IndexError_ as e:
+        return _fail(str(e))
+    print(f"dargah: now serving {gen.name}")
+    return 0
 
 
 def cmd_search(args) -> int:
@@ -152,7 +204,20 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=_port, default=8080)
     s.add_argument("--workers", type=_positive, default=1, metavar="N")
+    s.add_argument("--admin-token-file", metavar="FILE", help="enables the admin API (or set DARGAH_ADMIN_TOKEN)")
+    s.add_argument("--corpus", metavar="PATH", help="what an admin rebuild with an empty body rebuilds from")
+    s.add_argument("--max-body-mb", type=_positive, default=64, metavar="MB", help="largest corpus an admin may upload (default 64)")
+    s.add_argument("--cors-origin", action="append", metavar="ORIGIN", help="allowed origin for the public API (repeatable; default *)")
+    s.add_argument("--analytics-dir", metavar="DIR", help="where the query log is kept (default INDEX/analytics)")
     s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("generations", help="list the index generations, * marks the serving one")
+    s.add_argument("--index", required=True, metavar="DIR")
+    s.set_defaults(func=cmd_generations)
+
+    s = sub.add_parser("rollback", help="serve the generation published before the current one")
+    s.add_argument("--index", required=True, metavar="DIR")
+    s.set_defaults(func=cmd_rollback)
 
     s = sub.add_parser("search", help="search from the command line")
     s.add_argument("--index", required=True, metavar="DIR")

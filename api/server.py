@@ -17,15 +17,15 @@ from pathlib import Path
 
 from aiohttp import web
 
-from api.app import create_app
+from api.app import Settings, create_app
 
 log = logging.getLogger("dargah.server")
 SHUTDOWN_TIMEOUT = 10.0  # seconds a worker may take to finish in-flight requests
 
 
-def run_worker(index_dir: Path, host: str, port: int, reuse_port: bool) -> None:
+def run_worker(settings: Settings, host: str, port: int, reuse_port: bool) -> None:
     logging.basicConfig(level=logging.INFO, format=f"%(asctime)s [{os.getpid()}] %(levelname)s %(name)s: %(message)s")
-    app = create_app(index_dir)
+    app = create_app(settings=settings)
     web.run_app(
         app,
         host=host,
@@ -38,10 +38,11 @@ def run_worker(index_dir: Path, host: str, port: int, reuse_port: bool) -> None:
     )
 
 
-def serve(index_dir: Path, host: str, port: int, workers: int) -> int:
+def serve(settings: Settings, host: str, port: int, workers: int) -> int:
+    index_dir = settings.index_dir
     if workers <= 1:
         print(f"dargah: serving {index_dir} on http://{host}:{port}/", file=sys.stderr)
-        run_worker(index_dir, host, port, reuse_port=False)
+        run_worker(settings, host, port, reuse_port=False)
         return 0
 
     ctx = multiprocessing.get_context("fork")
@@ -49,7 +50,7 @@ def serve(index_dir: Path, host: str, port: int, workers: int) -> int:
     stopping = False
 
     def start(slot: int) -> None:
-        p = ctx.Process(target=run_worker, args=(index_dir, host, port, True), name=f"dargah-worker-{slot}", daemon=False)
+        p = ctx.Process(target=run_worker, args=(settings, host, port, True), name=f"dargah-worker-{slot}", daemon=False)
         p.start()
         procs[slot] = p
 

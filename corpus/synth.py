@@ -14,11 +14,13 @@ with a Persian sentence saying it is a made-up card for load testing (SYNTHETIC_
 So that term statistics look like Persian service text, the text is sampled, with a seeded
 random.Random, from the bundled real cards (read at run time from corpus/services/*.jsonl):
 
-- titles (3-8 words) and descriptions (40-120 words) are walked on word-bigram chains built from
-  the real titles and descriptions, preferring the chain of the card's own cluster, and a title that
-  happens to equal a real one is drawn again;
-- documents (2-6), steps (3-7, kept in their usual order), keywords (3-8), channels, inquiries,
-  legal bases and life events are drawn from the real ones of the same cluster;
+- titles (3-8 words) and descriptions (40-120 words) are walked on word-trigram chains built from
+  the real titles and description sentences, mostly on the chain of the card's own cluster and
+  now and then on the pooled one (which mixes texts); a title that happens to equal a real one is
+  drawn again, so no synthetic title is the title of a real service;
+- documents (2-6), steps (3-7, kept in their usual order), keywords (3-8), inquiries, legal bases
+  and life events are drawn from the real ones of the same cluster, channels and url from those
+  of the same real agency;
 - audience, level, e_stages and which optional fields are present follow a real "donor" card;
 - agencies are the real ones plus provincial offices («اداره کل ... استان X») of the national
   agencies that have them, in the 31 real provinces (about 480 agencies in all);
@@ -39,6 +41,7 @@ import random
 import re
 import sys
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, TextIO
@@ -90,12 +93,24 @@ _PROVINCIAL_SENTENCES = (
     "رسیدگی به درخواست‌ها در {agency} و ادارات تابعه شهرستان‌های استان {province} انجام می‌شود.",
 )
 
+# Qualifiers a title may end with, besides the tails of the real titles of its cluster.
+_GENERIC_TAILS = (
+    "برای اشخاص حقیقی", "برای اشخاص حقوقی", "ویژه اتباع خارجی", "ویژه ایثارگران",
+    "ویژه بازنشستگان", "ویژه دانشجویان", "از طریق دفاتر پیشخوان", "به‌صورت الکترونیکی",
+    "به‌صورت حضوری", "با کد ملی", "با کد رهگیری", "در دفاتر خدمات الکترونیک",
+    "ویژه روستاییان", "برای خانوارهای کم‌درآمد", "در مناطق آزاد تجاری",
+)
+_TAIL_HEADS = frozenset("در برای ویژه با از به".split())
+
 # Words a title should not end on.
+_ARABIC = str.maketrans({"ی": "ي", "ک": "ك"})
 _DANGLING = frozenset(
-    "و از به در برای با یا را تا که بر های ها این آن یک بدون پس پیش طریق توسط اساس جهت".split()
+    form
+    for word in "و از به در برای با یا را تا که بر های ها این آن یک بدون پس پیش طریق توسط اساس جهت"
+    .split()
+    for form in (word, word.translate(_ARABIC))
 )
 _SENTENCE_END = (".", "؛", "!", "?", "؟")
-_ARABIC = str.maketrans({"ی": "ي", "ک": "ك"})
 _ZWNJ = "\u200c"
 
 
@@ -105,24 +120,30 @@ _ZWNJ = "\u200c"
 
 @dataclass
 class _Chain:
-    """Word bigrams: the words that open a text, and the words that follow each word (repeated as
-    often as they do in the source, so sampling follows the real frequencies). None ends a text."""
+    """Word trigrams and bigrams: the words that open a text, and the words that follow each pair
+    and each word (repeated as often as they do in the source, so sampling follows the real
+    frequencies). None ends a text."""
 
     starts: list[str] = field(default_factory=list)
-    follow: dict[str, list[str | None]] = field(default_factory=dict)
+    follow2: dict[tuple[str | None, str], list[str | None]] = field(
+        default_factory=lambda: defaultdict(list))
+    follow1: dict[str, list[str | None]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, words: list[str]) -> None:
         if not words:
             return
         self.starts.append(words[0])
-        for a, b in zip(words, words[1:] + [None]):
-            self.follow.setdefault(a, []).append(b)
+        follow1, follow2 = self.follow1, self.follow2
+        for a, b, c in zip([None] + words, words, words[1:] + [None]):
+            follow2[a, b].append(c)
+            follow1[b].append(c)
 
 
 @dataclass
 class _Cluster:
     name: str
     titles: _Chain = field(default_factory=_Chain)
+    tails: list[str] = field(default_factory=list)  # «در ...», «برای ...» ends of real titles
     text: _Chain = field(default_factory=_Chain)
     documents: list[str] = field(default_factory=list)
     steps: list[tuple[float, str]] = field(default_factory=list)  # (relative position, step)
@@ -138,8 +159,9 @@ class Vocabulary:
     donors: list[dict]  # the real cards, for their metadata (agency, cluster, audience, ...)
     clusters: dict[str, _Cluster]
     everything: _Cluster  # every cluster pooled, the fallback
-    real_titles: frozenset[str]
+    real_titles: frozenset[str]  # as _title_key
     agency_urls: dict[str, list[str]]
+    agency_channels: dict[str, list[dict]]
     provincial: dict[str, list[str]]  # national agency -> its provincial offices
 
     @property
@@ -153,12 +175,19 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def _title_key(title: str) -> str:
+    """A title with its orthography evened out, so that no synthetic title, messy or not, is
+    the title of a real card. (str.replace: much faster than str.translate on Persian text.)"""
+    return title.replace("ي", "ی").replace("ك", "ک").replace(_ZWNJ, "").replace(" ", "")
+
+
 def _is_messy(card: dict) -> bool:
     """A real card in Arabic orthography: kept as a donor, but left out of the text pools so that
     the share of messy synthetic cards is MESSY_SHARE and not more."""
-    return any(ch in "يك" for ch in json.dumps(card, ensure_ascii=False))
+    return _ARABIC_LETTER.search(json.dumps(card, ensure_ascii=False)) is not None
 
 
+_ARABIC_LETTER = re.compile("[يك]")
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 
 
@@ -196,9 +225,21 @@ def read_real_cards(root: Path = ROOT) -> list[dict]:
     return cards
 
 
-def _add_card(pool: _Cluster, card: dict) -> None:
-    pool.titles.add(_words(card["title"]))
-    for sentence in _sentences(card.get("description", "")):
+def _add_card(pools: tuple[_Cluster, ...], card: dict) -> None:
+    """Add one real card's text to its cluster's pools and to the pooled ones."""
+    title = _words(card["title"])
+    sentences = list(_sentences(card.get("description", "")))
+    for pool in pools:
+        _add_text(pool, card, title, sentences)
+
+
+def _add_text(pool: _Cluster, card: dict, title: list[str], sentences: list[list[str]]) -> None:
+    pool.titles.add(title)
+    for i in range(2, len(title) - 1):
+        if title[i] in _TAIL_HEADS and len(title) - i <= 4:
+            pool.tails.append(" ".join(title[i:]))
+            break
+    for sentence in sentences:
         pool.text.add(sentence)
     pool.documents += card.get("documents", [])
     steps = card.get("steps", [])
@@ -216,13 +257,15 @@ def vocabulary(root: Path = ROOT) -> Vocabulary:
     clusters: dict[str, _Cluster] = {}
     everything = _Cluster("*")
     urls: dict[str, list[str]] = {}
+    channels: dict[str, list[dict]] = {}
     for card in donors:
         if card.get("url"):
             urls.setdefault(card["agency"], []).append(card["url"])
         if _is_messy(card):
             continue
-        _add_card(clusters.setdefault(card["cluster"], _Cluster(card["cluster"])), card)
-        _add_card(everything, card)
+        channels.setdefault(card["agency"], []).extend(
+            ch for ch in card.get("channels", []) if isinstance(ch, dict) and "type" in ch)
+        _add_card((clusters.setdefault(card["cluster"], _Cluster(card["cluster"])), everything), card)
     for card in donors:  # a cluster with only messy cards still gets a (pooled) vocabulary
         clusters.setdefault(card["cluster"], _Cluster(card["cluster"]))
     agencies = {d["agency"] for d in donors}
@@ -235,8 +278,9 @@ def vocabulary(root: Path = ROOT) -> Vocabulary:
         donors=donors,
         clusters=clusters,
         everything=everything,
-        real_titles=frozenset(" ".join(_words(d["title"])) for d in donors),
+        real_titles=frozenset(_title_key(" ".join(_words(d["title"]))) for d in donors),
         agency_urls=urls,
+        agency_channels=channels,
         provincial=provincial,
     )
 
@@ -245,22 +289,44 @@ def vocabulary(root: Path = ROOT) -> Vocabulary:
 # Sampling.
 
 
-def _walk(rng: random.Random, own: _Chain, pooled: _Chain, limit: int, stray: float) -> list[str]:
-    """A bigram walk of at most `limit` words: the cluster's own chain, but with probability
-    `stray` (or when the own chain has no successor) the pooled chain of all clusters."""
+def _pick(rng: random.Random, items: list):
+    return items[int(rng.random() * len(items))]  # rng.choice, at half the cost
+
+
+def _walk(rng: random.Random, own: _Chain, pooled: _Chain, limit: int,
+          stray: float) -> tuple[list[str], bool]:
+    """A trigram walk of at most `limit` words on the cluster's own chain, but with probability
+    `stray` at each word on the pooled chain of all clusters (which mixes texts); when a pair was
+    never seen, a bigram step on the pooled chain. Also says whether the walk reached an end of a
+    source text (rather than the limit)."""
+    rand = rng.random
+    own2, pooled2, pooled1 = own.follow2, pooled.follow2, pooled.follow1
     starts = own.starts or pooled.starts
-    word = rng.choice(starts)
+    word = starts[int(rand() * len(starts))]
+    prev = None
     words = [word]
-    while len(words) < limit:
-        chain = pooled if rng.random() < stray else own
-        nexts = chain.follow.get(word) or pooled.follow.get(word)
+    keep = 1.0 - stray
+    count = 1
+    while count < limit:
+        key = (prev, word)
+        # One draw both picks the chain (own below `keep`) and, rescaled, the next word.
+        u = rand()
+        if u < keep:
+            u /= keep
+            nexts = own2.get(key) or pooled2.get(key) or pooled1.get(word)
+        else:
+            u = (u - keep) / stray
+            nexts = pooled2.get(key) or pooled1.get(word)
         if not nexts:
-            break
-        word = rng.choice(nexts)
+            return words, True
+        size = len(nexts)
+        index = int(u * size)
+        prev, word = word, nexts[index if index < size else size - 1]
         if word is None:
-            break
+            return words, True
         words.append(word)
-    return words
+        count += 1
+    return words, False
 
 
 def _unique(rng: random.Random, own: list, pooled: list, k: int, stray: float = 0.15,
@@ -274,7 +340,7 @@ def _unique(rng: random.Random, own: list, pooled: list, k: int, stray: float = 
         pool = pooled if (not own or rng.random() < stray) else own
         if not pool:
             break
-        item = rng.choice(pool)
+        item = _pick(rng, pool)
         chosen.setdefault(item if key is None else key(item), item)
     return list(chosen.values())
 
@@ -296,30 +362,42 @@ def _trim_title(words: list[str]) -> list[str]:
 
 
 def _title(rng: random.Random, vocab: Vocabulary, cluster: _Cluster, province: str | None) -> str:
-    lengths = list(_TITLE_LENGTH_WEIGHTS)
-    weights = list(_TITLE_LENGTH_WEIGHTS.values())
+    """A walk on the real titles that ends where a real title ends, sometimes with a qualifier
+    («... در استان X», or a real title's tail such as «برای اتباع خارجی»); 3-8 words, and not
+    itself a real title (after a few tries, any walk cut to length)."""
+    low, high = TITLE_WORDS
     best: list[str] = []
-    for _ in range(20):
-        target = rng.choices(lengths, weights)[0]
-        words = _trim_title(_walk(rng, cluster.titles, vocab.everything.titles, target, 0.2))
-        if province and len(words) + 3 <= TITLE_WORDS[1] and rng.random() < 0.3:
+    for attempt in range(20):
+        words, ended = _walk(rng, cluster.titles, vocab.everything.titles, high, 0.15)
+        words = _trim_title(words)
+        if not ended and attempt < 10:
+            continue
+        room = high - len(words)
+        if province and room >= 2 + len(province.split()) and rng.random() < 0.3:
             words += ["در", "استان", *province.split()]
-        if len(words) > TITLE_WORDS[1]:
-            words = _trim_title(words[: TITLE_WORDS[1]])
-        if len(words) >= TITLE_WORDS[0] and " ".join(words) not in vocab.real_titles:
+        elif room >= 2 and rng.random() < 0.4:
+            tails = cluster.tails if cluster.tails and rng.random() < 0.7 else _GENERIC_TAILS
+            tail = _pick(rng, tails).split()
+            if len(tail) <= room and tail[-1] not in words:
+                words += tail
+        words = _trim_title(words[:high])
+        if len(words) >= low and _title_key(" ".join(words)) not in vocab.real_titles:
             return " ".join(words)
         if len(words) > len(best):
             best = words
     # Practically unreachable: pad or alter the longest draw so it is neither short nor real.
-    while len(best) < TITLE_WORDS[0]:
-        best.append(rng.choice(vocab.everything.titles.starts))
-    if " ".join(best) in vocab.real_titles:
-        best = best[:-1] if len(best) > TITLE_WORDS[0] else best + ["جدید"]
+    while len(best) < low:
+        best.append(_pick(rng, vocab.everything.titles.starts))
+    if _title_key(" ".join(best)) in vocab.real_titles:
+        best = best[:-1] if len(best) > low else best + ["جدید"]
     return " ".join(best)
 
 
 def _end_sentence(words: list[str]) -> list[str]:
+    """Close a sentence that was cut short: no dangling «و», «از», «برای» ... before the full stop."""
     if words and not words[-1].endswith(_SENTENCE_END):
+        while len(words) > 3 and words[-1].rstrip("،,:") in _DANGLING:
+            words.pop()
         words[-1] = words[-1].rstrip("،,:") + "."
     return words
 
@@ -329,7 +407,7 @@ def _description_body(rng: random.Random, vocab: Vocabulary, cluster: _Cluster, 
     words: list[str] = []
     sentences = 0
     while len(words) < budget:
-        sentence = _walk(rng, cluster.text, vocab.everything.text, 35, 0.15)
+        sentence, _ = _walk(rng, cluster.text, vocab.everything.text, 45, 0.15)
         words += _end_sentence(sentence)
         sentences += 1
         if extra and sentences == 1:
@@ -348,7 +426,7 @@ class _Mess:
 
     def __call__(self, text: str) -> str:
         if self.arabic:
-            text = text.translate(_ARABIC)
+            text = text.replace("ی", "ي").replace("ک", "ك")
         if self.zwnj is not None:
             text = text.replace(_ZWNJ, self.zwnj)
             if self.zwnj == " ":
@@ -366,7 +444,7 @@ def _fit(text: str, most: int) -> str:
 
 def _popularity(rng: random.Random, provincial: bool) -> int:
     """Log-normal, like requests per month: median a few thousand, a tail into the millions."""
-    value = rng.lognormvariate(math.log(6000 / (8 if provincial else 1)), 1.6)
+    value = rng.lognormvariate(math.log(8000 / (8 if provincial else 1)), 1.5)
     digits = max(int(math.floor(math.log10(value))) - 1, 0) if value >= 1 else 0
     return max(int(round(value, -digits)), 1)
 
@@ -397,20 +475,22 @@ def make_card(rng: random.Random, number: int, vocab: Vocabulary) -> dict:
 
     note = SYNTHETIC_NOTE.split()
     low, high = DESCRIPTION_WORDS
-    total = round(rng.triangular(low + 2, high - 2, 78))
+    total = round(rng.triangular(low + 2, high - 8, 68))
     extra = None
     if province:
         extra = rng.choice(_PROVINCIAL_SENTENCES).format(province=province, agency=agency)
     body = " ".join(_description_body(rng, vocab, cluster, total - len(note), extra))
     description = " ".join(note) + " " + _fit(messy(body), high - len(note))
 
-    documents = _unique(rng, cluster.documents, pooled.documents, rng.randint(*DOCUMENTS))
+    documents = _unique(rng, cluster.documents, pooled.documents, rng.randint(*DOCUMENTS), 0.05)
     steps = _unique(rng, cluster.steps, pooled.steps, rng.randint(*STEPS), 0.05, key=_second)
     steps = [s for _, s in sorted(steps, key=lambda item: item[0])]
     keywords = _unique(rng, cluster.keywords, pooled.keywords, rng.randint(*KEYWORDS), stray=0.05)
 
     channels: list[dict] = []
-    for ch in _unique(rng, cluster.channels, pooled.channels, rng.choice((1, 2, 2, 2, 3)), 0.1,
+    # The channels (and url) of the real agency, so that addresses fit the agency.
+    own_channels = vocab.agency_channels.get(donor["agency"]) or cluster.channels
+    for ch in _unique(rng, own_channels, pooled.channels, rng.choice((1, 2, 2, 2, 3)), 0.0,
                       key=_channel_type):
         ch = dict(ch)
         if province and ch["type"] in ("counter_office", "in_person") and rng.random() < 0.5:
@@ -435,10 +515,10 @@ def make_card(rng: random.Random, number: int, vocab: Vocabulary) -> dict:
         card["url"] = rng.choice(vocab.agency_urls[donor["agency"]])
     card["e_stages"] = dict(donor.get("e_stages") or {"information": True})
     if donor.get("inquiries"):
-        card["inquiries"] = _unique(rng, cluster.inquiries, pooled.inquiries, rng.randint(1, 3), 0.1)
+        card["inquiries"] = _unique(rng, cluster.inquiries, pooled.inquiries, rng.randint(1, 3), 0.0)
     if donor.get("legal_basis"):
         card["legal_basis"] = _unique(rng, cluster.legal_basis, pooled.legal_basis,
-                                      rng.randint(1, 2), 0.1)
+                                      rng.randint(1, 2), 0.0)
     card["popularity"] = _popularity(rng, province is not None)
     card["updated_at"] = datetime.date.fromordinal(rng.randint(_FIRST_DAY, _LAST_DAY)).isoformat()
     return card
@@ -512,7 +592,8 @@ def main(argv: Iterable[str] | None = None) -> int:
         target = None
     if target is not None:
         print(f"corpus.synth: refusing to write synthetic cards into the bundled catalogue "
-              f"({target}); remove that file and redirect to a path outside corpus/",
+              f"({target}); redirect to a path outside corpus/ (and delete that file if the shell "
+              f"has just created it empty)",
               file=sys.stderr)
         return 2
     try:

@@ -12,7 +12,10 @@ import orjson
 from whoosh import index as whoosh_index
 from whoosh.query import Term
 
-from indexer import generations, whoosh_index as windex
+from contextlib import nullcontext
+
+from indexer import generations, overlay
+from indexer import whoosh_index as windex
 from indexer.documents import field_terms
 
 # Query-side data a generation carries along, so that search never reads the corpus folder.
@@ -55,15 +58,23 @@ def build(
     source: str = "",
     keep: int = generations.DEFAULT_KEEP,
     progress: Callable[[int], None] | None = None,
+    use_overlay: bool = True,
+    locked: bool = False,
 ) -> BuildResult:
     """Index `cards` into a new generation under `root` and make it the serving one.
 
-    The serving generation is untouched until the new one is complete and checked; on any failure
-    the partial build is removed and the exception propagates.
+    The admin overlay (single-card changes, see overlay.py) is applied on top of `cards` unless
+    `use_overlay` is false. The serving generation is untouched until the new one is complete and
+    checked; on any failure the partial build is removed and the exception propagates. `locked`:
+    the caller already holds the build lock (a job started by the admin API).
     """
     started = time.monotonic()
-    with generations.build_lock(root):
+    with nullcontext() if locked else generations.build_lock(root):
         generations.cleanup_partial(root)
+        recorded = overlay.load(root) if use_overlay else {}
+        corpus_cards = cards
+        if recorded:
+            cards = overlay.apply(cards, recorded)
         build_dir = generations.new_build_dir(root)
         try:
             (build_dir / "whoosh").mkdir()
@@ -84,6 +95,8 @@ def build(
             (build_dir / "meta.json").write_bytes(orjson.dumps(meta))
             _check(build_dir, cards)
             gen = generations.publish(root, build_dir, keep)
+            if recorded:
+                overlay.save(root, overlay.reconcile(corpus_cards, recorded))
         except BaseException:
             shutil.rmtree(build_dir, ignore_errors=True)
             raise

@@ -117,6 +117,19 @@ def build_lock(root: Path):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
+def try_lock(root: Path) -> int | None:
+    """Take the build lock without waiting and return its descriptor (to hand to a job process),
+    or None when a build is running."""
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root / ".build.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
 def new_build_dir(root: Path) -> Path:
     base = generations_dir(root)
     base.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ on it, because it holds its own reference.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -46,50 +47,80 @@ class SearchRequest:
     electronic: bool = False  # only services whose application stage is online
 
 
+log = logging.getLogger("dargah.search")
+
+
 class Engine:
-    def __init__(self, index_dir: Path | str, refresh_interval: float = 1.0, signals: Signals = DEFAULT_SIGNALS):
+    def __init__(self, index_dir: Path | str, refresh_interval: float = 0.5, signals: Signals = DEFAULT_SIGNALS):
         self.index_dir = Path(index_dir)
         self.signals = signals
         self.refresh_interval = refresh_interval
         self._gen: LoadedGeneration | None = None
-        self._checked = 0.0
         self._lock = threading.Lock()
+        self._loading: str | None = None  # name of a generation being opened in the background
+        self._failed: set[str] = set()  # generations that could not be opened: not retried
+        self._watcher: threading.Thread | None = None
         self._bm25 = scoring.BM25F(B=0.75, K1=1.2)
 
     # -- generations -------------------------------------------------------------------------
 
     def load(self) -> LoadedGeneration:
-        """Open the current generation now (start-up); raises IndexUnavailable."""
+        """Open the current generation now (start-up) and watch for newer ones; raises
+        IndexUnavailable when there is none to serve."""
         analyzers.warm_up()
+        name, path = current_generation(self.index_dir)
+        try:
+            gen = LoadedGeneration.open(name, path)
+        except Exception as e:
+            raise IndexUnavailable(f"generation {name} cannot be opened: {e}") from e
+        gen.warm()
         with self._lock:
-            return self._refresh_locked(force=True)
-
-    def generation(self) -> LoadedGeneration:
-        """The generation to serve this request from, swapping in a newly published one."""
-        gen = self._gen
-        if gen is None or time.monotonic() - self._checked >= self.refresh_interval:
-            with self._lock:
-                gen = self._refresh_locked()
+            self._gen = gen
+        self._start_watcher()
         return gen
 
-    def _refresh_locked(self, force: bool = False) -> LoadedGeneration:
-        now = time.monotonic()
-        if not force and self._gen is not None and now - self._checked < self.refresh_interval:
-            return self._gen
-        self._checked = now
+    def generation(self) -> LoadedGeneration:
+        """The generation to serve a request from. Never waits for a newer one to open: the
+        watcher swaps it in once it is ready, and this request keeps the one it got."""
+        gen = self._gen
+        if gen is None:
+            raise IndexUnavailable(f"no index generation is loaded from {self.index_dir}")
+        return gen
+
+    def _start_watcher(self) -> None:
+        if self._watcher is None or not self._watcher.is_alive():
+            self._watcher = threading.Thread(target=self._watch, name="generation-watcher", daemon=True)
+            self._watcher.start()
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(self.refresh_interval)
+            try:
+                self.refresh()
+            except Exception:  # keep watching whatever happens; the current generation serves on
+                log.exception("generation refresh failed")
+
+    def refresh(self) -> bool:
+        """Swap in the published generation if it differs from the serving one; True if swapped."""
         try:
             name, path = current_generation(self.index_dir)
         except IndexUnavailable:
-            if self._gen is not None:
-                return self._gen  # keep serving what we have
-            raise
-        if self._gen is None or self._gen.name != name:
-            try:
-                self._gen = LoadedGeneration.open(name, path)
-            except Exception as e:  # a damaged generation never replaces a good one
-                if self._gen is None:
-                    raise IndexUnavailable(f"generation {name} cannot be opened: {e}") from e
-        return self._gen
+            return False  # the pointer is missing or being replaced: keep serving
+        current = self._gen
+        if (current is not None and current.name == name) or name in self._failed:
+            return False
+        try:
+            gen = LoadedGeneration.open(name, path)
+        except Exception:
+            # A damaged generation never replaces a good one.
+            log.exception("generation %s cannot be opened; still serving %s", name, current.name if current else None)
+            self._failed.add(name)
+            return False
+        with self._lock:
+            self._gen = gen
+        log.info("now serving generation %s", name)
+        gen.warm()
+        return True
 
     @property
     def ready(self) -> bool:

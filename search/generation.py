@@ -72,10 +72,14 @@ class LoadedGeneration:
         cards = [cards_by_id.get(i) if i else None for i in ids]
         by_id = {i: d for d, i in enumerate(ids) if i}
         facets = {f: _column(cards, f) for f in FACETS}
-        gen = cls(name, path, ix, cards, by_id, facets, meta, title_terms)
-        gen.lexicon, gen.synonyms, gen.best_bets, gen.suggester, gen.agency_ranking  # now, not in a request
-        gen.lexicon.vocab.warm()
-        return gen
+        return cls(name, path, ix, cards, by_id, facets, meta, title_terms)
+
+    def warm(self) -> None:
+        """Build what query understanding, suggestions and rankings need, so that requests do
+        not. Done right after the generation is swapped in (it serves without them meanwhile,
+        building what a request needs on demand)."""
+        self.lexicon.vocab.warm()
+        self.synonyms, self.best_bets, self.suggester, self.agency_ranking, self.electronic  # noqa: B018
 
     def searcher(self) -> Searcher:
         """This thread's searcher on this generation (Whoosh searchers are not shared across threads)."""

@@ -13,10 +13,12 @@ class Lexicon:
         df: dict[str, int] = {}
         known: set[str] = set()
         for name in fields:
-            for raw in reader.lexicon(name):
+            main = name in MAIN_FIELDS
+            # iter_field walks the term index once, with each term's statistics at hand.
+            for raw, info in reader.iter_field(name):
                 term = raw.decode("utf-8")
                 known.add(term)
-                if name in MAIN_FIELDS:
-                    df[term] = df.get(term, 0) + reader.doc_frequency(name, term)
+                if main:
+                    df[term] = df.get(term, 0) + info.doc_frequency()
         self.known = frozenset(known)
         self.vocab = Vocabulary(df)

@@ -20,12 +20,9 @@ _WORD = re.compile(r"(?:[^\W_]|\u200c)+")
 MAX_SUGGESTIONS = 10
 
 
-def _fold_word(word: str) -> str:
-    return fold_hamza(fold_characters(word)).replace("\u200c", "")
-
-
 def fold_words(text: str) -> list[str]:
-    return [w for w in (_fold_word(m) for m in _WORD.findall(fold_characters(text))) if w]
+    """The words of `text` with the letter folds search applies (no stemming: these are prefixes)."""
+    return [w for w in (fold_hamza(m).replace("\u200c", "") for m in _WORD.findall(fold_characters(text))) if w]
 
 
 @dataclass(frozen=True)
@@ -39,8 +36,9 @@ class Suggestion:
 class Suggester:
     def __init__(self, entries: list[Suggestion]):
         self.entries = entries
-        self.words = [set(fold_words(e.text)) for e in entries]
-        pairs = sorted((w, i) for i, ws in enumerate(self.words) for w in ws)
+        folded = [fold_words(e.text) for e in entries]
+        self.first_word = [ws[0] if ws else "" for ws in folded]
+        pairs = sorted({(w, i) for i, ws in enumerate(folded) for w in ws})
         self._keys = [w for w, _ in pairs]
         self._ids = [i for _, i in pairs]
 
@@ -78,7 +76,7 @@ class Suggester:
         words = fold_words(q) or fold_words(layout.to_persian(q))
         head = words[0] if words else ""
         # Suggestions that begin the way the query begins come first, then the most demanded.
-        ranked = sorted(found, key=lambda i: (not fold_words(self.entries[i].text)[0].startswith(head), -self.entries[i].weight, self.entries[i].text))
+        ranked = sorted(found, key=lambda i: (not self.first_word[i].startswith(head), -self.entries[i].weight, self.entries[i].text))
         seen: set[str] = set()
         out = []
         for i in ranked:

@@ -1,0 +1,990 @@
+/* Dargah search page: plain JavaScript, no build step, no third parties.
+ *
+ * Everything shown comes from the public API (/api/v1). Text is always inserted with textContent;
+ * the only HTML ever inserted is the API's `highlights`, and even that is rebuilt keeping nothing but
+ * text and <mark> elements. The whole state lives in the URL, so a search can be shared and Back works.
+ */
+"use strict";
+
+(() => {
+  const API = "/api/v1";
+  const PAGE_SIZE = 10;
+  const MAX_DEPTH = 1000; // the API refuses page × size beyond this
+  const MAX_PAGE = Math.floor(MAX_DEPTH / PAGE_SIZE);
+  const SUGGEST_DELAY = 150;
+  const MAX_Q = 200; // characters the API accepts in q
+  const FACET_PREVIEW = 8;
+  const FACETS = ["cluster", "agency", "audience", "level", "channel"];
+  const COLLAPSED = new Set(["audience", "level", "channel"]);
+  const SORTS = ["relevance", "popularity", "title"];
+  const FACET_TITLES = {
+    cluster: "خوشه خدمت",
+    agency: "دستگاه اجرایی",
+    audience: "مخاطب",
+    level: "سطح ارائه",
+    channel: "کانال دریافت",
+  };
+  const LABELS = {
+    audience: { citizen: "شهروندان", business: "کسب‌وکارها", government: "دستگاه‌ها" },
+    level: { national: "ملی", provincial: "استانی", local: "شهرستانی" },
+    channel: {
+      web: "وب",
+      mobile_app: "اپلیکیشن موبایل",
+      ussd: "کد دستوری",
+      kiosk: "کیوسک",
+      counter_office: "دفاتر پیشخوان",
+      in_person: "حضوری",
+      phone: "تلفن",
+    },
+  };
+  const STAGES = [
+    ["information", "اطلاع‌رسانی"],
+    ["application", "دریافت درخواست"],
+    ["processing", "پردازش"],
+    ["delivery", "تحویل"],
+  ];
+
+  // -- small helpers ------------------------------------------------------------------------------
+
+  const $ = (sel, root = document) => root.querySelector(sel);
+
+  /** An element; attributes via setAttribute, children as nodes or text (never parsed as HTML). */
+  function h(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v == null || v === false) continue;
+      if (k === "class") e.className = v;
+      else if (k === "text") e.textContent = v;
+      else if (k.startsWith("on") && typeof v === "function") e.addEventListener(k.slice(2), v);
+      else e.setAttribute(k, v === true ? "" : String(v));
+    }
+    for (const c of children.flat(Infinity)) {
+      if (c == null || c === false) continue;
+      e.append(c instanceof Node ? c : String(c));
+    }
+    return e;
+  }
+
+  const PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹";
+  const faDigits = (s) => String(s).replace(/[0-9]/g, (d) => PERSIAN_DIGITS[d]);
+  const numberFormat = new Intl.NumberFormat("fa-IR");
+  const faNum = (n) => faDigits(numberFormat.format(n));
+  const faPercent = (x) => faNum(Math.round((Number(x) || 0) * 100)) + "٪";
+
+  function faDate(iso) {
+    const d = new Date(`${iso}T12:00:00`);
+    if (Number.isNaN(d.getTime())) return faDigits(iso);
+    try {
+      return faDigits(new Intl.DateTimeFormat("fa-IR", { dateStyle: "long" }).format(d));
+    } catch {
+      return faDigits(iso);
+    }
+  }
+
+  /** Only http(s) addresses become links; anything else (javascript:, data:) stays text. */
+  function safeUrl(u) {
+    if (!u || typeof u !== "string") return null;
+    try {
+      const url = new URL(u.trim());
+      return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Persian letters typed with Arabic forms, for comparing names the way people type them. */
+  const fold = (s) =>
+    String(s || "")
+      .replace(/[يى]/g, "ی")
+      .replace(/ك/g, "ک")
+      .replace(/[\u200c\u200f\u064b-\u065f]/g, "")
+      .replace(/\s+/g, " ")
+      .trim()
+      .toLowerCase();
+
+  /** Insert highlighted API HTML keeping only text and <mark>: defence in depth on top of the API's escaping. */
+  function setMarked(node, html, fallback) {
+    if (typeof html !== "string" || !html) {
+      node.textContent = fallback || "";
+      return;
+    }
+    const tpl = document.createElement("template");
+    tpl.innerHTML = html; // template content is inert: nothing loads, nothing runs
+    const copy = (src) => {
+      const out = [];
+      for (const n of src.childNodes) {
+        if (n.nodeType === Node.TEXT_NODE) out.push(document.createTextNode(n.data));
+        else if (n.nodeType === Node.ELEMENT_NODE && n.tagName === "MARK") {
+          const m = document.createElement("mark");
+          m.append(...copy(n));
+          out.push(m);
+        } else if (n.nodeType === Node.ELEMENT_NODE) out.push(document.createTextNode(n.textContent));
+      }
+      return out;
+    };
+    node.replaceChildren(...copy(tpl.content));
+  }
+
+  const label = (facet, value) => (LABELS[facet] && LABELS[facet][value]) || value;
+
+  class ApiError extends Error {
+    constructor(message, status, detail) {
+      super(message);
+      this.status = status;
+      this.detail = detail || "";
+    }
+  }
+
+  function messageFor(status) {
+    if (status === 400) return "درخواست نامعتبر بود؛ نشانی صفحه را بررسی کنید.";
+    if (status === 404) return "چیزی با این نشانی پیدا نشد.";
+    if (status === 503) return "سامانه جست‌وجو در حال آماده‌شدن است؛ چند لحظه دیگر دوباره تلاش کنید.";
+    return "خطایی در سرور رخ داد؛ لطفاً دوباره تلاش کنید.";
+  }
+
+  async function getJSON(url, signal) {
+    let r;
+    try {
+      r = await fetch(url, { signal, headers: { Accept: "application/json" } });
+    } catch (e) {
+      if (e.name === "AbortError") throw e;
+      throw new ApiError("ارتباط با سرور برقرار نشد؛ اتصال اینترنت را بررسی کنید.", 0);
+    }
+    if (!r.ok) {
+      let detail = "";
+      try {
+        const problem = await r.json();
+        detail = problem.detail || problem.title || "";
+      } catch {
+        /* not problem+json */
+      }
+      throw new ApiError(messageFor(r.status), r.status, detail);
+    }
+    return r.json();
+  }
+
+  // Things fetched once per page load.
+  const once = {};
+  function cached(key, url) {
+    if (!once[key]) {
+      once[key] = getJSON(url).catch((e) => {
+        delete once[key];
+        throw e;
+      });
+    }
+    return once[key];
+  }
+  const popular = () => cached("popular", `${API}/search?q=&sort=popularity&size=8`);
+  const agencies = () => cached("agencies", `${API}/agencies`);
+  const clusters = () => cached("clusters", `${API}/clusters`);
+
+  // -- state in the URL ---------------------------------------------------------------------------
+
+  function emptyFilters() {
+    return Object.fromEntries(FACETS.map((f) => [f, []]));
+  }
+
+  function readState(search = location.search) {
+    const p = new URLSearchParams(search);
+    const page = parseInt(p.get("page") || "1", 10);
+    const sort = p.get("sort");
+    const filters = emptyFilters();
+    for (const f of FACETS) filters[f] = [...new Set(p.getAll(f).map((v) => v.trim()).filter(Boolean))];
+    return {
+      q: p.has("q") ? p.get("q").trim().slice(0, MAX_Q) : null,
+      page: Number.isFinite(page) ? Math.min(Math.max(page, 1), MAX_PAGE) : 1,
+      sort: SORTS.includes(sort) ? sort : "relevance",
+      electronic: p.get("electronic") === "true",
+      filters,
+      service: p.get("service") || null,
+      view: p.get("view") || null,
+    };
+  }
+
+  function searchParams(s, { api = false } = {}) {
+    const p = new URLSearchParams();
+    if (s.q !== null || api) p.set("q", s.q || "");
+    for (const f of FACETS) for (const v of s.filters[f] || []) p.append(f, v);
+    if (s.electronic) p.set("electronic", "true");
+    if (s.sort && s.sort !== "relevance") p.set("sort", s.sort);
+    if (s.page > 1) p.set("page", String(s.page));
+    if (api) p.set("size", String(PAGE_SIZE));
+    return p;
+  }
+
+  function urlFor(s) {
+    const p = s.view === "agencies" ? new URLSearchParams({ view: "agencies" }) : searchParams(s);
+    if (s.service) p.set("service", s.service);
+    const qs = p.toString();
+    return "/" + (qs ? "?" + qs : "");
+  }
+
+  const hasFilters = (s) => FACETS.some((f) => s.filters[f].length) || s.electronic;
+  const isSearch = (s) => s.q !== null || hasFilters(s);
+  const searchOnly = (s) => ({ ...s, service: null, view: null });
+
+  // -- navigation ---------------------------------------------------------------------------------
+
+  let current = readState();
+
+  function go(url, { replace = false, keepScroll = false } = {}) {
+    const here = location.pathname + location.search;
+    const depth = (history.state && history.state.depth) || 0;
+    if (url === here) replace = true;
+    // Remember where the reader was, so Back returns them to the same place in the list.
+    history.replaceState({ ...(history.state || {}), depth, scroll: window.scrollY }, "");
+    if (replace) history.replaceState({ depth, scroll: 0 }, "", url);
+    else history.pushState({ depth: depth + 1, scroll: 0 }, "", url);
+    render(keepScroll ? {} : { scroll: 0 });
+  }
+
+  const navigate = (s, opts) => go(urlFor(s), opts);
+
+  window.addEventListener("popstate", () => render({ scroll: (history.state && history.state.scroll) || 0, restoring: true }));
+
+  // Same-page links (?q=…, ?service=…, ?view=…) are handled here; modified clicks open a new tab as usual.
+  document.addEventListener("click", (ev) => {
+    const a = ev.target.closest("a[href]");
+    if (!a || a.target === "_blank" || ev.defaultPrevented) return;
+    if (ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+    const url = new URL(a.href, location.href);
+    if (url.origin !== location.origin || url.pathname !== "/") return;
+    ev.preventDefault();
+    if (a.closest("#pagination")) focusResultsNext = true;
+    go(url.pathname + url.search);
+  });
+
+  const views = {
+    home: $("#view-home"),
+    search: $("#view-search"),
+    service: $("#view-service"),
+    agencies: $("#view-agencies"),
+  };
+  let shownView = null;
+
+  function showView(name) {
+    for (const [k, el] of Object.entries(views)) el.hidden = k !== name;
+    for (const a of document.querySelectorAll(".site-nav a")) {
+      const on = (a.dataset.nav === "agencies" && name === "agencies") || (a.dataset.nav === "browse" && name === "search" && current.q === "" && !hasFilters(current));
+      if (on) a.setAttribute("aria-current", "page");
+      else a.removeAttribute("aria-current");
+    }
+    document.body.dataset.view = name;
+    const changed = shownView !== name;
+    shownView = name;
+    return changed;
+  }
+
+  function afterRender(opts) {
+    if (opts && typeof opts.scroll === "number") window.scrollTo(0, opts.scroll);
+  }
+
+  function render(opts = {}) {
+    const s = readState();
+    current = s;
+    closeSuggestions();
+    if (!(s.service && s.q === null)) input.value = s.q || "";
+    if (s.service) {
+      showView("service");
+      loadService(s, opts);
+    } else if (s.view === "agencies") {
+      showView("agencies");
+      loadAgencies(opts);
+    } else if (isSearch(s)) {
+      showView("search");
+      runSearch(s, opts);
+    } else {
+      showView("home");
+      loadHome(opts);
+    }
+  }
+
+  function announce(text) {
+    const live = $("#live");
+    live.textContent = "";
+    // A fresh text node is announced even when it equals the previous one.
+    window.setTimeout(() => (live.textContent = text), 50);
+  }
+
+  // -- suggestions (ARIA 1.2 combobox with a listbox popup) ----------------------------------------
+
+  const form = $("#search-form");
+  const input = $("#q");
+  const listbox = $("#suggestions");
+  const sugg = { items: [], active: -1, timer: 0, ctl: null, seq: 0 };
+
+  function closeSuggestions() {
+    window.clearTimeout(sugg.timer);
+    if (sugg.ctl) sugg.ctl.abort();
+    sugg.items = [];
+    sugg.active = -1;
+    listbox.hidden = true;
+    listbox.replaceChildren();
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+  }
+
+  function suggestionText(text, typed) {
+    // Emphasise what the suggestion adds to what was typed (as most search boxes do).
+    const at = text.startsWith(typed) ? typed.length : 0;
+    if (!at) return h("span", { class: "s-text" }, text);
+    return h("span", { class: "s-text" }, text.slice(0, at), h("b", null, text.slice(at)));
+  }
+
+  function openSuggestions(items, typed) {
+    // A late answer must not move the reader's place in the list: keep the active item if it is still there.
+    const was = sugg.active >= 0 && sugg.items[sugg.active] ? sugg.items[sugg.active].text : null;
+    sugg.items = items;
+    sugg.active = -1;
+    input.removeAttribute("aria-activedescendant");
+    if (!items.length) {
+      closeSuggestions();
+      return;
+    }
+    listbox.replaceChildren(
+      ...items.map((it, i) =>
+        h(
+          "li",
+          { id: `suggestion-${i}`, role: "option", "aria-selected": "false", class: `suggestion ${it.kind === "service" ? "is-service" : "is-query"}`, "data-index": i },
+          h("span", { class: "s-icon", "aria-hidden": "true" }, it.kind === "service" ? "◧" : "⌕"),
+          suggestionText(it.text, typed),
+          it.kind === "service" ? h("span", { class: "s-kind" }, "خدمت") : null,
+        ),
+      ),
+    );
+    listbox.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    if (was !== null) {
+      const again = items.findIndex((it) => it.text === was);
+      if (again >= 0) setActive(again);
+    }
+  }
+
+  function setActive(i) {
+    const options = listbox.querySelectorAll("[role=option]");
+    sugg.active = i;
+    options.forEach((o, k) => {
+      o.setAttribute("aria-selected", String(k === i));
+      o.classList.toggle("active", k === i);
+    });
+    if (i >= 0 && options[i]) {
+      input.setAttribute("aria-activedescendant", options[i].id);
+      options[i].scrollIntoView({ block: "nearest" });
+    } else input.removeAttribute("aria-activedescendant");
+  }
+
+  async function fetchSuggestions(typed) {
+    if (sugg.ctl) sugg.ctl.abort();
+    const ctl = (sugg.ctl = new AbortController());
+    const seq = ++sugg.seq;
+    try {
+      const data = await getJSON(`${API}/suggest?q=${encodeURIComponent(typed)}`, ctl.signal);
+      if (seq !== sugg.seq || input.value.trim() !== typed || document.activeElement !== input) return;
+      openSuggestions(Array.isArray(data.suggestions) ? data.suggestions : [], typed);
+    } catch (e) {
+      if (e.name !== "AbortError" && seq === sugg.seq) closeSuggestions(); // suggestions are a nicety: fail quietly
+    }
+  }
+
+  function scheduleSuggestions() {
+    window.clearTimeout(sugg.timer);
+    if (sugg.active >= 0) setActive(-1); // typing again: no option is chosen any more
+    const typed = input.value.trim();
+    if (!typed) {
+      closeSuggestions();
+      return;
+    }
+    sugg.timer = window.setTimeout(() => fetchSuggestions(typed), SUGGEST_DELAY);
+  }
+
+  function pick(item) {
+    closeSuggestions();
+    if (!item) return;
+    input.value = item.text;
+    if (item.kind === "service" && item.id) navigate({ ...readState(""), service: item.id });
+    else submitQuery(item.text);
+  }
+
+  function submitQuery(q) {
+    // A new query starts from page one without the previous query's facet choices;
+    // the reader's preferences (sort, electronic only) stay.
+    navigate({ ...readState(""), q: q.trim(), sort: current.sort, electronic: current.electronic });
+  }
+
+  input.addEventListener("input", scheduleSuggestions);
+  input.addEventListener("keydown", (ev) => {
+    const open = !listbox.hidden && sugg.items.length > 0;
+    switch (ev.key) {
+      case "ArrowDown":
+        ev.preventDefault();
+        if (!open) {
+          if (input.value.trim()) fetchSuggestions(input.value.trim());
+          return;
+        }
+        setActive(sugg.active + 1 >= sugg.items.length ? 0 : sugg.active + 1);
+        break;
+      case "ArrowUp":
+        if (!open) return;
+        ev.preventDefault();
+        setActive(sugg.active <= 0 ? sugg.items.length - 1 : sugg.active - 1);
+        break;
+      case "Enter":
+        if (open && sugg.active >= 0) {
+          ev.preventDefault();
+          pick(sugg.items[sugg.active]);
+        }
+        break; // otherwise the form submits
+      case "Escape":
+        if (open) {
+          ev.preventDefault();
+          closeSuggestions();
+        }
+        break;
+      case "Tab":
+        closeSuggestions();
+        break;
+      default:
+    }
+  });
+  input.addEventListener("blur", () => window.setTimeout(() => document.activeElement !== input && closeSuggestions(), 0));
+  listbox.addEventListener("mousedown", (ev) => ev.preventDefault()); // keep focus in the box
+  listbox.addEventListener("click", (ev) => {
+    const li = ev.target.closest("[role=option]");
+    if (li) pick(sugg.items[Number(li.dataset.index)]);
+  });
+  listbox.addEventListener("mousemove", (ev) => {
+    const li = ev.target.closest("[role=option]");
+    if (li && Number(li.dataset.index) !== sugg.active) setActive(Number(li.dataset.index));
+  });
+
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    closeSuggestions();
+    submitQuery(input.value);
+  });
+
+  // -- search results -----------------------------------------------------------------------------
+
+  const resultsRegion = $("#results-region");
+  const resultsList = $("#results");
+  const emptyBox = $("#empty");
+  const errorBox = $("#error");
+  const countLine = $("#result-count");
+  const filtersPanel = $("#filters");
+  const filtersToggle = $("#toggle-filters");
+  const sortSelect = $("#sort");
+  const electronicBox = $("#electronic");
+  const facetsBox = $("#facets");
+  const openFacets = new Set(); // collapsed facets the reader opened
+  const expandedFacets = new Set(); // long facets showing every value
+  let searchCtl = null;
+  let lastSearch = null;
+  let focusResultsNext = false; // after a page change, move focus to the top of the new results
+  let searchSeq = 0;
+
+  function setLoading(on) {
+    resultsRegion.classList.toggle("loading", on);
+    resultsRegion.setAttribute("aria-busy", String(on));
+  }
+
+  async function runSearch(s, opts = {}) {
+    if (searchCtl) searchCtl.abort();
+    const ctl = (searchCtl = new AbortController());
+    const seq = ++searchSeq;
+    sortSelect.value = s.sort;
+    electronicBox.checked = s.electronic;
+    errorBox.hidden = true;
+    setLoading(true);
+    if (!resultsList.children.length && emptyBox.hidden) countLine.textContent = "در حال جست‌وجو…";
+    try {
+      const data = await getJSON(`${API}/search?${searchParams(s, { api: true })}`, ctl.signal);
+      if (seq !== searchSeq) return;
+      lastSearch = { s, data };
+      renderResults(s, data);
+      setLoading(false);
+      afterRender(opts);
+    } catch (e) {
+      if (e.name === "AbortError" || seq !== searchSeq) return;
+      setLoading(false);
+      renderError(errorBox, e, () => runSearch(readState()));
+      resultsList.replaceChildren();
+      emptyBox.hidden = true;
+      $("#pagination").hidden = true;
+      countLine.textContent = "";
+      announce(e.message);
+    }
+  }
+
+  function renderError(box, e, retry) {
+    box.replaceChildren(
+      h("p", { class: "error-title" }, e.message || "خطایی رخ داد."),
+      e.detail ? h("p", { class: "error-detail" }, "جزئیات: ", h("bdi", { dir: "ltr" }, e.detail)) : null,
+      retry ? h("button", { type: "button", class: "button", onclick: retry }, "تلاش دوباره") : null,
+    );
+    box.hidden = false;
+  }
+
+  function renderResults(s, data) {
+    const q = data.query || {};
+    const total = data.total || 0;
+    const pages = Math.min(Math.ceil(total / PAGE_SIZE), MAX_PAGE);
+
+    // Count line.
+    const what = s.q ? [" برای «", h("bdi", null, s.q), "»"] : [];
+    countLine.replaceChildren(
+      ...(total
+        ? [h("strong", null, faNum(total)), " خدمت", ...what, pages > 1 ? ` — صفحه ${faNum(s.page)} از ${faNum(pages)}` : ""]
+        : ["هیچ خدمتی", ...what, " پیدا نشد"]),
+    );
+    announce(countLine.textContent);
+    document.title = s.q ? `${s.q} — جست‌وجو در درگاه` : "همه خدمات — درگاه";
+
+    renderNotices(s, q);
+    renderActiveFilters(s);
+    renderFacets(s, data.facets || {});
+
+    // Hits.
+    const hits = Array.isArray(data.hits) ? data.hits : [];
+    resultsList.replaceChildren(...hits.map((hit, i) => renderHit(s, hit, (s.page - 1) * PAGE_SIZE + i + 1)));
+    resultsList.setAttribute("start", String((s.page - 1) * PAGE_SIZE + 1));
+
+    // Empty state.
+    if (!hits.length) renderEmpty(s, total);
+    else emptyBox.hidden = true;
+
+    renderPagination(s, pages);
+    if (focusResultsNext) {
+      focusResultsNext = false;
+      countLine.focus({ preventScroll: true });
+    }
+  }
+
+  function renderHit(s, hit, n) {
+    const detail = urlFor({ ...searchOnly(s), service: hit.id });
+    const titleLink = h("a", { href: detail, class: "hit-link" });
+    setMarked(titleLink, hit.highlights && hit.highlights.title, hit.title);
+    const snippet = h("p", { class: "hit-snippet" });
+    setMarked(snippet, hit.highlights && hit.highlights.description, hit.snippet);
+    const external = safeUrl(hit.url);
+    return h(
+      "li",
+      { class: `hit${hit.weak ? " weak" : ""}`, "data-id": hit.id, "data-n": n },
+      h("article", null,
+        h("h2", { class: "hit-title" }, titleLink),
+        h("p", { class: "hit-meta" },
+          h("span", { class: "hit-agency" }, hit.agency),
+          h("span", { class: "sep", "aria-hidden": "true" }, " • "),
+          h("span", { class: "hit-cluster" }, hit.cluster)),
+        h("p", { class: "badges" },
+          readinessBadge(hit.e_readiness),
+          hit.electronic ? h("span", { class: "badge online" }, "درخواست برخط") : null,
+          hit.weak ? h("span", { class: "badge weak", title: "همه واژه‌های جست‌وجو در این خدمت نیست" }, "تطابق ناقص") : null),
+        snippet.textContent ? snippet : null,
+        h("p", { class: "hit-actions" },
+          h("a", { href: detail, class: "more-link" }, "جزئیات، مدارک و مراحل"),
+          external
+            ? h("a", { href: external, class: "external-link", target: "_blank", rel: "noopener noreferrer" }, "ورود به سامانه خدمت", h("span", { "aria-hidden": "true" }, " ↗"))
+            : null),
+      ),
+    );
+  }
+
+  function readinessClass(x) {
+    return x >= 0.75 ? "high" : x >= 0.5 ? "mid" : x > 0 ? "low" : "none";
+  }
+
+  function readinessBadge(x) {
+    const v = Number(x) || 0;
+    return h("span", { class: `badge readiness ${readinessClass(v)}`, title: "میزان الکترونیکی بودن مراحل خدمت" }, `الکترونیکی ${faPercent(v)}`);
+  }
+
+  function notice(kind, ...children) {
+    return h("p", { class: `notice ${kind}` }, ...children);
+  }
+
+  function queryLink(text) {
+    return h("a", { href: urlFor({ ...readState(""), q: text, sort: current.sort, electronic: current.electronic }) }, h("bdi", null, text));
+  }
+
+  function renderNotices(s, q) {
+    const box = $("#notices");
+    const interp = Array.isArray(q.interpretation) ? q.interpretation : [];
+    const out = [];
+    if (q.corrected && fold(q.corrected) !== fold(s.q || "")) {
+      out.push(notice("didyoumean", "منظورتان «", queryLink(q.corrected), "» بود؟"));
+    }
+    for (const it of interp) {
+      if (it.kind === "layout") {
+        out.push(notice("interpretation", "«", h("bdi", { dir: "ltr" }, it.from), "» با چینش صفحه‌کلید انگلیسی تایپ شده بود؛ نتایج برای «", h("strong", null, it.to), "» نشان داده شده است."));
+      } else if (it.kind === "transliteration") {
+        out.push(notice("interpretation", "«", h("bdi", { dir: "ltr" }, it.from), "» را «", h("strong", null, it.to), "» خواندیم (فارسی با حروف لاتین)."));
+      } else if (it.kind === "split") {
+        out.push(notice("interpretation", "«", h("bdi", null, it.from), "» را «", h("strong", null, it.to), "» خواندیم."));
+      } else if (it.kind === "synonym" && Array.isArray(it.to) && it.to.length) {
+        out.push(notice("synonym", "هم‌معنی‌های «", h("bdi", null, it.from), "» هم جست‌وجو شد: ", it.to.map((t, i) => [i ? "، " : "", h("bdi", null, t)])));
+      } else if (it.kind === "relaxed") {
+        out.push(notice("relaxed", "هیچ خدمتی همه واژه‌های جست‌وجوی شما را نداشت؛ خدمت‌هایی که بیشتر واژه‌ها را دارند با برچسب «تطابق ناقص» آمده‌اند."));
+      }
+    }
+    box.replaceChildren(...out);
+  }
+
+  function withFilter(s, facet, value, on) {
+    const filters = { ...s.filters, [facet]: s.filters[facet].filter((v) => v !== value) };
+    if (on) filters[facet] = [...filters[facet], value];
+    return { ...searchOnly(s), filters, page: 1 };
+  }
+
+  function renderActiveFilters(s) {
+    const box = $("#active-filters");
+    const chips = [];
+    for (const f of FACETS) {
+      for (const v of s.filters[f]) {
+        chips.push(
+          h("li", null,
+            h("button", { type: "button", class: "chip removable", "aria-label": `حذف فیلتر ${FACET_TITLES[f]}: ${label(f, v)}`, onclick: () => navigate(withFilter(current, f, v, false)) },
+              h("span", { class: "chip-facet" }, FACET_TITLES[f] + ": "), label(f, v), h("span", { class: "chip-x", "aria-hidden": "true" }, "×"))),
+        );
+      }
+    }
+    if (s.electronic) {
+      chips.push(h("li", null, h("button", { type: "button", class: "chip removable", "aria-label": "حذف فیلتر فقط خدمات الکترونیکی", onclick: () => navigate({ ...searchOnly(current), electronic: false, page: 1 }) }, "فقط الکترونیکی", h("span", { class: "chip-x", "aria-hidden": "true" }, "×"))));
+    }
+    box.replaceChildren(...chips);
+    box.hidden = !chips.length;
+    $("#clear-filters").hidden = !chips.length;
+    const badge = $("#filter-badge");
+    badge.hidden = !chips.length;
+    badge.textContent = faNum(chips.length);
+  }
+
+  function renderFacets(s, facets) {
+    // Re-rendering replaces the checkboxes: keep keyboard focus on the one the reader used.
+    const focused = document.activeElement;
+    const keep = focused && facetsBox.contains(focused) ? { facet: focused.dataset.facet, value: focused.value, more: focused.dataset.more } : null;
+
+    const groups = [];
+    for (const f of FACETS) {
+      const values = Array.isArray(facets[f]) ? facets[f] : [];
+      if (!values.length && !s.filters[f].length) continue;
+      const expanded = expandedFacets.has(f);
+      const shown = COLLAPSED.has(f) || expanded ? values : values.filter((v, i) => i < FACET_PREVIEW || v.selected);
+      const list = h("ul", { class: "facet-values" },
+        shown.map((v) =>
+          h("li", null,
+            h("label", { class: `facet-value${v.count ? "" : " zero"}` },
+              h("input", { type: "checkbox", "data-facet": f, value: v.value, checked: !!v.selected }),
+              h("span", { class: "facet-label" }, label(f, v.value)),
+              h("span", { class: "facet-count" }, faNum(v.count))))),
+      );
+      const more =
+        !COLLAPSED.has(f) && values.length > FACET_PREVIEW
+          ? h("button", { type: "button", class: "link-button facet-more", "data-more": f, "aria-expanded": String(expanded) }, expanded ? "نمایش کمتر" : `نمایش همه (${faNum(values.length)})`)
+          : null;
+      if (COLLAPSED.has(f)) {
+        const selected = s.filters[f].length;
+        const details = h("details", { class: "facet collapsible", "data-facet": f, open: openFacets.has(f) || selected > 0 },
+          h("summary", null, FACET_TITLES[f], selected ? h("span", { class: "count-badge" }, faNum(selected)) : null),
+          h("fieldset", null, h("legend", { class: "visually-hidden" }, FACET_TITLES[f]), list));
+        details.addEventListener("toggle", () => (details.open ? openFacets.add(f) : openFacets.delete(f)));
+        groups.push(details);
+      } else {
+        groups.push(h("fieldset", { class: "facet", "data-facet": f }, h("legend", null, FACET_TITLES[f]), list, more));
+      }
+    }
+    facetsBox.replaceChildren(...groups);
+
+    if (keep) {
+      const again = keep.more
+        ? facetsBox.querySelector(`[data-more="${CSS.escape(keep.more)}"]`)
+        : [...facetsBox.querySelectorAll("input[data-facet]")].find((i) => i.dataset.facet === keep.facet && i.value === keep.value);
+      if (again) again.focus();
+    }
+  }
+
+  facetsBox.addEventListener("change", (ev) => {
+    const box = ev.target;
+    if (!(box instanceof HTMLInputElement) || !box.dataset.facet) return;
+    navigate(withFilter(current, box.dataset.facet, box.value, box.checked), { keepScroll: true });
+  });
+  facetsBox.addEventListener("click", (ev) => {
+    const b = ev.target.closest("[data-more]");
+    if (!b) return;
+    const f = b.dataset.more;
+    if (expandedFacets.has(f)) expandedFacets.delete(f);
+    else expandedFacets.add(f);
+    if (lastSearch) renderFacets(lastSearch.s, lastSearch.data.facets || {});
+  });
+  electronicBox.addEventListener("change", () => navigate({ ...searchOnly(current), electronic: electronicBox.checked, page: 1 }, { keepScroll: true }));
+  sortSelect.addEventListener("change", () => navigate({ ...searchOnly(current), sort: sortSelect.value, page: 1 }, { keepScroll: true }));
+  $("#clear-filters").addEventListener("click", () => navigate({ ...searchOnly(current), filters: emptyFilters(), electronic: false, page: 1 }));
+
+  filtersToggle.addEventListener("click", () => {
+    const open = !filtersPanel.classList.contains("open");
+    filtersPanel.classList.toggle("open", open);
+    filtersToggle.setAttribute("aria-expanded", String(open));
+  });
+
+  async function renderEmpty(s, total) {
+    const tips = [];
+    if (total > 0) {
+      // Past the last page (e.g. an old shared link).
+      emptyBox.replaceChildren(
+        h("h2", null, "این صفحه نتیجه‌ای ندارد"),
+        h("p", null, h("a", { href: urlFor({ ...searchOnly(s), page: 1 }) }, "بازگشت به صفحه نخست نتایج")),
+      );
+      emptyBox.hidden = false;
+      return;
+    }
+    if (s.q) tips.push(h("li", null, "املای واژه‌ها را بررسی کنید، یا واژه‌های کمتر و کلی‌تری بنویسید."));
+    if (s.q) tips.push(h("li", null, "نام رایج خدمت را امتحان کنید؛ مثلاً «گواهینامه» یا «گذرنامه»."));
+    if (hasFilters(s)) {
+      tips.push(
+        h("li", null, "فیلترهای انتخاب‌شده را بردارید: ",
+          h("button", { type: "button", class: "link-button", onclick: () => navigate({ ...searchOnly(current), filters: emptyFilters(), electronic: false, page: 1 }) }, "حذف همه فیلترها")),
+      );
+    }
+    const popularList = h("ul", { class: "popular-inline" });
+    emptyBox.replaceChildren(
+      h("h2", null, s.q ? ["نتیجه‌ای برای «", h("bdi", null, s.q), "» پیدا نشد"] : "با این فیلترها خدمتی پیدا نشد"),
+      tips.length ? h("ul", { class: "tips" }, tips) : null,
+      h("h3", null, "پرکاربردترین خدمات"),
+      popularList,
+    );
+    emptyBox.hidden = false;
+    try {
+      const data = await popular();
+      popularList.replaceChildren(...data.hits.map((hit) => h("li", null, h("a", { href: urlFor({ ...readState(""), service: hit.id }) }, hit.title))));
+    } catch {
+      popularList.remove();
+    }
+  }
+
+  function renderPagination(s, pages) {
+    const nav = $("#pagination");
+    if (pages <= 1) {
+      nav.hidden = true;
+      nav.replaceChildren();
+      return;
+    }
+    const link = (p, text, aria, cls) =>
+      p === s.page && !cls
+        ? h("span", { class: "page current", "aria-current": "page" }, text)
+        : h("a", { class: `page${cls ? " " + cls : ""}`, href: urlFor({ ...searchOnly(s), page: p }), "aria-label": aria }, text);
+    const items = [];
+    if (s.page > 1) items.push(link(s.page - 1, "→ قبلی", "صفحه قبلی", "prev"));
+    const wanted = new Set([1, pages, s.page - 1, s.page, s.page + 1].filter((p) => p >= 1 && p <= pages));
+    if (s.page <= 3) [2, 3, 4].forEach((p) => p <= pages && wanted.add(p));
+    if (s.page >= pages - 2) [pages - 1, pages - 2, pages - 3].forEach((p) => p >= 1 && wanted.add(p));
+    let last = 0;
+    for (const p of [...wanted].sort((a, b) => a - b)) {
+      if (p - last > 1) items.push(h("span", { class: "page gap", "aria-hidden": "true" }, "…"));
+      items.push(link(p, faNum(p), `صفحه ${faNum(p)}`));
+      last = p;
+    }
+    if (s.page < pages) items.push(link(s.page + 1, "بعدی ←", "صفحه بعدی", "next"));
+    nav.replaceChildren(h("ul", null, items.map((i) => h("li", null, i))));
+    nav.hidden = false;
+  }
+
+  // -- one service --------------------------------------------------------------------------------
+
+  const serviceBox = $("#service");
+  let serviceCtl = null;
+
+  function backToResults(s) {
+    const depth = (history.state && history.state.depth) || 0;
+    if (depth > 0) history.back();
+    else navigate({ ...searchOnly(s), service: null });
+  }
+
+  function section(title, body, cls) {
+    return body ? h("section", { class: `service-section${cls ? " " + cls : ""}` }, h("h2", null, title), body) : null;
+  }
+
+  const listOf = (tag, items, cls) => (Array.isArray(items) && items.length ? h(tag, { class: cls }, items.map((t) => h("li", null, String(t)))) : null);
+
+  async function loadService(s, opts = {}) {
+    if (serviceCtl) serviceCtl.abort();
+    const ctl = (serviceCtl = new AbortController());
+    const fromSearch = isSearch(s);
+    const back = h("p", { class: "back" },
+      h("button", { type: "button", class: "link-button back-button", onclick: () => backToResults(s) }, fromSearch ? "→ بازگشت به نتایج" : "→ بازگشت"));
+    serviceBox.replaceChildren(back, h("p", { class: "loading-line" }, "در حال دریافت اطلاعات خدمت…"));
+    serviceBox.setAttribute("aria-busy", "true");
+    let card;
+    let agencyTotal = null;
+    try {
+      const [c, a] = await Promise.all([getJSON(`${API}/services/${encodeURIComponent(s.service)}`, ctl.signal), agencies().catch(() => null)]);
+      card = c;
+      agencyTotal = a && Array.isArray(a.agencies) ? a.agencies.length : null;
+    } catch (e) {
+      if (e.name === "AbortError") return;
+      serviceBox.setAttribute("aria-busy", "false");
+      const box = h("div", { class: "error-box", role: "alert" });
+      if (e.status === 404) {
+        box.append(h("p", { class: "error-title" }, "خدمتی با این شناسه پیدا نشد."), h("p", null, "شاید خدمت حذف شده یا نشانی اشتباه است. ", h("a", { href: "/" }, "جست‌وجو در همه خدمات")));
+      } else renderError(box, e, () => loadService(readState()));
+      box.hidden = false;
+      serviceBox.replaceChildren(back, box);
+      document.title = "خدمت پیدا نشد — درگاه";
+      return;
+    }
+    if (ctl !== serviceCtl) return;
+    serviceBox.setAttribute("aria-busy", "false");
+    document.title = `${card.title} — درگاه`;
+    serviceBox.replaceChildren(back, renderService(card, agencyTotal));
+    afterRender(opts);
+    if (!opts.restoring) {
+      const title = $("#service-title");
+      if (title) title.focus({ preventScroll: true });
+    }
+  }
+
+  function renderService(c, agencyTotal) {
+    const external = safeUrl(c.url);
+    const readiness = Number(c.e_readiness) || 0;
+    const stages = c.e_stages || {};
+    const channels = Array.isArray(c.channels) ? c.channels : [];
+    const facts = [
+      ["هزینه", c.fee ? faDigits(c.fee) : null],
+      ["مدت زمان انجام", c.duration ? faDigits(c.duration) : null],
+      ["مخاطب", Array.isArray(c.audience) && c.audience.length ? c.audience.map((a) => label("audience", a)).join("، ") : null],
+      ["سطح ارائه", c.level ? label("level", c.level) : null],
+      ["دستگاه مادر", c.parent_agency || null],
+      ["آخرین به‌روزرسانی", c.updated_at ? faDate(c.updated_at) : null],
+    ].filter(([, v]) => v);
+
+    const rank = c.agency_rank
+      ? h("p", { class: "agency-rank" },
+          "رتبه «", h("a", { href: urlFor({ ...readState(""), filters: { ...emptyFilters(), agency: [c.agency] }, q: "" }) }, c.agency), "» در رتبه‌بندی ملی: ",
+          h("strong", null, faNum(c.agency_rank)), agencyTotal ? ` از ${faNum(agencyTotal)} دستگاه` : "",
+          " — ", h("a", { href: "/?view=agencies" }, "دیدن رتبه‌بندی"))
+      : null;
+
+    return h("article", { class: "service-card" },
+      h("header", { class: "service-head" },
+        h("p", { class: "service-cluster" }, h("a", { href: urlFor({ ...readState(""), q: "", filters: { ...emptyFilters(), cluster: [c.cluster] } }) }, c.cluster)),
+        h("h1", { id: "service-title", class: "page-title", tabindex: "-1" }, c.title),
+        h("p", { class: "service-agency" }, c.agency),
+        h("p", { class: "badges" }, readinessBadge(readiness), stages.application ? h("span", { class: "badge online" }, "درخواست برخط") : null),
+        external ? h("p", { class: "service-cta" }, h("a", { href: external, class: "button primary", target: "_blank", rel: "noopener noreferrer" }, "ورود به سامانه خدمت", h("span", { "aria-hidden": "true" }, " ↗"))) : null),
+      h("div", { class: "service-grid" },
+        h("div", { class: "service-main" },
+          c.description ? h("p", { class: "service-description" }, c.description) : null,
+          section("مراحل دریافت خدمت", listOf("ol", c.steps, "steps")),
+          section("مدارک لازم", listOf("ul", c.documents, "documents")),
+          section("استعلام‌های دستگاه", listOf("ul", c.inquiries, "plain-list")),
+          section("قوانین و مقررات", listOf("ul", c.legal_basis, "plain-list")),
+          !(c.steps && c.steps.length) && !(c.documents && c.documents.length) ? h("p", { class: "muted" }, "مراحل و مدارک این خدمت هنوز ثبت نشده است.") : null),
+        h("aside", { class: "service-side" },
+          h("section", { class: "side-card readiness-card" },
+            h("h2", null, "آمادگی الکترونیکی"),
+            h("div", { class: "readiness-big" },
+              h("span", { class: `readiness-value ${readinessClass(readiness)}` }, faPercent(readiness)),
+              h("meter", { min: "0", max: "1", low: "0.5", high: "0.75", optimum: "1", value: String(readiness), "aria-label": "آمادگی الکترونیکی" }, faPercent(readiness))),
+            h("ul", { class: "stages" },
+              STAGES.map(([k, name]) =>
+                h("li", { class: stages[k] ? "yes" : "no" }, h("span", { class: "stage-mark", "aria-hidden": "true" }, stages[k] ? "✓" : "✗"), name, h("span", { class: "visually-hidden" }, stages[k] ? ": الکترونیکی" : ": غیرالکترونیکی")))),
+            rank),
+          section("کانال‌های دریافت خدمت",
+            channels.length
+              ? h("ul", { class: "channels" },
+                  channels.map((ch) => {
+                    const link = safeUrl(ch.address);
+                    return h("li", null,
+                      h("span", { class: "channel-type" }, label("channel", ch.type)),
+                      ch.address ? h("span", { class: "channel-address" }, link ? h("a", { href: link, target: "_blank", rel: "noopener noreferrer", dir: "ltr" }, ch.address) : ch.address) : null);
+                  }))
+              : h("p", { class: "muted" }, "کانالی ثبت نشده است."),
+            "side-card"),
+          facts.length
+            ? section("اطلاعات خدمت", h("dl", { class: "facts" }, facts.map(([k, v]) => [h("dt", null, k), h("dd", null, v)])), "side-card")
+            : null)));
+  }
+
+  // -- agencies ranking ---------------------------------------------------------------------------
+
+  const agenciesBox = $("#agencies");
+  const agencyFilter = $("#agency-filter");
+
+  async function loadAgencies(opts = {}) {
+    document.title = "رتبه‌بندی دستگاه‌ها — درگاه";
+    if (!agenciesBox.querySelector("table")) agenciesBox.replaceChildren(h("p", { class: "loading-line" }, "در حال دریافت رتبه‌بندی…"));
+    let data;
+    try {
+      data = await agencies();
+    } catch (e) {
+      const box = h("div", { class: "error-box", role: "alert" });
+      renderError(box, e, () => loadAgencies());
+      agenciesBox.replaceChildren(box);
+      return;
+    }
+    const rows = (data.agencies || []).map((a) =>
+      h("tr", { "data-name": fold(a.value) },
+        h("td", { class: "rank" }, faNum(a.rank)),
+        h("th", { scope: "row", class: "agency-name" }, h("a", { href: urlFor({ ...readState(""), q: "", filters: { ...emptyFilters(), agency: [a.value] } }) }, a.value)),
+        h("td", { class: "num" }, faNum(a.count)),
+        h("td", { class: "bar-cell" },
+          h("div", { class: "bar" },
+            h("meter", { min: "0", max: "1", low: "0.5", high: "0.75", optimum: "1", value: String(a.e_readiness), "aria-hidden": "true" }),
+            h("span", { class: `bar-value ${readinessClass(a.e_readiness)}` }, faPercent(a.e_readiness))))),
+    );
+    agenciesBox.replaceChildren(
+      h("div", { class: "table-wrap" },
+        h("table", { class: "ranking" },
+          h("caption", { class: "visually-hidden" }, "دستگاه‌ها به ترتیب آمادگی الکترونیکی خدماتشان"),
+          h("thead", null, h("tr", null, h("th", { scope: "col" }, "رتبه"), h("th", { scope: "col" }, "دستگاه"), h("th", { scope: "col", class: "num" }, "خدمات"), h("th", { scope: "col" }, "آمادگی الکترونیکی"))),
+          h("tbody", null, rows))),
+    );
+    filterAgencies();
+    afterRender(opts);
+    if (!opts.restoring) $("#agencies-title").focus({ preventScroll: true });
+  }
+
+  function filterAgencies() {
+    const want = fold(agencyFilter.value);
+    let shown = 0;
+    const rows = agenciesBox.querySelectorAll("tbody tr");
+    for (const tr of rows) {
+      const on = !want || tr.dataset.name.includes(want);
+      tr.hidden = !on;
+      if (on) shown++;
+    }
+    $("#agency-count").textContent = rows.length ? `${faNum(shown)} دستگاه` : "";
+  }
+  agencyFilter.addEventListener("input", filterAgencies);
+
+  // -- home -----------------------------------------------------------------------------------------
+
+  async function loadHome(opts = {}) {
+    document.title = "درگاه — جست‌وجوی خدمات دولت";
+    const chips = $("#home-clusters");
+    const list = $("#home-popular");
+    try {
+      const [c, p] = await Promise.all([clusters(), popular()]);
+      chips.replaceChildren(
+        ...(c.clusters || []).map((cl) =>
+          h("li", null, h("a", { class: "chip", href: urlFor({ ...readState(""), q: "", filters: { ...emptyFilters(), cluster: [cl.value] } }) }, cl.value, h("span", { class: "chip-count" }, faNum(cl.count))))),
+      );
+      list.replaceChildren(
+        ...(p.hits || []).map((hit) =>
+          h("li", null,
+            h("a", { href: urlFor({ ...readState(""), service: hit.id }), class: "popular-title" }, hit.title),
+            h("span", { class: "popular-meta" }, hit.agency),
+            readinessBadge(hit.e_readiness))),
+      );
+    } catch (e) {
+      const box = h("div", { class: "error-box", role: "alert" });
+      renderError(box, e, () => loadHome());
+      list.replaceChildren(h("li", null, box));
+    }
+    afterRender(opts);
+  }
+
+  // -- start ------------------------------------------------------------------------------------------
+
+  if ("scrollRestoration" in history) history.scrollRestoration = "manual";
+  history.replaceState({ depth: 0, scroll: 0, ...(history.state || {}) }, "");
+  render({ restoring: true });
+})();

@@ -1,0 +1,67 @@
+"""Single-card upserts and deletions, published as a new generation in well under a second.
+
+The current generation is copied, the one document is replaced or deleted in the copy with
+Whoosh's incremental writer (a new small segment), the cards file is rewritten, and the copy is
+checked and published like any build. Published generations stay immutable.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import orjson
+from whoosh import index as whoosh_index
+
+from indexer import generations, overlay
+from indexer.build import _check
+from indexer.documents import field_terms
+
+
+def _apply(root: Path, card_id: str, card: dict | None, keep: int) -> generations.Generation:
+    with generations.build_lock(root):
+        generations.cleanup_partial(root)
+        base = generations.current(root)
+        build_dir = generations.new_build_dir(root)
+        try:
+            shutil.rmtree(build_dir)
+            shutil.copytree(base.path, build_dir)
+            before = orjson.loads((build_dir / "cards.json").read_bytes())
+            if card is None and not any(c["id"] == card_id for c in before):
+                raise KeyError(card_id)
+            cards = [c for c in before if c["id"] != card_id]
+            if card is not None:
+                cards.append(card)
+            ix = whoosh_index.open_dir(str(build_dir / "whoosh"))
+            writer = ix.writer()
+            try:
+                if card is None:
+                    writer.delete_by_term("id", card_id)
+                else:
+                    writer.update_document(id=card_id, **field_terms(card))
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            (build_dir / "cards.json").write_bytes(orjson.dumps(cards))
+            meta = orjson.loads((build_dir / "meta.json").read_bytes())
+            meta.update(cards=len(cards), agencies=len({c["agency"] for c in cards}), clusters=len({c["cluster"] for c in cards}),
+                        source=f"{meta.get('source', '')} + {'upsert' if card else 'delete'} {card_id}")
+            (build_dir / "meta.json").write_bytes(orjson.dumps(meta))
+            _check(build_dir, cards)
+            gen = generations.publish(root, build_dir, keep)
+            recorded = overlay.load(root)
+            recorded[card_id] = card
+            overlay.save(root, recorded)
+            return gen
+        except BaseException:
+            shutil.rmtree(build_dir, ignore_errors=True)
+            raise
+
+
+def upsert(root: Path, card: dict, keep: int = generations.DEFAULT_KEEP) -> generations.Generation:
+    return _apply(root, card["id"], card, keep)
+
+
+def delete(root: Path, card_id: str, keep: int = generations.DEFAULT_KEEP) -> generations.Generation:
+    return _apply(root, card_id, None, keep)
