@@ -57,6 +57,10 @@ _DECIMAL = re.compile(r"(?<=\d)\u066b(?=\d)")
 _TABLE = str.maketrans({**_ZWNJ_LOOKALIKES, **_LETTERS, **_DIGITS})
 
 
+def strip_diacritics(text: str) -> str:
+    return _DIACRITICS.sub("", text)
+
+
 def fold_letters(text: str) -> str:
     """Only the one-to-one letter and digit folds, for text known to be clean (hazm's lexicon)."""
     return text.translate(_TABLE)

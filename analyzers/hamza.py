@@ -31,7 +31,21 @@ def _table() -> dict[str, str]:
     return {src: dst for src, dst in pairs}
 
 
+_MIN_PREFIX = 4  # shorter table keys (مای → ما) are not applied inside longer words
+
+
 def fold_hamza(word: str) -> str:
-    """Fold one word's alef and hamza spelling to the form its variants share."""
-    folded = fold_rule(word)
-    return _table().get(folded, folded)
+    """Fold one word's alef and hamza spelling to the form its variants share.
+
+    The table also applies to words built on a listed one (مسوولیت, مسوولین → مسیولیت, مسیولین):
+    the longest listed prefix of at least four letters is replaced."""
+    # ئوا is a common typing of ؤا (سئوال for سؤال).
+    folded = fold_rule(word.replace("ئوا", "ؤا"))
+    table = _table()
+    if folded in table:
+        return table[folded]
+    for k in range(len(folded) - 1, _MIN_PREFIX - 1, -1):
+        head = table.get(folded[:k])
+        if head is not None:
+            return head + folded[k:]
+    return folded

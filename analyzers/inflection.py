@@ -14,7 +14,8 @@ from analyzers.stopwords import LIGHT_VERB_PASTS
 # Suffixes written after a ZWNJ: plural, possessive, indefinite, comparative, verb endings.
 ZWNJ_SUFFIXES = frozenset(
     "ها های هایی هایم هایت هایش هایمان هایتان هایشان ای ی ام ات اش مان تان شان یم ید اند تر ترین"
-    " هامو هاتو هاشو".split()
+    " هامو هاتو هاشو رو را"  # رو/را: the object marker hazm's spacing sometimes attaches (ماشین‌رو)
+    " شده نشده کرده نکرده شدگان".split()  # light verbs hazm's spacing attaches (قطع‌شده, صادر‌شده)
 )
 
 # Suffixes attached without ZWNJ, longest first. Each maps to what replaces it.
@@ -33,7 +34,8 @@ _JOINED_SUFFIXES: tuple[tuple[str, str], ...] = tuple(
             "مو": "", "تو": "", "شو": "", "رو": "",  # informal object marker: پاسپورتمو
             "مون": "", "تون": "", "شون": "",  # spoken possessives: خونمون
             "م": "", "ت": "", "ش": "",
-            "ی": "", "ای": "",
+            "ی": "",  # indefinite, or ezafe after a vowel: امضای → امضا
+            "ه": "",  # spoken copula: اجباریه, چقدره
         }.items(),
         key=lambda kv: -len(kv[0]),
     )
@@ -46,7 +48,7 @@ BROKEN_PLURALS = {
     "املاک": "ملک", "اتباع": "تابع", "افراد": "فرد", "اشخاص": "شخص", "مراکز": "مرکز",
     "دفاتر": "دفتر", "شرایط": "شرط", "مراحل": "مرحله", "قوانین": "قانون", "مقررات": "مقرره",
     "وسایل": "وسیله", "ادارات": "اداره", "شرکتها": "شرکت", "موسسات": "موسسه", "کالاها": "کالا",
-    "عوارض": "عارضه", "اقساط": "قسط", "مشاغل": "شغل", "اصناف": "صنف", "مجوزها": "مجوز",
+    "اقساط": "قسط", "مشاغل": "شغل", "اصناف": "صنف", "مجوزها": "مجوز",
     "اوراق": "ورق", "سوابق": "سابقه", "ارقام": "رقم", "اقلام": "قلم", "نتایج": "نتیجه",
 }
 
@@ -65,27 +67,64 @@ def strip_zwnj_suffixes(parts: list[str]) -> list[str]:
     return parts
 
 
+# Arabic plurals in ات of words the lexicon lists whole; these are words of their own, not plurals
+# of the shorter word (مالیات is not مالی, اطلاعات is information, عملیات is operations).
+_ATE_WORDS = frozenset("مالیات اطلاعات انتخابات ادبیات عملیات تبلیغات حیات ثبات نجات زکات صلوات ملاقات اوقات سادات برات صفات".split())
+
+
+def _arabic_plural(word: str) -> str | None:
+    """معاملات → معامله, استعلامات → استعلام, شکایات → شکایت, for words the lexicon lists whole."""
+    if not word.endswith("ات") or word in _ATE_WORDS or len(word) < 6:
+        return None
+    stem = word[:-2]
+    for candidate in ((stem + "ت",) if stem.endswith("ی") else ()) + (stem + "ه", stem):
+        if _known(candidate):
+            return candidate
+    return None
+
+
+def _spoken(word: str) -> str | None:
+    """Spoken Persian turns ān into un (تهرون, خونه) and drops a final ه before a suffix
+    (شناسنامم, پروندم): the written word, if the lexicon knows it."""
+    if "ون" in word:
+        written = word.replace("ون", "ان")
+        if _known(written):
+            return written
+    return None
+
+
 def strip_joined_suffix(word: str) -> str:
     """One suffix off a word the lexicon does not know, if what remains is a word it knows."""
     if _known(word):
-        return word
+        # Ezafe after a final vowel: خودروی, امضای, کالای → the word itself.
+        if word.endswith(("وی", "ای")) and len(word) > 3 and _known(word[:-1]):
+            return word[:-1]
+        return _arabic_plural(word) or word
+    informal = lexicon.informal_words()
     for suffix, replacement in _JOINED_SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
             stem = word[: -len(suffix)] + replacement
+            possessive = suffix[0] in "متش"
             # Spoken nouns drop their final ه before a suffix: خونمون → خونه → خانه.
-            spoken = lexicon.informal_words().get(stem + "ه")
-            if spoken:
-                return spoken
+            if possessive and stem + "ه" in informal:
+                return informal[stem + "ه"]
             if _known(stem):
                 return stem
-            # Two layers: plural then possessive (کارتهایم handled above), possessive then object (کارتمو).
+            if possessive and _known(stem + "ه"):
+                return stem + "ه"  # شناسنامم → شناسنامه
+            if (spoken := _spoken(stem)) is not None:
+                return spoken
+            # Two layers: possessive then object marker (کارتمو), plural then possessive.
             inner = strip_joined_suffix(stem) if len(stem) > len(suffix) + _MIN_STEM else stem
             if inner != stem and _known(inner):
                 return inner
-    return word
+    return _spoken(word) or word
 
 
 _VERB_PREFIXES = ("نمی", "می", "ب", "ن")
+# Light verbs read as verbs even without a prefix (کنید, شوید, دهید); گیر is not among them,
+# since گیری ends many nouns (پیگیری).
+_BARE_LIGHT_PRESENTS = frozenset({"است", "هست", "کن", "شو", "ده", "نما", "نمای", "باش", "گرد"})
 _OBJECT_CLITICS = ("شون", "شو", "ش", "مو", "تو", "ت")
 
 
@@ -98,8 +137,9 @@ def _verb_lemma(word: str) -> str | None:
         return None
     past, _, present = lemma.partition("#")
     # A bare present stem plus an ending is as often a noun (گوشی, رود, زنم): only prefixed forms
-    # (می‌گیرم, بگیرم) and forms built on the past stem (فروختم) are read as verbs.
-    if word.startswith(_VERB_PREFIXES) and len(word) > 3 or (past and word.startswith(past)) or present in ("است", "هست"):
+    # (می‌گیرم, بگیرم), forms built on the past stem (فروختم) and light verbs (کنید, شوید) are
+    # read as verbs.
+    if (word.startswith(_VERB_PREFIXES) and len(word) > 3) or (past and word.startswith(past)) or present in _BARE_LIGHT_PRESENTS:
         return lemma
     return None
 
@@ -107,8 +147,19 @@ def _verb_lemma(word: str) -> str | None:
 def verb_stem(word: str) -> str | None:
     """hazm's past stem for a conjugated verb or infinitive the lexicon does not list as a noun,
     "" for a light verb or auxiliary (to be dropped), None when `word` is not a verb form."""
-    lemma = _verb_lemma(word)
-    if lemma is None and not _known(word):
+    known = _known(word)
+    if known and not word.startswith(("می", "نمی")):
+        # دریافت, ثبت, بدهی, نماد: nouns first; their verb reading is the rarer in service texts.
+        # An infinitive is the exception: فروختن reads as the verb (→ فروخت).
+        if word.endswith("ن") and word[:-1] + "#" in _past_stems():
+            past = word[:-1]
+            return "" if past in LIGHT_VERB_PASTS else past
+        lemma = lexicon.verbs().get(word, "")
+        if lemma.partition("#")[2] in ("کن", "شو", "نما", "نمای") and word.endswith(("ید", "ند")):
+            return ""  # نمایید, کنید, شود: the lexicon lists them, but only as verbs
+        return None
+    lemma = _verb_lemma(word) if not known else lexicon.verbs().get(word)
+    if lemma is None and not known:
         # A spoken object clitic on a verb: ببینمش, بگیرمش.
         for clitic in _OBJECT_CLITICS:
             if word.endswith(clitic) and (lemma := _verb_lemma(word[: -len(clitic)])):
@@ -118,8 +169,6 @@ def verb_stem(word: str) -> str | None:
     past = lemma.split("#")[0]
     if past in LIGHT_VERB_PASTS or lemma.split("#")[-1] in ("است", "هست"):
         return ""
-    if _known(word) and not word.startswith(("می", "نمی")):
-        return None  # دریافت, ثبت: nouns first; their verb reading is the rarer in service texts
     return past or None
 
 
@@ -141,7 +190,7 @@ def reduce_word(word: str) -> str:
     """The inflection filter for one ZWNJ-free word ("" when it should be dropped)."""
     if not word or word.isdigit() or word.isascii():
         return word
-    word = lexicon.informal_words().get(word, word)
+    word = lexicon.informal_words().get(word, word)  # only holds words the lexicon does not know
     stem = verb_stem(word)
     if stem is not None:
         return stem

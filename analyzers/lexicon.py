@@ -15,11 +15,11 @@ import threading
 from importlib import metadata
 from pathlib import Path
 
-from analyzers.chars import fold_letters
+from analyzers.chars import fold_letters, strip_diacritics
 from analyzers.hamza import fold_hamza
 
 _lock = threading.Lock()
-_FORMAT = 3  # bump when the folds change what is cached
+_FORMAT = 5  # bump when the folds change what is cached
 
 
 def _cache_path() -> Path:
@@ -30,12 +30,17 @@ def _cache_path() -> Path:
 
 def _fold(entry: str) -> str:
     # Lexicon entries are clean Persian: the letter fold is enough.
-    return fold_hamza(fold_letters(entry)).replace("\u200c", "")
+    return fold_hamza(strip_diacritics(fold_letters(entry))).replace("\u200c", "")
 
 
 # Spoken Persian conjugates on the present stem with its own endings: میاد, بگیره, میتونه, میدن.
 _INFORMAL_PREFIXES = ("می", "نمی", "ب", "ن")
 _INFORMAL_ENDINGS = ("م", "ی", "ه", "د", "یم", "ین", "ن", "ید", "ند")
+
+
+# Spoken forms in hazm's list that are also written words of this domain: شبا is the bank account
+# number (شماره شبا), not "nights".
+_NOT_SPOKEN = frozenset({"شبا"})
 
 
 def _fold_lemma(lemma: str) -> str:
@@ -71,7 +76,7 @@ def _build() -> tuple[frozenset[str], dict[str, str], dict[str, str]]:
     informal: dict[str, str] = {}
     for line in (data / "iwords.dat").read_text("utf-8").splitlines():
         parts = line.split()
-        if len(parts) == 2 and parts[0] != parts[1]:
+        if len(parts) == 2 and parts[0] != parts[1] and _fold(parts[0]) not in _NOT_SPOKEN:
             informal.setdefault(_fold(parts[0]), _fold(parts[1]))
     return words, verbs, informal
 
