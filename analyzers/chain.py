@@ -36,6 +36,7 @@ class Token:
     pos: int
     kind: str = "term"  # "term" | "part" | "joined"
     verb: bool = False  # a verb's stem: rarely what a query is about (see search/understand.py)
+    base: str = ""  # the word before inflection was removed (کفلات for the term کفل)
 
 
 def normalize(text: str) -> str:
@@ -87,7 +88,7 @@ def analyze(text: str, *, parts: bool = True, joined: bool = True) -> list[Token
         if not term:
             prev = None
             continue
-        tokens.append(Token(term, pos, verb=verb))
+        tokens.append(Token(term, pos, verb=verb, base=base))
         if parts:
             tokens.extend(Token(p, pos, "part") for p in word_parts)
         if joined and prev is not None and len(prev) + len(base) >= _MIN_JOINED and not base.isdigit():
@@ -96,6 +97,11 @@ def analyze(text: str, *, parts: bool = True, joined: bool = True) -> list[Token
                 tokens.append(Token(together, pos - 1, "joined"))
         prev = None if base.isascii() else base
     return tokens
+
+
+def is_word(word: str) -> bool:
+    """The lexicon knows this (folded, ZWNJ-free) word: it is not a misspelling."""
+    return word in lexicon.words()
 
 
 def terms(text: str) -> list[str]:

@@ -33,7 +33,7 @@ from search.snippets import snippet
 SORTS = ("relevance", "popularity", "title")
 FACET_LIMIT = 50  # values listed per facet; selected ones are always added
 MIN_KNOWN_SHARE = 0.5  # below this share of words the index knows, a query is taken as nonsense
-RELAXED_IDF_SHARE = 0.5  # share of the query's information a weak match must still carry
+RELAXED_IDF_SHARE = 0.4  # share of the query's information a weak match must still carry
 RELAXED_SLOT_SHARE = 0.5  # share of a long query's words a weak match must still have
 
 
@@ -150,11 +150,12 @@ class Engine:
 
         q = None
         weak = False
+        coverage: dict[int, float] = {}
         if plan.empty:
             # No content words: browse everything, unless there were words and all were stop words.
             matched = [] if plan.has_words else gen.live_docnums()
         else:
-            matched, q, weak = self._match(searcher, plan, gen, weights)
+            matched, q, weak, coverage = self._match(searcher, plan, gen, weights)
 
         pinned = []
         if signals.best_bets and not plan.empty:
@@ -174,7 +175,7 @@ class Engine:
             facets_out[f] = facet_counts.count(gen, f, docs, req.filters.get(f, []), FACET_LIMIT)
 
         offset = (req.page - 1) * req.size
-        ranked = self._rank(gen, searcher, q, plan, req, in_all, offset + req.size)
+        ranked = self._rank(gen, searcher, q, plan, req, in_all, offset + req.size, coverage)
         if pinned and req.sort == "relevance":
             pins = [d for d in pinned if d in in_all]
             ranked = [(d, ranked[0][1] if ranked else 1.0) for d in pins] + [r for r in ranked if r[0] not in pins]
@@ -212,7 +213,7 @@ class Engine:
             required, optional = optional, []
         nonsense = self.signals.nonsense
         if not required or (nonsense and len(required) < len(plan.content_slots) * MIN_KNOWN_SHARE):
-            return [], None, False
+            return [], None, False, {}
         unknown = any(not s.known for s in plan.content_slots)
 
         def scoring(core):
@@ -223,10 +224,8 @@ class Engine:
         strict = query_builder.build(required, weights, require_all=True)
         matched = list(searcher.docs_for_query(strict))
         if matched or len(required) == 1:
-            return matched, scoring(strict), unknown and bool(matched)
+            return matched, scoring(strict), unknown and bool(matched), {}
         loose = query_builder.build(required, weights, require_all=False)
-        if not nonsense:
-            return list(searcher.docs_for_query(loose)), scoring(loose), True
         n = max(gen.ix.doc_count(), 1)
         vocab = gen.lexicon.vocab
         idf = [math.log1p(n / max(1, max(vocab.freq(t) for a in s.alternatives for t in a.terms))) for s in required]
@@ -238,10 +237,13 @@ class Engine:
             for d in searcher.docs_for_query(query_builder.slot_clause(s, weights)):
                 covered[d] = covered.get(d, 0.0) + w
                 counts[d] = counts.get(d, 0) + 1
-        matched = [d for d, w in covered.items() if w >= RELAXED_IDF_SHARE * total and counts[d] >= need]
-        return matched, scoring(loose), True
+        if nonsense:
+            matched = [d for d, w in covered.items() if w >= RELAXED_IDF_SHARE * total and counts[d] >= need]
+        else:
+            matched = list(covered)
+        return matched, scoring(loose), True, {d: covered[d] / total for d in matched}
 
-    def _rank(self, gen, searcher, q, plan, req, docs: set[int], limit: int) -> list[tuple[int, float]]:
+    def _rank(self, gen, searcher, q, plan, req, docs: set[int], limit: int, coverage: dict[int, float]) -> list[tuple[int, float]]:
         if not docs:
             return []
         if q is None or req.sort != "relevance":
@@ -254,6 +256,9 @@ class Engine:
         depth = max(limit, ranking.RERANK_DEPTH)
         results = searcher.search(q, limit=depth, filter=docs, terms=False)
         scored = [(hit.docnum, hit.score) for hit in results]
+        if coverage:
+            # A weak match ranks by how much of the query it answers before how well it answers it.
+            scored = sorted(((d, s * coverage.get(d, 0.0) ** 2) for d, s in scored), key=lambda x: -x[1])
         top = ranking.rerank(scored[: ranking.RERANK_DEPTH], plan, gen, self.signals) + scored[ranking.RERANK_DEPTH :]
         return [(d, round(sc, 4)) for d, sc in top[:limit]]
 

@@ -53,6 +53,8 @@ def candidates(word: str, vocab: Vocabulary, limit: int = 3) -> list[str]:
             if i == len(word):
                 if built in vocab:
                     done.add(built)
+                elif built.endswith("ی") and built[:-1] in vocab:
+                    done.add(built[:-1])  # posti → پستی → the index term پست
                 continue
             for chunk in _chunks(word, i):
                 end = i + len(chunk)
@@ -66,7 +68,7 @@ def candidates(word: str, vocab: Vocabulary, limit: int = 3) -> list[str]:
                     if r and built.endswith(r) and i > 0 and word[i - 1] == word[i] and chunk[0] not in "aeiou":
                         r = ""
                     candidate = built + r
-                    if not candidate or candidate in prefixes:
+                    if not candidate or candidate in prefixes or (r == "ی" and end == len(word) and built in prefixes):
                         nxt.add((end, candidate))
         states = set(sorted(nxt, key=lambda s: (-s[0], s[1]))[:BEAM])
     return sorted(done, key=lambda t: (-vocab.freq(t), t))[:limit]

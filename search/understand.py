@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from analyzers import analyze, normalize
+from analyzers import analyze, is_word, normalize
 from search import layout, transliterate
 from search.lexicon import Lexicon
 from search.signals import Signals
@@ -120,8 +120,19 @@ def understand(text: str, lex: Lexicon, synonyms: Synonyms, signals: Signals) ->
             if together and together in lex.known and together not in typed:
                 slot = Slot((term.text, terms[i + 1].text), [Alternative((term.text, terms[i + 1].text)), Alternative((together,), JOINED_WEIGHT, "joined")], word_pos=term.pos)
                 span = 2
-        if span == 1 and term.text not in lex.known and not term.verb:
-            _repair(slot, term.text, lex, signals, interpretation, fixes, term.pos)
+        if span == 1 and not term.verb:
+            # Latin words are repaired even when a card uses them: "code posti" means کد پستی.
+            if term.text not in lex.known or (term.text.isascii() and term.text.isalpha()):
+                _repair(slot, term.text, lex, signals, interpretation, fixes, term.pos)
+            elif signals.typos and term.base and term.base != term.text and not is_word(term.base):
+                # A misspelling can reduce to a real word (کفلات → کفل, دانمه → دان): offer what
+                # the word as typed is one letter away from, too.
+                for cand, _dist in lex.vocab.corrections(term.base, 1):
+                    if lex.vocab.freq(cand) > lex.vocab.freq(term.text):
+                        slot.alternatives.append(Alternative((cand,), CORRECTION_WEIGHT, "correction"))
+                        interpretation.append({"kind": "correction", "from": term.base, "to": cand})
+                        fixes[term.pos] = cand
+
         slot.known = any(all(t in lex.known for t in a.terms) for a in slot.alternatives)
         slot.optional = span == 1 and term.verb
         plan.slots.append(slot)
@@ -135,7 +146,7 @@ def understand(text: str, lex: Lexicon, synonyms: Synonyms, signals: Signals) ->
 
 
 def _repair(slot: Slot, term: str, lex: Lexicon, signals: Signals, interpretation: list, fixes: dict, pos: int) -> None:
-    """Alternatives for a word the index does not know."""
+    """Alternatives for a word the index does not know (or a Latin one: see below)."""
     if term.isascii() and term.isalpha():
         if signals.finglish:
             found = transliterate.candidates(term, lex.vocab, 2)
