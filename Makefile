@@ -9,7 +9,7 @@ PORT ?= 8080
 WORKERS ?= 2
 CORPUS_FILES := $(wildcard corpus/services/*.jsonl) $(wildcard corpus/*.tsv) corpus/service-card.schema.json
 
-.PHONY: install run index test eval bench soak clean browser
+.PHONY: install run index test eval bench soak clean browser nginx
 
 install: $(VENV)/.installed
 
@@ -38,7 +38,14 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; fi
 
-test: install browser
+# The deployment test runs Debian's nginx in front of two replicas.
+nginx:
+	@if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then \
+	  echo "installing Debian's nginx for the deployment test"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nginx >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq nginx >/dev/null; fi; fi
+
+test: install browser nginx
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 # Relevance on corpus/judgments/queries.tsv, beside a naive baseline and each signal switched off.

@@ -123,9 +123,20 @@ async def _watch(root: Path, job_id: str, proc, upload: Path | None) -> None:
 
 async def job_status(request: web.Request) -> web.Response:
     authorize(request)
-    job = jobs.read(_root(request), request.match_info["id"])
+    root = _root(request)
+    job = jobs.read(root, request.match_info["id"])
     if job is None:
         raise Problem(404, "no such job")
+    if job["status"] in ("queued", "running"):
+        # The process that ran it is gone if nobody holds the build lock (its worker died).
+        fd = generations.try_lock(root)
+        if fd is not None:
+            os.close(fd)
+            job = jobs.read(root, job["id"]) or job
+            if job["status"] in ("queued", "running"):
+                job["status"] = "failed"
+                job["errors"].append({"line": 0, "field": "(build)", "message": "the build process is gone"})
+                jobs.write(root, job)
     return json_response({k: job.get(k) for k in ("id", "status", "progress", "errors", "generation", "source", "created", "finished")})
 
 

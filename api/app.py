@@ -23,6 +23,7 @@ from api.metrics import Metrics, route_name
 from api.openapi import document as openapi_document
 from api import admin
 from api.querylog import QueryLog
+from api.ratelimit import RateLimiter
 from api.response_cache import ResponseCache
 from api.responses import JSON, Problem, json_response
 from search import Engine, SearchRequest
@@ -53,6 +54,11 @@ class Settings:
     max_body: int = 64 * 1024 * 1024  # reindex upload limit
     analytics_dir: Path | None = None  # default: INDEX/analytics
     log_queries: bool = True
+    search_timeout: float = 2.0  # seconds a search may take before the client gets a 503
+    max_concurrent: int = 32  # engine calls in flight per worker; more wait in no queue: 503
+    rate_limit: float | None = None  # requests per second per client, None: no limit
+    trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For is believed
+    keepalive_timeout: float = 15.0  # idle keep-alive connections are closed after this
 
 
 ENGINE = web.AppKey("engine", Engine)
@@ -61,15 +67,29 @@ SETTINGS = web.AppKey("settings", Settings)
 METRICS = web.AppKey("metrics", Metrics)
 CACHE = web.AppKey("cache", ResponseCache)
 QUERYLOG = web.AppKey("querylog", QueryLog)
+LIMITER = web.AppKey("limiter", object)
+INFLIGHT = web.AppKey("inflight", list)  # [count]: engine calls running in this worker
 
 
 async def run_engine(request: web.Request, fn, *args):
-    """Run engine work off the event loop; an index that is not there yet is a 503, not a 500."""
+    """Run engine work off the event loop, bounded in time and in how many run at once.
+
+    An index that is not there yet, a worker already running its limit of searches, and a search
+    past its time limit are each a 503 with Retry-After, never a 500 or an unbounded queue."""
+    settings, inflight = request.app[SETTINGS], request.app[INFLIGHT]
+    if inflight[0] >= settings.max_concurrent:
+        raise Problem(503, "the server is busy; try again in a moment", headers={"Retry-After": "1"})
+    inflight[0] += 1
     loop = asyncio.get_running_loop()
     try:
-        return await loop.run_in_executor(request.app[EXECUTOR], fn, *args)
+        future = loop.run_in_executor(request.app[EXECUTOR], fn, *args)
+        return await asyncio.wait_for(future, settings.search_timeout)
     except IndexUnavailable:
         raise Problem(503, "the search index is not available yet", headers={"Retry-After": "5"}) from None
+    except TimeoutError:
+        raise Problem(503, "the search took too long; try again or simplify the query", headers={"Retry-After": "2"}) from None
+    finally:
+        inflight[0] -= 1
 
 
 async def cached_json(request: web.Request, fn, *args, note=None) -> tuple[web.Response, object]:
@@ -103,14 +123,12 @@ def search_request(query) -> SearchRequest:
         raise params.invalid("electronic", "must be true or false")
     req = SearchRequest(
         q=params.text(query, "q"),
-        page=params.integer(query, "page", 1, 1, params.MAX_DEPTH),
+        page=params.integer(query, "page", 1, 1, params.MAX_PAGE),
         size=params.integer(query, "size", 10, 1, params.MAX_SIZE),
         filters={f: params.choices(query, f) for f in FACETS},
         sort=sort,
         electronic=electronic in ("true", "1"),
     )
-    if req.page * req.size > params.MAX_DEPTH:
-        raise params.invalid("page", f"page × size must be at most {params.MAX_DEPTH}")
     return req
 
 
@@ -200,6 +218,17 @@ async def problems(request: web.Request, handler):
     except Exception:
         log.exception("unhandled error on %s", route_name(request))
         raise Problem(500, "internal error; it has been logged") from None
+
+
+@web.middleware
+async def rate_limit(request: web.Request, handler):
+    limiter = request.app[LIMITER]
+    if limiter is not None and request.path.startswith(API + "/"):
+        client = limiter.client(request.remote, request.headers.get("X-Forwarded-For"))
+        wait = limiter.allow(client)
+        if wait:
+            raise Problem(429, "too many requests from this address", headers={"Retry-After": str(max(1, round(wait + 0.5)))})
+    return await handler(request)
 
 
 @web.middleware
@@ -322,13 +351,21 @@ async def _close(app: web.Application) -> None:
 
 def create_app(index_dir: Path | str | None = None, *, settings: Settings | None = None) -> web.Application:
     settings = settings or Settings(Path(index_dir))
-    app = web.Application(middlewares=[headers, observe, problems, conditional], client_max_size=1024**2)
+    app = web.Application(
+        middlewares=[headers, observe, problems, rate_limit, conditional],
+        client_max_size=1024**2,
+        # A request line up to 128 kB reaches the handlers, which answer an over-long query with a
+        # problem+json 400 instead of the HTTP parser's bare error.
+        handler_args={"max_line_size": 128 * 1024, "max_field_size": 16 * 1024, "keepalive_timeout": settings.keepalive_timeout},
+    )
     app[SETTINGS] = settings
     app[ENGINE] = Engine(settings.index_dir)
     app[EXECUTOR] = ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="search")
     app[METRICS] = Metrics()
     app[CACHE] = ResponseCache(settings.cache_size)
     app[admin.TASKS] = set()
+    app[INFLIGHT] = [0]
+    app[LIMITER] = RateLimiter(settings.rate_limit, trusted=settings.trusted_proxies) if settings.rate_limit else None
     app[QUERYLOG] = QueryLog(settings.analytics_dir or settings.index_dir / "analytics")
     app.on_startup.append(_load_engine)
     app.cleanup_ctx.append(_flush_query_log)

@@ -105,8 +105,14 @@ def cmd_serve(args) -> int:
         current_generation(index)
     except IndexUnavailable as e:
         return _fail(str(e))
-    for name in generations.cleanup_partial(index):
-        print(f"dargah: removed {name}, a build left behind by a crash", file=sys.stderr)
+    # Only with the build lock: on a shared volume another host may be building right now.
+    lock = generations.try_lock(index)
+    if lock is not None:
+        try:
+            for name in generations.cleanup_partial(index):
+                print(f"dargah: removed {name}, a build left behind by a crash", file=sys.stderr)
+        finally:
+            os.close(lock)
     settings = Settings(
         index_dir=index,
         admin_token=_admin_token(args),
@@ -114,6 +120,11 @@ def cmd_serve(args) -> int:
         max_body=args.max_body_mb * 1024 * 1024,
         cors_origins=tuple(args.cors_origin or ["*"]),
         analytics_dir=Path(args.analytics_dir) if args.analytics_dir else None,
+        search_timeout=args.search_timeout,
+        max_concurrent=args.max_concurrent,
+        rate_limit=args.rate_limit,
+        trusted_proxies=tuple(args.trusted_proxy or ()),
+        keepalive_timeout=args.keepalive_timeout,
     )
     return serve(settings, args.host, args.port, args.workers)
 
@@ -178,6 +189,35 @@ def _positive(value: str) -> int:
     return n
 
 
+def _seconds(value: str) -> float:
+    try:
+        n = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if not 0 < n <= 3600:
+        raise argparse.ArgumentTypeError(f"{value!r} must be between 0 and 3600 seconds")
+    return n
+
+
+def _rate(value: str) -> float:
+    from api.ratelimit import parse_rate
+
+    try:
+        return parse_rate(value)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def _trusted(value: str) -> str:
+    import ipaddress
+
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an address or CIDR") from None
+    return value
+
+
 def _port(value: str) -> int:
     n = _positive(value)
     if n > 65535:
@@ -209,6 +249,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--max-body-mb", type=_positive, default=64, metavar="MB", help="largest corpus an admin may upload (default 64)")
     s.add_argument("--cors-origin", action="append", metavar="ORIGIN", help="allowed origin for the public API (repeatable; default *)")
     s.add_argument("--analytics-dir", metavar="DIR", help="where the query log is kept (default INDEX/analytics)")
+    s.add_argument("--search-timeout", type=_seconds, default=2.0, metavar="S", help="a slower search answers 503 (default 2)")
+    s.add_argument("--max-concurrent", type=_positive, default=32, metavar="N", help="searches in flight per worker before 503 (default 32)")
+    s.add_argument("--rate-limit", type=_rate, metavar="N/s", help="per client address; 429 past it (default: off)")
+    s.add_argument("--trusted-proxy", action="append", metavar="ADDR", type=_trusted, help="proxy address or CIDR whose X-Forwarded-For is believed (repeatable)")
+    s.add_argument("--keepalive-timeout", type=_seconds, default=15.0, metavar="S", help="idle keep-alive connections close after this (default 15)")
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("generations", help="list the index generations, * marks the serving one")

@@ -13,6 +13,8 @@ from search.engine import SORTS
 from search.generation import FACETS
 
 _STR = {"type": "string"}
+# Text parameters: NUL and U+FFFD (what invalid UTF-8 decodes to) are refused with a 400.
+_TEXT_PATTERN = "^[^\\u0000\\ufffd]*$"
 _NULLABLE_STR = {"type": ["string", "null"]}
 
 
@@ -180,10 +182,10 @@ def _param(name: str, description: str, schema: dict, required: bool = False, re
     return p
 
 
-_FILTER = {"type": "string", "minLength": 1, "maxLength": params.MAX_Q}
+_FILTER = {"type": "string", "maxLength": params.MAX_Q, "pattern": _TEXT_PATTERN, "description": "empty values are ignored"}
 SEARCH_PARAMS = [
-    _param("q", "What the citizen typed (any spelling, Latin letters or the wrong keyboard layout welcome). Empty: browse.", {"type": "string", "maxLength": params.MAX_Q}),
-    _param("page", "Result page, from 1 (page × size ≤ 1000).", {"type": "integer", "minimum": 1, "maximum": params.MAX_DEPTH}),
+    _param("q", "What the citizen typed (any spelling, Latin letters or the wrong keyboard layout welcome). Empty: browse.", {"type": "string", "maxLength": params.MAX_Q, "pattern": _TEXT_PATTERN}),
+    _param("page", "Result page, from 1.", {"type": "integer", "minimum": 1, "maximum": params.MAX_PAGE}),
     _param("size", "Hits per page.", {"type": "integer", "minimum": 1, "maximum": params.MAX_SIZE}),
     *[_param(f, f"Only services with this {f} (repeatable: OR within a facet, AND across facets).", _FILTER, repeat=True) for f in FACETS],
     _param("electronic", "Only services whose application stage is online.", {"type": "boolean"}),
@@ -209,7 +211,7 @@ def document() -> dict:
                 "As-you-type suggestions",
                 _json("SuggestResponse"),
                 [
-                    _param("q", "The letters typed so far.", {"type": "string", "maxLength": params.MAX_Q}),
+                    _param("q", "The letters typed so far.", {"type": "string", "maxLength": params.MAX_Q, "pattern": _TEXT_PATTERN}),
                     _param("size", "How many suggestions.", {"type": "integer", "minimum": 1, "maximum": 10}),
                 ],
             ),
@@ -225,7 +227,7 @@ def document() -> dict:
             "/api/v1/analyze": get(
                 "The analyzer's normalized text and index terms",
                 _json("AnalyzeResponse"),
-                [_param("text", "Any text.", {"type": "string", "maxLength": params.MAX_Q * 5})],
+                [_param("text", "Any text.", {"type": "string", "maxLength": params.MAX_Q * 5, "pattern": _TEXT_PATTERN})],
                 errors={"400": _problem("Invalid parameter")},
             ),
             "/healthz": get("Liveness", _json("Status"), errors={}),

@@ -8,7 +8,7 @@ from api.responses import invalid
 
 MAX_Q = 200  # characters after trimming
 MAX_SIZE = 50
-MAX_DEPTH = 1000  # page * size: deeper pages are for crawlers, not citizens
+MAX_PAGE = 20  # with at most 50 a page, 1000 results deep: deeper pages are for crawlers, not citizens
 MAX_VALUES = 20  # values of one repeatable filter
 
 
@@ -19,6 +19,8 @@ def text(query: MultiMapping, name: str, *, max_len: int = MAX_Q, default: str =
     value = (values[0] if values else default).strip()
     if "\x00" in value:
         raise invalid(name, "must not contain NUL characters")
+    if "\ufffd" in value or any("\ud800" <= c <= "\udfff" for c in value):
+        raise invalid(name, "must be valid UTF-8 text")
     if len(value) > max_len:
         raise invalid(name, f"must be at most {max_len} characters")
     return value
@@ -28,7 +30,7 @@ def integer(query: MultiMapping, name: str, default: int, lo: int, hi: int) -> i
     values = query.getall(name, [])
     if len(values) > 1:
         raise invalid(name, "must be given once")
-    if not values or values[0] == "":
+    if not values:
         return default
     raw = values[0].strip()
     if not (raw.isascii() and raw.lstrip("-").isdigit()) or len(raw) > 12:

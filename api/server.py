@@ -7,6 +7,7 @@ passed on to the workers, which finish their in-flight requests and exit.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing
 import os
@@ -25,17 +26,26 @@ SHUTDOWN_TIMEOUT = 10.0  # seconds a worker may take to finish in-flight request
 
 def run_worker(settings: Settings, host: str, port: int, reuse_port: bool) -> None:
     logging.basicConfig(level=logging.INFO, format=f"%(asctime)s [{os.getpid()}] %(levelname)s %(name)s: %(message)s")
-    app = create_app(settings=settings)
-    web.run_app(
-        app,
-        host=host,
-        port=port,
-        reuse_port=reuse_port,
-        shutdown_timeout=SHUTDOWN_TIMEOUT,
-        access_log=None,
-        print=None,
-        handle_signals=True,
-    )
+    asyncio.run(_serve(settings, host, port, reuse_port))
+
+
+async def _serve(settings: Settings, host: str, port: int, reuse_port: bool) -> None:
+    """Serve until SIGTERM or SIGINT, then drain: stop accepting, let the requests in flight
+    finish (up to SHUTDOWN_TIMEOUT), run the cleanups, exit.
+
+    aiohttp's run_app cancels its main task on a signal, and a cancelled task does not wait for
+    in-flight handlers, so the signals are handled here instead."""
+    runner = web.AppRunner(create_app(settings=settings), access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port, reuse_port=reuse_port, backlog=1024)
+    await site.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    log.info("stopping: finishing requests in flight")
+    await runner.cleanup()
 
 
 def serve(settings: Settings, host: str, port: int, workers: int) -> int:

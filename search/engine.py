@@ -31,6 +31,7 @@ from search.highlight import highlight_fragment, highlight_title
 from search.snippets import snippet
 
 SORTS = ("relevance", "popularity", "title")
+RETRY_FAILED = 10.0  # seconds before a generation that failed to open is tried again
 FACET_LIMIT = 50  # values listed per facet; selected ones are always added
 MIN_KNOWN_SHARE = 0.5  # below this share of words the index knows, a query is taken as nonsense
 RELAXED_IDF_SHARE = 0.4  # share of the query's information a weak match must still carry
@@ -58,7 +59,7 @@ class Engine:
         self._gen: LoadedGeneration | None = None
         self._lock = threading.Lock()
         self._loading: str | None = None  # name of a generation being opened in the background
-        self._failed: set[str] = set()  # generations that could not be opened: not retried
+        self._failed: dict[str, float] = {}  # generation → when it could not be opened
         self._watcher: threading.Thread | None = None
         self._bm25 = scoring.BM25F(B=0.75, K1=1.2)
 
@@ -72,7 +73,12 @@ class Engine:
         try:
             gen = LoadedGeneration.open(name, path)
         except Exception as e:
-            raise IndexUnavailable(f"generation {name} cannot be opened: {e}") from e
+            # A damaged current generation: serve the newest older one that opens.
+            gen = self._newest_good_before(name)
+            if gen is None:
+                raise IndexUnavailable(f"generation {name} cannot be opened: {e}") from e
+            log.error("generation %s cannot be opened (%s); serving %s instead", name, e, gen.name)
+            self._failed[name] = time.monotonic()
         gen.warm()
         with self._lock:
             self._gen = gen
@@ -86,6 +92,16 @@ class Engine:
         if gen is None:
             raise IndexUnavailable(f"no index generation is loaded from {self.index_dir}")
         return gen
+
+    def _newest_good_before(self, name: str) -> LoadedGeneration | None:
+        base = self.index_dir / "generations"
+        older = sorted((p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name < name), reverse=True)
+        for path in older:
+            try:
+                return LoadedGeneration.open(path.name, path)
+            except Exception:
+                continue
+        return None
 
     def _start_watcher(self) -> None:
         if self._watcher is None or not self._watcher.is_alive():
@@ -107,14 +123,16 @@ class Engine:
         except IndexUnavailable:
             return False  # the pointer is missing or being replaced: keep serving
         current = self._gen
-        if (current is not None and current.name == name) or name in self._failed:
+        if current is not None and current.name == name:
             return False
+        if time.monotonic() - self._failed.get(name, -RETRY_FAILED) < RETRY_FAILED:
+            return False  # retried now and then: on a network volume files can appear late
         try:
             gen = LoadedGeneration.open(name, path)
         except Exception:
             # A damaged generation never replaces a good one.
             log.exception("generation %s cannot be opened; still serving %s", name, current.name if current else None)
-            self._failed.add(name)
+            self._failed[name] = time.monotonic()
             return False
         with self._lock:
             self._gen = gen
@@ -152,8 +170,9 @@ class Engine:
         weak = False
         coverage: dict[int, float] = {}
         if plan.empty:
-            # No content words: browse everything, unless there were words and all were stop words.
-            matched = [] if plan.has_words else gen.live_docnums()
+            # An empty query browses everything; text with no content words (only stop words,
+            # symbols or emoji) finds nothing.
+            matched = [] if req.q.strip() else gen.live_docnums()
         else:
             matched, q, weak, coverage = self._match(searcher, plan, gen, weights)
 

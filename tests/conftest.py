@@ -90,3 +90,20 @@ def write_jsonl(path: Path, cards) -> Path:
 
 def mini_cards() -> list[dict]:
     return [json.loads(l) for l in MINI.read_text("utf-8").splitlines() if l.strip()]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, mini_index):
+    """A real `dargah serve` on loopback over a copy of the small index, for the whole session."""
+    index = tmp_path_factory.mktemp("live") / "index"
+    shutil.copytree(mini_index, index)
+    port = free_port()
+    proc = subprocess.Popen([*DARGAH, "serve", "--index", str(index), "--port", str(port)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(base + "/readyz")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

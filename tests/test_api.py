@@ -40,7 +40,7 @@ def facet(body, name):
     [
         ({"page": "0"}, "page"), ({"page": "-3"}, "page"), ({"page": "x"}, "page"), ({"page": "9" * 40}, "page"),
         ({"size": "0"}, "size"), ({"size": "51"}, "size"), ({"size": "1.5"}, "size"),
-        ({"page": "30", "size": "50"}, "page"), ({"sort": "random"}, "sort"), ({"electronic": "maybe"}, "electronic"),
+        ({"page": "21"}, "page"), ({"sort": "random"}, "sort"), ({"electronic": "maybe"}, "electronic"),
         ({"q": "ب" * 201}, "q"), ([("q", "a"), ("q", "b")], "q"), ([("cluster", "x")] * 21, "cluster"),
     ],
 )

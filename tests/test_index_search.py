@@ -68,4 +68,5 @@ def test_query_syntax_is_just_text(mini_engine):
     for q in ("title:گذرنامه", "*", "گذر*", "گذرنامه~9", "[a TO z]", "گذرنامه^1000000", '"گذرنامه', "(صدور"):
         result = mini_engine.search(SearchRequest(q=q))
         assert isinstance(result["total"], int)
-    assert mini_engine.search(SearchRequest(q="*"))["total"] == len(mini_cards())  # no term: browse
+    assert mini_engine.search(SearchRequest(q="*"))["total"] == 0  # text without words finds nothing
+    assert mini_engine.search(SearchRequest(q=""))["total"] == len(mini_cards())  # no text: browse
