@@ -52,5 +52,10 @@ test: install browser nginx
 eval: install $(INDEX)/CURRENT
 	$(PY) -m search.evaluate --index $(INDEX) $(EVAL_ARGS)
 
+# Minutes of mixed load with a rebuild every minute; not part of make test.
+SOAK_MINUTES ?= 5
+soak: install
+	$(PY) benchmarks/soak.py --minutes $(SOAK_MINUTES)
+
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -124,6 +124,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--skip-invalid", action="store_true")
     p.add_argument("--lock-fd", type=int, help="an inherited descriptor holding the build lock")
     args = p.parse_args(argv)
+    # A rebuild shares the machine with the workers serving citizens: it yields the CPU to them.
+    try:
+        os.nice(10)
+    except OSError:
+        pass
     root = Path(args.index)
     job = read(root, args.job)
     if job is None:

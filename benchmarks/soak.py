@@ -1,0 +1,180 @@
+"""`make soak`: minutes of mixed search and suggest load on loopback against `dargah serve
+--workers 2`, with a full rebuild through the admin API every minute. Reports requests, errors
+(must be 0), latency percentiles and each worker's resident memory over time (must level off).
+
+    .venv/bin/python benchmarks/soak.py [--minutes 5] [--threads 8] [--rebuild-every 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+TOKEN = "soak-" + os.urandom(8).hex()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def workers(parent: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(parent)], capture_output=True, text=True).stdout.split()
+    return sorted(int(p) for p in out)
+
+
+def queries() -> list[str]:
+    lines = (ROOT / "corpus" / "judgments" / "queries.tsv").read_text("utf-8").splitlines()[1:]
+    return [l.split("\t")[2] for l in lines if l.count("\t") >= 3]
+
+
+def main() -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("--minutes", type=float, default=5.0)
+    p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--rebuild-every", type=float, default=60.0)
+    args = p.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="dargah-soak-"))
+    index = work / "index"
+    subprocess.run([PY, "-m", "api.cli", "index", str(ROOT / "corpus"), "--index", str(index)], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = free_port()
+    server = subprocess.Popen(
+        [PY, "-m", "api.cli", "serve", "--index", str(index), "--port", str(port), "--workers", "2", "--corpus", str(ROOT / "corpus")],
+        cwd=ROOT, env={**os.environ, "DARGAH_ADMIN_TOKEN": TOKEN}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    texts = queries()
+    latencies: list[float] = []
+    errors: list[str] = []
+    counts = {"search": 0, "suggest": 0}
+    stop = threading.Event()
+    lock = threading.Lock()
+
+    def wait_ready() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                c.request("GET", "/readyz")
+                if c.getresponse().status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise SystemExit("the server did not become ready")
+
+    def load(seed: int) -> None:
+        rnd = random.Random(seed)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        while not stop.is_set():
+            q = rnd.choice(texts)
+            if rnd.random() < 0.3:
+                kind, path = "suggest", "/api/v1/suggest?q=" + urllib.parse.quote(q[: rnd.randint(1, max(1, len(q)))])
+            else:
+                kind, path = "search", "/api/v1/search?q=" + urllib.parse.quote(q) + f"&page={rnd.randint(1, 2)}"
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                r = conn.getresponse()
+                r.read()
+                if r.status != 200:
+                    raise RuntimeError(f"{r.status} on {kind}")
+            except Exception as e:  # noqa: BLE001 - every failure a client sees is counted
+                with lock:
+                    errors.append(repr(e))
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                continue
+            with lock:
+                latencies.append(time.perf_counter() - started)
+                counts[kind] += 1
+
+    def admin(method: str, path: str) -> dict:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        c.request(method, path, headers={"Authorization": f"Bearer {TOKEN}"})
+        r = c.getresponse()
+        return json.loads(r.read())
+
+    memory: list[tuple[float, list[float]]] = []
+    rebuilds = []
+    try:
+        wait_ready()
+        threads = [threading.Thread(target=load, args=(i,), daemon=True) for i in range(args.threads)]
+        for t in threads:
+            t.start()
+        started = time.monotonic()
+        next_rebuild = started + args.rebuild_every
+        while time.monotonic() - started < args.minutes * 60:
+            time.sleep(5)
+            memory.append((time.monotonic() - started, [rss_mb(w) for w in workers(server.pid)]))
+            if time.monotonic() >= next_rebuild:
+                next_rebuild += args.rebuild_every
+                job = admin("POST", "/api/v1/admin/reindex")["job"]
+                rebuilds.append(job["id"])
+                print(f"  {time.monotonic() - started:5.0f}s rebuild {job['id']}", flush=True)
+        stop.set()
+        for t in threads:
+            t.join()
+        statuses = [admin("GET", f"/api/v1/admin/jobs/{j}")["status"] for j in rebuilds]
+    finally:
+        stop.set()
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+    lat = sorted(latencies)
+    pct = lambda f: lat[min(len(lat) - 1, int(len(lat) * f))] * 1000 if lat else float("nan")  # noqa: E731
+    total = sum(counts.values())
+    print(f"\nsoak: {args.minutes:g} min, {args.threads} client threads, 2 workers, a rebuild every {args.rebuild_every:g} s")
+    print(f"requests {total} ({counts['search']} search, {counts['suggest']} suggest), {total / (args.minutes * 60):.0f}/s")
+    print(f"errors {len(errors)}" + (f": {errors[:5]}" if errors else ""))
+    print(f"latency p50 {pct(0.5):.1f} ms, p99 {pct(0.99):.1f} ms, max {pct(1.0):.1f} ms")
+    print(f"rebuilds {len(rebuilds)}: {', '.join(statuses) if rebuilds else '-'}")
+    half = len(memory) // 2
+    growth_ok = True
+    if memory:
+        first = [statistics.mean(v) for v in zip(*[m for _, m in memory[: max(1, half)] if m])] if half else []
+        last = [statistics.mean(v) for v in zip(*[m for _, m in memory[half:] if m])]
+        peak = [max(v) for v in zip(*[m for _, m in memory if m])]
+        print(f"worker RSS MB: first half mean {[round(x) for x in first]}, second half mean {[round(x) for x in last]}, peak {[round(x) for x in peak]}")
+        # Leveling off: the second half grows less than 15% over the first.
+        growth_ok = all(b <= a * 1.15 + 10 for a, b in zip(first, last)) if first else True
+        print("memory levels off" if growth_ok else "memory keeps growing")
+    ok = not errors and growth_ok and all(s == "succeeded" for s in statuses)
+    print("soak: PASS" if ok else "soak: FAIL")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
