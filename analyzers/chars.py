@@ -74,9 +74,10 @@ def fold_characters(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     text = text.translate(_TABLE)
     text = _DIACRITICS.sub("", text)
-    text = _THOUSANDS.sub("", text)
-    text = _DECIMAL.sub(".", text)
     # A ZWNJ next to a space, another ZWNJ or the end of a word joins nothing.
     text = re.sub(r"\u200c{2,}", ZWNJ, text)
     text = re.sub(r"\u200c(?=[\s\W]|$)|(?<=[\s\W])\u200c|^\u200c", "", text)
+    # Separators last: removing an invisible character above can bring a digit group together.
+    text = _THOUSANDS.sub("", text)
+    text = _DECIMAL.sub(".", text)
     return text.casefold()

@@ -36,6 +36,8 @@ FACET_LIMIT = 50  # values listed per facet; selected ones are always added
 MIN_KNOWN_SHARE = 0.5  # below this share of words the index knows, a query is taken as nonsense
 RELAXED_IDF_SHARE = 0.4  # share of the query's information a weak match must still carry
 RELAXED_SLOT_SHARE = 0.5  # share of a long query's words a weak match must still have
+EXPAND_BELOW = 10  # fewer cards with every word than this: cards with most words follow, marked weak
+WEAK_FULL = 0.99  # coverage of a card matching every known word of a query with unknown words
 
 
 @dataclass
@@ -167,14 +169,13 @@ class Engine:
         weights = query_builder.FIELD_WEIGHTS if signals.field_weights else query_builder.FLAT_WEIGHTS
 
         q = None
-        weak = False
         coverage: dict[int, float] = {}
         if plan.empty:
             # An empty query browses everything; text with no content words (only stop words,
             # symbols or emoji) finds nothing.
             matched = [] if req.q.strip() else gen.live_docnums()
         else:
-            matched, q, weak, coverage = self._match(searcher, plan, gen, weights)
+            matched, q, coverage = self._match(searcher, plan, gen, weights)
 
         pinned = []
         if signals.best_bets and not plan.empty:
@@ -200,7 +201,8 @@ class Engine:
             ranked = [(d, ranked[0][1] if ranked else 1.0) for d in pins] + [r for r in ranked if r[0] not in pins]
         page = ranked[offset : offset + req.size]
         wanted = frozenset(t for slot in plan.slots if slot.known for a in slot.alternatives for t in a.terms)
-        hits = [self._hit(gen, gen.cards[d], score, weak, wanted) for d, score in page]
+        hits = [self._hit(gen, gen.cards[d], score, coverage.get(d, 1.0) < 1.0, wanted) for d, score in page]
+        weak = any(c < 1.0 for c in coverage.values())
         return {
             "query": {
                 "q": req.q,
@@ -220,20 +222,22 @@ class Engine:
         }
 
     def _match(self, searcher, plan, gen, weights):
-        """(matched docnums, scoring query, weak) for a plan with content words.
+        """(matched docnums, scoring query, coverage) for a plan with content words.
 
-        Every content slot the index knows must match; verbs are optional and only add to the score.
-        When no card has every slot, the cards that match the slots carrying most of the query's
-        information (IDF) are kept and marked weak; a query whose words mostly mean nothing to
-        this index finds nothing rather than noise.
+        Every content slot the index knows must match; verbs are optional and only add to the
+        score. When few cards have every slot, the cards that match the slots carrying most of the
+        query's information (IDF) follow them, marked weak (coverage below 1: the share of the
+        query's information they carry); a query whose words mostly mean nothing to this index
+        finds nothing rather than noise.
         """
         required, optional = plan.required, plan.optional
         if not required:
             required, optional = optional, []
         nonsense = self.signals.nonsense
         if not required or (nonsense and len(required) < len(plan.content_slots) * MIN_KNOWN_SHARE):
-            return [], None, False, {}
-        unknown = any(not s.known for s in plan.content_slots)
+            return [], None, {}
+        # A word the index does not know at all makes every hit partial.
+        full = WEAK_FULL if any(not s.known for s in plan.content_slots) else 1.0
 
         def scoring(core):
             if not optional:
@@ -242,9 +246,16 @@ class Engine:
 
         strict = query_builder.build(required, weights, require_all=True)
         matched = list(searcher.docs_for_query(strict))
-        if matched or len(required) == 1:
-            return matched, scoring(strict), unknown and bool(matched), {}
-        loose = query_builder.build(required, weights, require_all=False)
+        coverage = {d: full for d in matched}
+        if len(required) == 1 or len(matched) >= EXPAND_BELOW:
+            return matched, scoring(strict), coverage
+        partial = self._partial(searcher, required, weights, gen, strict_only=bool(matched))
+        for d, share in partial.items():
+            coverage.setdefault(d, min(share, WEAK_FULL))
+        return list(coverage), scoring(query_builder.build(required, weights, require_all=False)), coverage
+
+    def _partial(self, searcher, required, weights, gen, strict_only: bool) -> dict[int, float]:
+        """Cards matching enough of the query's slots: {docnum: share of the query's IDF}."""
         n = max(gen.ix.doc_count(), 1)
         vocab = gen.lexicon.vocab
         idf = [math.log1p(n / max(1, max(vocab.freq(t) for a in s.alternatives for t in a.terms))) for s in required]
@@ -256,11 +267,9 @@ class Engine:
             for d in searcher.docs_for_query(query_builder.slot_clause(s, weights)):
                 covered[d] = covered.get(d, 0.0) + w
                 counts[d] = counts.get(d, 0) + 1
-        if nonsense:
-            matched = [d for d, w in covered.items() if w >= RELAXED_IDF_SHARE * total and counts[d] >= need]
-        else:
-            matched = list(covered)
-        return matched, scoring(loose), True, {d: covered[d] / total for d in matched}
+        if self.signals.nonsense:
+            covered = {d: w for d, w in covered.items() if w >= RELAXED_IDF_SHARE * total and counts[d] >= need}
+        return {d: w / total for d, w in covered.items()}
 
     def _rank(self, gen, searcher, q, plan, req, docs: set[int], limit: int, coverage: dict[int, float]) -> list[tuple[int, float]]:
         if not docs:
@@ -275,10 +284,12 @@ class Engine:
         depth = max(limit, ranking.RERANK_DEPTH)
         results = searcher.search(q, limit=depth, filter=docs, terms=False)
         scored = [(hit.docnum, hit.score) for hit in results]
-        if coverage:
+        if any(c < 1.0 for c in coverage.values()):
             # A weak match ranks by how much of the query it answers before how well it answers it.
-            scored = sorted(((d, s * coverage.get(d, 0.0) ** 2) for d, s in scored), key=lambda x: -x[1])
+            scored = sorted(((d, s * coverage.get(d, 1.0) ** 2) for d, s in scored), key=lambda x: -x[1])
         top = ranking.rerank(scored[: ranking.RERANK_DEPTH], plan, gen, self.signals) + scored[ranking.RERANK_DEPTH :]
+        # Cards with every word of the query come before those with most of them.
+        top.sort(key=lambda x: coverage.get(x[0], 1.0) < 1.0)
         return [(d, round(sc, 4)) for d, sc in top[:limit]]
 
     def _hit(self, gen: LoadedGeneration, card: dict, score: float, weak: bool, wanted: frozenset[str]) -> dict:
