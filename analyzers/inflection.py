@@ -8,6 +8,8 @@ Verbs are reduced to hazm's past stem (بگیرم → گرفت); light verbs and
 
 from __future__ import annotations
 
+import functools
+
 from analyzers import lexicon
 from analyzers.stopwords import LIGHT_VERB_PASTS
 
@@ -186,6 +188,7 @@ def is_verb(word: str) -> bool:
     return bool(verb_stem(word))
 
 
+@functools.lru_cache(maxsize=200_000)
 def reduce_word(word: str) -> str:
     """The inflection filter for one ZWNJ-free word ("" when it should be dropped)."""
     if not word or word.isdigit() or word.isascii():

@@ -7,6 +7,7 @@ HTML-escaped piece by piece: card text can never inject markup.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -18,9 +19,14 @@ _WORD = re.compile(r"(?:[^\W_]|\u200c)+")
 FRAGMENT_WORDS = 32
 
 
+@functools.lru_cache(maxsize=100_000)
+def _analyze_surface(word: str):
+    return analyze_word(fold_characters(word))
+
+
 def _marks(text: str, wanted: frozenset[str]) -> list[tuple[int, int]]:
     """Character spans of the words of `text` that match any wanted term."""
-    words = [(m.start(), m.end(), analyze_word(fold_characters(m.group()))) for m in _WORD.finditer(text)]
+    words = [(m.start(), m.end(), _analyze_surface(m.group())) for m in _WORD.finditer(text)]
     marked = [False] * len(words)
     for i, (_s, _e, a) in enumerate(words):
         if a.term and (a.term in wanted or wanted.intersection(a.parts)):
