@@ -76,3 +76,12 @@ def test_synonym_groups_parse():
     lines = [l for l in (CORPUS / "synonyms.tsv").read_text("utf-8").splitlines() if l and not l.startswith("#")]
     assert all("\t" in l for l in lines)
     assert len(Synonyms("\n".join(lines))) >= 2 * len(lines) * 0.8
+
+
+def test_best_bets_name_real_services(corpus):
+    from search.best_bets import BestBets
+
+    ids = {c["id"] for c in corpus.cards}
+    bets = BestBets((CORPUS / "best_bets.tsv").read_text("utf-8"))
+    assert len(bets) >= 5
+    assert all(set(pinned) <= ids for pinned in bets.pins.values())

@@ -70,3 +70,14 @@ def test_query_syntax_is_just_text(mini_engine):
         assert isinstance(result["total"], int)
     assert mini_engine.search(SearchRequest(q="*"))["total"] == 0  # text without words finds nothing
     assert mini_engine.search(SearchRequest(q=""))["total"] == len(mini_cards())  # no text: browse
+
+
+def test_best_bets_pin_services_first_however_spelt(mini_engine):
+    # tests/data/best_bets.tsv pins the publishing permit for «مجوز نشر».
+    for q in ("مجوز نشر", "مجوزهای نشر", "مجوز  نشر"):
+        assert ids(mini_engine.search(SearchRequest(q=q)))[0] == "t-publishing-permit", q
+
+
+def test_best_bets_respect_filters(mini_engine):
+    result = mini_engine.search(SearchRequest(q="مجوز نشر", filters={"cluster": ["مالیات"]}))
+    assert "t-publishing-permit" not in ids(result)
