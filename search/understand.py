@@ -156,7 +156,9 @@ def _repair(slot: Slot, term: str, lex: Lexicon, signals: Signals, interpretatio
                 interpretation.append({"kind": "transliteration", "from": term, "to": found[0]})
                 fixes[pos] = found[0]
         return
-    if not signals.typos:
+    if not signals.typos or is_word(term):
+        # A word of the language that no card uses is not a misspelling: correcting فردا to فرد
+        # or حافظ to حفظ turns a question the catalogue cannot answer into noise.
         return
     # A word typed without its space: کارتملی → کارت ملی.
     for k in range(2, len(term) - 1):
