@@ -155,12 +155,22 @@ def publish(root: Path, build_dir: Path, keep: int = DEFAULT_KEEP) -> Generation
     return Generation(name, final)
 
 
-def prune(root: Path, keep: int = DEFAULT_KEEP) -> None:
-    """Remove generations older than the newest `keep`, never the serving one."""
+GRACE_SECONDS = 120.0  # a superseded generation stays at least this long: readers on other hosts may lag
+
+
+def prune(root: Path, keep: int = DEFAULT_KEEP, grace: float = GRACE_SECONDS) -> None:
+    """Remove generations older than the newest `keep`, never the serving one, and only once the
+    generation that replaced each was published `grace` seconds ago (replicas on a shared volume
+    switch within seconds, but one that lags must not find its generation gone)."""
     serving = current_name(root)
     gens = list_generations(root)
-    for gen in gens[: max(0, len(gens) - keep)]:
-        if gen.name != serving:
+    now = time.time()
+    for gen, successor in zip(gens[: max(0, len(gens) - keep)], gens[1:]):
+        try:
+            superseded_at = successor.path.stat().st_mtime
+        except OSError:
+            continue
+        if gen.name != serving and now - superseded_at >= grace:
             shutil.rmtree(gen.path, ignore_errors=True)
 
 

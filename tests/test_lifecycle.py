@@ -331,3 +331,13 @@ def test_kill_during_a_build_leaves_a_working_index_and_start_cleans_up(index):
         assert not list((index / "generations").glob(".building-*"))
     finally:
         server.stop()
+
+
+def test_old_generations_are_pruned_only_after_a_grace_period(index):
+    for _ in range(4):
+        assert run_cli("index", MINI, "--index", index).returncode == 0
+    names = [g.name for g in generations.list_generations(index)]
+    assert len(names) == 5  # the newest 3 are kept, but the older ones were superseded moments ago
+    generations.prune(index, keep=3, grace=0)
+    assert [g.name for g in generations.list_generations(index)] == names[-3:]
+    assert generations.current_name(index) == names[-1]
