@@ -123,7 +123,7 @@ def understand(text: str, lex: Lexicon, synonyms: Synonyms, signals: Signals) ->
         if span == 1 and not term.verb:
             # Latin words are repaired even when a card uses them: "code posti" means کد پستی.
             if term.text not in lex.known or (term.text.isascii() and term.text.isalpha()):
-                _repair(slot, term.text, lex, signals, interpretation, fixes, term.pos)
+                _repair(slot, term.text, term.base, lex, signals, interpretation, fixes, term.pos)
             elif signals.typos and term.base and term.base != term.text and not is_word(term.base):
                 # A misspelling can reduce to a real word (کفلات → کفل, دانمه → دان): offer what
                 # the word as typed is one letter away from, too.
@@ -145,7 +145,7 @@ def understand(text: str, lex: Lexicon, synonyms: Synonyms, signals: Signals) ->
     return plan
 
 
-def _repair(slot: Slot, term: str, lex: Lexicon, signals: Signals, interpretation: list, fixes: dict, pos: int) -> None:
+def _repair(slot: Slot, term: str, base: str, lex: Lexicon, signals: Signals, interpretation: list, fixes: dict, pos: int) -> None:
     """Alternatives for a word the index does not know (or a Latin one: see below)."""
     if term.isascii() and term.isalpha():
         if signals.finglish:
@@ -156,7 +156,7 @@ def _repair(slot: Slot, term: str, lex: Lexicon, signals: Signals, interpretatio
                 interpretation.append({"kind": "transliteration", "from": term, "to": found[0]})
                 fixes[pos] = found[0]
         return
-    if not signals.typos or is_word(term):
+    if not signals.typos or is_word(base or term):
         # A word of the language that no card uses is not a misspelling: correcting فردا to فرد
         # or حافظ to حفظ turns a question the catalogue cannot answer into noise.
         return
@@ -168,7 +168,9 @@ def _repair(slot: Slot, term: str, lex: Lexicon, signals: Signals, interpretatio
             interpretation.append({"kind": "split", "from": term, "to": f"{left} {right}"})
             fixes[pos] = f"{left} {right}"
             return
-    found = lex.vocab.corrections(term, 2)
+    # The word as typed (کفلات) is what was misspelt, not what inflection made of it (کفل).
+    found = sorted(set(lex.vocab.corrections(term, 2)) | set(lex.vocab.corrections(base, 2) if base and base != term else ()),
+                   key=lambda c: (c[1], -lex.vocab.freq(c[0])))[:2]
     for cand, dist in found:
         slot.alternatives.append(Alternative((cand,), CORRECTION_WEIGHT / dist, "correction"))
     if found:
