@@ -27,8 +27,6 @@ from analyzers.stopwords import STOPWORDS
 _WORD = re.compile(r"(?:[^\W_]|\u200c)+")
 _MIN_JOINED = 5  # shorter concatenations collide with unrelated words too often
 
-MAX_CHARS = 100_000  # analysis past this is refused by the callers; see search and indexer limits
-
 
 @dataclass(frozen=True, slots=True)
 class Token:

@@ -55,7 +55,7 @@ class Settings:
     analytics_dir: Path | None = None  # default: INDEX/analytics
     log_queries: bool = True
     search_timeout: float = 2.0  # seconds a search may take before the client gets a 503
-    max_concurrent: int = 32  # engine calls in flight per worker; more wait in no queue: 503
+    max_concurrent: int = 64  # engine calls in flight per worker; past it, 503 at once (no unbounded queue)
     rate_limit: float | None = None  # requests per second per client, None: no limit
     trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For is believed
     keepalive_timeout: float = 15.0  # idle keep-alive connections are closed after this

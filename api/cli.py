@@ -78,7 +78,7 @@ def _engine(index: str):
     try:
         engine.load()
     except IndexUnavailable as e:
-        raise SystemExit(_fail(str(e)))
+        raise SystemExit(_fail(str(e))) from None
     return engine
 
 
@@ -87,7 +87,7 @@ def _admin_token(args) -> str | None:
         try:
             token = Path(args.admin_token_file).read_text("utf-8").strip()
         except OSError as e:
-            raise SystemExit(_fail(f"cannot read the admin token file: {e.strerror}"))
+            raise SystemExit(_fail(f"cannot read the admin token file: {e.strerror}")) from None
         if not token:
             raise SystemExit(_fail("the admin token file is empty"))
         return token
@@ -250,7 +250,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--cors-origin", action="append", metavar="ORIGIN", help="allowed origin for the public API (repeatable; default *)")
     s.add_argument("--analytics-dir", metavar="DIR", help="where the query log is kept (default INDEX/analytics)")
     s.add_argument("--search-timeout", type=_seconds, default=2.0, metavar="S", help="a slower search answers 503 (default 2)")
-    s.add_argument("--max-concurrent", type=_positive, default=32, metavar="N", help="searches in flight per worker before 503 (default 32)")
+    s.add_argument("--max-concurrent", type=_positive, default=64, metavar="N", help="searches in flight per worker before 503 (default 64)")
     s.add_argument("--rate-limit", type=_rate, metavar="N/s", help="per client address; 429 past it (default: off)")
     s.add_argument("--trusted-proxy", action="append", metavar="ADDR", type=_trusted, help="proxy address or CIDR whose X-Forwarded-For is believed (repeatable)")
     s.add_argument("--keepalive-timeout", type=_seconds, default=15.0, metavar="S", help="idle keep-alive connections close after this (default 15)")

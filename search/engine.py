@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import query as wq
-from whoosh import scoring
 
 import analyzers
 from search import facets as facet_counts
@@ -63,7 +62,6 @@ class Engine:
         self._loading: str | None = None  # name of a generation being opened in the background
         self._failed: dict[str, float] = {}  # generation → when it could not be opened
         self._watcher: threading.Thread | None = None
-        self._bm25 = scoring.BM25F(B=0.75, K1=1.2)
 
     # -- generations -------------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ def phrase_score(title: tuple[str, ...], slot_terms: list[set[str]]) -> float:
     best = 0
     for start in range(len(title)):
         run = 0
-        for k, allowed in enumerate(slot_terms):
+        for allowed in slot_terms:
             if start + run < len(title) and title[start + run] in allowed:
                 run += 1
             elif run:

@@ -49,7 +49,6 @@ class Plan:
     slots: list[Slot] = field(default_factory=list)
     interpretation: list[dict] = field(default_factory=list)
     corrected: str | None = None
-    has_words: bool = False  # the text had words, even if all were stop words
 
     @property
     def empty(self) -> bool:
@@ -100,7 +99,7 @@ def understand(text: str, lex: Lexicon, synonyms: Synonyms, signals: Signals) ->
     words = _WORD.findall(normalize(text))
     terms = [t for t in tokens if t.kind == "term"][:MAX_SLOTS]
     joined = {t.pos: t.text for t in tokens if t.kind == "joined"}
-    plan = Plan(text=text, interpretation=interpretation, has_words=bool(words))
+    plan = Plan(text=text, interpretation=interpretation)
     fixes: dict[int, str] = {}  # word position → what replaced it, for `corrected`
 
     i = 0

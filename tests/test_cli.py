@@ -45,7 +45,6 @@ def test_bad_arguments_exit_2(tmp_path):
 
 def test_serve_answers_over_http(mini_index):
     import subprocess
-    import sys
     import urllib.request
 
     from conftest import DARGAH, ROOT

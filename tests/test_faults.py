@@ -12,7 +12,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from conftest import DARGAH, MINI, ROOT, free_port, run_cli, wait_ready
+from conftest import DARGAH, ROOT, free_port, wait_ready
 from indexer import generations
 
 
