@@ -168,12 +168,13 @@ class Engine:
 
         q = None
         coverage: dict[int, float] = {}
+        scores: dict[int, float] | None = None
         if plan.empty:
             # An empty query browses everything; text with no content words (only stop words,
             # symbols or emoji) finds nothing.
             matched = [] if req.q.strip() else gen.live_docnums()
         else:
-            matched, q, coverage = self._match(searcher, plan, gen, weights)
+            matched, q, coverage, scores = self._match(searcher, plan, gen, weights)
 
         pinned = []
         if signals.best_bets and not plan.empty:
@@ -193,7 +194,7 @@ class Engine:
             facets_out[f] = facet_counts.count(gen, f, docs, req.filters.get(f, []), FACET_LIMIT)
 
         offset = (req.page - 1) * req.size
-        ranked = self._rank(gen, searcher, q, plan, req, in_all, offset + req.size, coverage)
+        ranked = self._rank(gen, searcher, q, plan, req, in_all, offset + req.size, coverage, scores)
         if pinned and req.sort == "relevance":
             pins = [d for d in pinned if d in in_all]
             ranked = [(d, ranked[0][1] if ranked else 1.0) for d in pins] + [r for r in ranked if r[0] not in pins]
@@ -220,7 +221,7 @@ class Engine:
         }
 
     def _match(self, searcher, plan, gen, weights):
-        """(matched docnums, scoring query, coverage) for a plan with content words.
+        """(matched docnums, scoring query, coverage, scores or None) for a plan with content words.
 
         Every content slot the index knows must match; verbs are optional and only add to the
         score. When few cards have every slot, the cards that match the slots carrying most of the
@@ -233,7 +234,7 @@ class Engine:
             required, optional = optional, []
         nonsense = self.signals.nonsense
         if not required or (nonsense and len(required) < len(plan.content_slots) * MIN_KNOWN_SHARE):
-            return [], None, {}
+            return [], None, {}, None
         # A word the index does not know at all makes every hit partial.
         full = WEAK_FULL if any(not s.known for s in plan.content_slots) else 1.0
 
@@ -242,15 +243,18 @@ class Engine:
                 return core
             return wq.AndMaybe(core, query_builder.build(optional, weights, require_all=False))
 
-        strict = query_builder.build(required, weights, require_all=True)
-        matched = list(searcher.docs_for_query(strict))
+        strict = scoring(query_builder.build(required, weights, require_all=True))
+        # One scored pass gives both the matches (for totals and facets) and their scores
+        # (for ranking): Whoosh's top-k collector visits every match to score it anyway.
+        scores = {hit.docnum: hit.score for hit in searcher.search(strict, limit=None, terms=False)}
+        matched = list(scores)
         coverage = {d: full for d in matched}
         if len(required) == 1 or len(matched) >= EXPAND_BELOW:
-            return matched, scoring(strict), coverage
+            return matched, strict, coverage, scores
         partial = self._partial(searcher, required, weights, gen, strict_only=bool(matched))
         for d, share in partial.items():
             coverage.setdefault(d, min(share, WEAK_FULL))
-        return list(coverage), scoring(query_builder.build(required, weights, require_all=False)), coverage
+        return list(coverage), scoring(query_builder.build(required, weights, require_all=False)), coverage, None
 
     def _partial(self, searcher, required, weights, gen, strict_only: bool) -> dict[int, float]:
         """Cards matching enough of the query's slots: {docnum: share of the query's IDF}."""
@@ -269,7 +273,10 @@ class Engine:
             covered = {d: w for d, w in covered.items() if w >= RELAXED_IDF_SHARE * total and counts[d] >= need}
         return {d: w / total for d, w in covered.items()}
 
-    def _rank(self, gen, searcher, q, plan, req, docs: set[int], limit: int, coverage: dict[int, float]) -> list[tuple[int, float]]:
+    def _rank(self, gen, searcher, q, plan, req, docs: set[int], limit: int, coverage: dict[int, float],
+              scores: dict[int, float] | None) -> list[tuple[int, float]]:
+        """The best `limit` of `docs`: scores from matching when there are (scoring again otherwise),
+        re-scored by the ranking signals, full matches before weak ones."""
         if not docs:
             return []
         if q is None or req.sort != "relevance":
@@ -280,8 +287,11 @@ class Engine:
                 key = lambda d: (-(cards[d].get("popularity") or 0), cards[d]["id"])  # noqa: E731
             return [(d, 0.0) for d in sorted(docs, key=key)[:limit]]
         depth = max(limit, ranking.RERANK_DEPTH)
-        results = searcher.search(q, limit=depth, filter=docs, terms=False)
-        scored = [(hit.docnum, hit.score) for hit in results]
+        if scores is not None:
+            scored = sorted(((d, scores[d]) for d in docs if d in scores), key=lambda x: (-x[1], x[0]))[:depth]
+        else:
+            results = searcher.search(q, limit=depth, filter=docs, terms=False)
+            scored = [(hit.docnum, hit.score) for hit in results]
         if any(c < 1.0 for c in coverage.values()):
             # A weak match ranks by how much of the query it answers before how well it answers it.
             scored = sorted(((d, s * coverage.get(d, 1.0) ** 2) for d, s in scored), key=lambda x: -x[1])
