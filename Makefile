@@ -52,6 +52,13 @@ test: install browser nginx
 eval: install $(INDEX)/CURRENT
 	$(PY) -m search.evaluate --index $(INDEX) $(EVAL_ARGS)
 
+# Speed against a tantivy build of the same service and a fixed-answer ceiling; not part of make test.
+bench: install
+	$(PY) -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
+	@command -v wrk >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq wrk >/dev/null; fi; }
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
 # Minutes of mixed load with a rebuild every minute; not part of make test.
 SOAK_MINUTES ?= 5
 soak: install
