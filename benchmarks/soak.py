@@ -117,11 +117,11 @@ def main() -> int:
                 latencies.append(time.perf_counter() - started)
                 counts[kind] += 1
 
-    def admin(method: str, path: str) -> dict:
+    def admin(method: str, path: str) -> tuple[int, dict]:
         c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         c.request(method, path, headers={"Authorization": f"Bearer {TOKEN}"})
         r = c.getresponse()
-        return json.loads(r.read())
+        return r.status, json.loads(r.read())
 
     memory: list[tuple[float, list[float]]] = []
     rebuilds = []
@@ -137,13 +137,20 @@ def main() -> int:
             memory.append((time.monotonic() - started, [rss_mb(w) for w in workers(server.pid)]))
             if time.monotonic() >= next_rebuild:
                 next_rebuild += args.rebuild_every
-                job = admin("POST", "/api/v1/admin/reindex")["job"]
-                rebuilds.append(job["id"])
-                print(f"  {time.monotonic() - started:5.0f}s rebuild {job['id']}", flush=True)
+                status, body = admin("POST", "/api/v1/admin/reindex")
+                if status == 409:  # the previous rebuild is still running: that one counts
+                    print(f"  {time.monotonic() - started:5.0f}s rebuild still running", flush=True)
+                    continue
+                rebuilds.append(body["job"]["id"])
+                print(f"  {time.monotonic() - started:5.0f}s rebuild {body['job']['id']}", flush=True)
         stop.set()
         for t in threads:
             t.join()
-        statuses = [admin("GET", f"/api/v1/admin/jobs/{j}")["status"] for j in rebuilds]
+        # Let the last rebuild finish before judging it.
+        deadline = time.monotonic() + 300
+        while rebuilds and time.monotonic() < deadline and admin("GET", f"/api/v1/admin/jobs/{rebuilds[-1]}")[1]["status"] in ("queued", "running"):
+            time.sleep(1)
+        statuses = [admin("GET", f"/api/v1/admin/jobs/{j}")[1]["status"] for j in rebuilds]
     finally:
         stop.set()
         server.send_signal(signal.SIGTERM)

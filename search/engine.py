@@ -129,6 +129,7 @@ class Engine:
             return False  # retried now and then: on a network volume files can appear late
         try:
             gen = LoadedGeneration.open(name, path)
+            gen.warm_search()
         except Exception:
             # A damaged generation never replaces a good one.
             log.exception("generation %s cannot be opened; still serving %s", name, current.name if current else None)

@@ -74,12 +74,16 @@ class LoadedGeneration:
         facets = {f: _column(cards, f) for f in FACETS}
         return cls(name, path, ix, cards, by_id, facets, meta, title_terms)
 
-    def warm(self) -> None:
-        """Build what query understanding, suggestions and rankings need, so that requests do
-        not. Done right after the generation is swapped in (it serves without them meanwhile,
-        building what a request needs on demand)."""
+    def warm_search(self) -> None:
+        """Build what every search needs (vocabulary, typo index, synonyms, best bets) before
+        the generation is swapped in: a search must never pay for it."""
         self.lexicon.vocab.warm()
-        self.synonyms, self.best_bets, self.suggester, self.agency_ranking, self.electronic  # noqa: B018
+        self.synonyms, self.best_bets, self.electronic  # noqa: B018
+
+    def warm(self) -> None:
+        """Everything else (suggestions, the agencies' ranking): right after the swap."""
+        self.warm_search()
+        self.suggester, self.agency_ranking  # noqa: B018
 
     def searcher(self) -> Searcher:
         """This thread's searcher on this generation (Whoosh searchers are not shared across threads)."""
