@@ -1,0 +1,684 @@
+"""Dargah's benchmark: the engine in-process, the service under load, beside tantivy and a ceiling.
+
+    .venv/bin/python benchmarks/run.py            # the full run (make bench)
+    .venv/bin/python benchmarks/run.py --quick    # a ~2-minute smoke run: bundled corpus, short loads
+
+What it measures (see benchmarks/README.md for the method and the latest numbers):
+
+1. Engine: p50/p99 of `Engine.search(SearchRequest(q, size=10))` over the judged queries and over
+   2,400 distinct queries generated from each corpus (benchmarks/queries.py), on the bundled corpus
+   and on synthetic corpora of 10,000 and 50,000 cards (`python -m corpus.synth N`); the build time
+   and peak memory of `dargah index`; the peak memory of the searching process. The tantivy
+   instrument's search function is measured the same way, for comparison.
+2. Service: `dargah serve --workers 2` under wrk (64 connections, loopback) with the judged-query
+   mix (repeats, so mostly answered by the response cache) and with distinct queries (never
+   repeated within a run, so never cached), on the bundled corpus and on 10,000 cards; requests/s,
+   p50, p99, errors (socket errors, timeouts and non-2xx answers).
+3. The same loads against benchmarks/tantivy_service.py and benchmarks/fixed_service.py.
+4. Cold start: from starting the server to /readyz answering 200 (median of 3).
+5. VmRSS of each dargah worker after the load at 10,000 cards.
+
+Everything listens and connects on 127.0.0.1 only; every load run is bounded by wrk's -d and a
+subprocess timeout; every server started is stopped on exit, on errors and on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import corpora, queries  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    BENCH,
+    busy_cpu_seconds,
+    process_cpu_seconds,
+    DARGAH,
+    HOST,
+    PYTHON,
+    VAR,
+    children,
+    free_port,
+    http_get,
+    install_cleanup,
+    loadavg,
+    log,
+    machine,
+    rss_kb,
+    run_measured,
+    spawn,
+    stop,
+    wait_ready,
+)
+
+README = BENCH / "README.md"
+BEGIN, END = "<!-- bench:results:begin -->", "<!-- bench:results:end -->"
+LUA = BENCH / "paths.lua"
+SERVERS = ("dargah", "tantivy", "fixed")
+
+TARGETS = {
+    "judged_rps_ratio": 1.0,
+    "judged_p99_ms": 50.0,
+    "distinct_bundled_rps_ratio": 0.3,
+    "distinct_10k_rps_ratio": 0.1,
+    "distinct_10k_p99_ms": 250.0,
+    "distinct_10k_errors": 0,
+    "cold_start_s": 5.0,
+    "rss_per_worker_mb": 300.0,
+}
+
+
+# -- configuration --------------------------------------------------------------------------------
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="benchmarks/run.py", description=__doc__.split("\n\n")[0])
+    p.add_argument("--quick", action="store_true", help="smoke run (~2 min): bundled corpus only, short loads, bounded engine run")
+    p.add_argument("--duration", type=float, help="seconds of each measured load run (default 15; 5 with --quick)")
+    p.add_argument("--warmup", type=float, help="seconds of warm-up load before each run (default 5; 2 with --quick)")
+    p.add_argument("--connections", type=int, default=64, help="wrk connections (default 64)")
+    p.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    p.add_argument("--timeout", type=float, default=10.0, help="wrk per-request timeout in seconds; a timeout is an error (default 10)")
+    p.add_argument("--synth", default="10000,50000", help="synthetic corpus sizes for the engine run (default 10000,50000)")
+    p.add_argument("--service-synth", default="10000", help="synthetic corpus sizes for the service runs (default 10000)")
+    p.add_argument("--engine-queries", type=int, default=2400, help="distinct queries for the engine run (default 2400)")
+    p.add_argument("--service-queries", type=int, default=20000, help="distinct request paths for the service runs (default 20000)")
+    p.add_argument(
+        "--engine-budget",
+        type=float,
+        help="seconds each engine query set may take on a synthetic corpus (a shuffled prefix is measured; "
+        "0 = no limit; default 120; with --quick 15, and it applies to the bundled corpus too)",
+    )
+    p.add_argument("--cold-starts", type=int, default=3, help="server starts for the cold-start median (default 3)")
+    p.add_argument("--rebuild", action="store_true", help="rebuild the synthetic corpora's indexes even when unchanged")
+    p.add_argument("--skip-engine", action="store_true", help="skip the in-process engine runs")
+    p.add_argument("--skip-service", action="store_true", help="skip the service load runs")
+    p.add_argument("--judged-warmup-max", type=float, help="seconds the judged mix may warm dargah's cache (default 90; 10 with --quick)")
+    p.add_argument("--no-profile", dest="profile", action="store_false",
+                   help="skip the extra run that samples a dargah worker with py-spy under the distinct load")
+    p.add_argument("--no-readme", action="store_true", help="do not write the table into benchmarks/README.md")
+    a = p.parse_args(argv)
+    a.duration = a.duration or (5.0 if a.quick else 15.0)
+    a.warmup = a.warmup if a.warmup is not None else (2.0 if a.quick else 5.0)
+    if a.judged_warmup_max is None:
+        a.judged_warmup_max = 10.0 if a.quick else 90.0
+    if a.engine_budget is None:
+        a.engine_budget = 15.0 if a.quick else 120.0
+    sizes = lambda s: [int(x) for x in s.split(",") if x.strip()]  # noqa: E731
+    a.synth_sizes = [] if a.quick else sizes(a.synth)
+    a.service_sizes = [] if a.quick else sizes(a.service_synth)
+    return a
+
+
+def check_tools(args) -> None:
+    problems = []
+    if not args.skip_service and not shutil.which("wrk"):
+        problems.append("wrk is not installed (Debian: apt-get install -y wrk)")
+    try:
+        import tantivy  # noqa: F401
+    except ImportError:
+        problems.append("the tantivy package is missing (.venv/bin/pip install -r benchmarks/requirements.txt)")
+    if args.profile and not shutil.which("py-spy") and not (Path(PYTHON).parent / "py-spy").exists():
+        print("benchmarks/run.py: py-spy is not installed: no profile this time", file=sys.stderr)
+        args.profile = False
+    if problems:
+        for line in problems:
+            print(f"benchmarks/run.py: {line}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+# -- queries --------------------------------------------------------------------------------------
+
+
+class QuerySets:
+    """Per corpus: judged queries, distinct queries, and the files wrk and engine_bench read."""
+
+    def __init__(self, corpus: corpora.Corpus, args):
+        self.label = corpus.label
+        self.judged = queries.judged()
+        cards = queries.read_cards(corpus.path)
+        warm_n, profile_n = 3000, 6000
+        total = max(args.engine_queries, args.service_queries) + warm_n + profile_n
+        pool = queries.distinct(cards, total, exclude=set(self.judged))
+        need = args.service_queries + warm_n
+        if len(pool) < need:
+            log(f"  {corpus.label}: only {len(pool)} distinct queries could be generated")
+        self.service = pool[: args.service_queries]
+        self.warm = pool[args.service_queries : args.service_queries + warm_n] or pool[-warm_n:]
+        self.profile = pool[args.service_queries + warm_n :] or self.warm
+        self.engine = pool[: args.engine_queries]
+        d = VAR / "queries" / corpus.label
+        shuffled = list(self.judged)
+        random.Random(7).shuffle(shuffled)
+        d.mkdir(parents=True, exist_ok=True)
+        self.engine_file = d / "engine.json"
+        self.engine_file.write_text(
+            json.dumps({"warmup": self.warm[:50], "judged": shuffled, "distinct": self.engine}, ensure_ascii=False), "utf-8"
+        )
+        self.files = {
+            "judged": queries.write_paths(d / "judged.paths", self.judged),
+            "distinct": queries.write_paths(d / "distinct.paths", self.service),
+            "warm_distinct": queries.write_paths(d / "warm.paths", self.warm),
+            "profile": queries.write_paths(d / "profile.paths", self.profile),
+        }
+        queries.write_queries(d / "distinct.json", self.service)
+
+
+# -- engine -------------------------------------------------------------------------------------
+
+
+def engine_run(engine: str, index: Path, qs: QuerySets, budget: float | None) -> dict:
+    out_file = VAR / "logs" / f"engine-{engine}-{qs.label}.json"
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [PYTHON, "-m", "benchmarks.engine_bench", "--index", str(index), "--queries", str(qs.engine_file), "--engine", engine]
+    if budget:
+        cmd += ["--budget", str(budget)]
+    log(f"engine: {engine} on {qs.label} ({len(qs.judged)} judged + {len(qs.engine)} distinct queries"
+        + (f", at most {budget:.0f} s per set)" if budget else ")"))
+    with out_file.open("wb") as f, (VAR / "logs" / f"engine-{engine}-{qs.label}.err").open("wb") as err:
+        m = run_measured(cmd, stdout=f, stderr=err, timeout=(4 * budget + 1800) if budget else 3600)
+    if m.returncode != 0:
+        raise RuntimeError(f"engine run {engine}/{qs.label} failed ({m.returncode}); see {out_file.with_suffix('.err')}")
+    result = json.loads(out_file.read_text("utf-8").strip().splitlines()[-1])
+    result["peak_rss_mb"] = round(m.max_rss_kb / 1024, 1)
+    result["wall_s"] = round(m.seconds, 1)
+    j, d = result["judged"], result["distinct"]
+    log(f"  judged p50 {j['p50_ms']} ms p99 {j['p99_ms']} ms (n={j['n']}); distinct p50 {d['p50_ms']} ms "
+        f"p99 {d['p99_ms']} ms (n={d['n']}/{d['planned']}); peak RSS {result['peak_rss_mb']} MB")
+    return result
+
+
+# -- servers and load -----------------------------------------------------------------------------
+
+
+def server_command(kind: str, index: Path | None, port: int, body: Path | None = None) -> list[str]:
+    if kind == "dargah":
+        return [DARGAH, "serve", "--index", str(index), "--workers", "2", "--host", HOST, "--port", str(port)]
+    if kind == "tantivy":
+        return [PYTHON, "-m", "benchmarks.tantivy_service", "serve", "--index", str(index), "--workers", "2", "--host", HOST, "--port", str(port)]
+    return [PYTHON, "-m", "benchmarks.fixed_service", "--body", str(body), "--workers", "2", "--host", HOST, "--port", str(port)]
+
+
+def start_server(kind: str, index, label: str, body=None) -> tuple[subprocess.Popen, int, float]:
+    """Start a server; (process, port, seconds until /readyz first answered 200)."""
+    port = free_port()
+    logfile = (VAR / "logs" / f"serve-{kind}-{label}.log").open("ab")
+    started = time.monotonic()
+    p = spawn(server_command(kind, index, port, body), stdout=logfile, stderr=logfile)
+    logfile.close()
+    try:
+        wait_ready(port, p, timeout=300)
+        seconds = time.monotonic() - started
+        # Both workers: /readyz 200 on ten fresh connections in a row (the kernel spreads them).
+        ok, deadline = 0, time.monotonic() + 120
+        while ok < 10 and time.monotonic() < deadline:
+            ok = ok + 1 if http_get(port, "/readyz", 2)[0] == 200 else 0
+            time.sleep(0.01 if ok else 0.1)
+    except BaseException:
+        stop(p)
+        raise
+    return p, port, seconds
+
+
+def wrk(port: int, paths: Path, seconds: float, args, server_pids=None) -> dict:
+    """One bounded wrk run. With `server_pids` (a function giving the server's processes), also
+    the share of the machine's CPU that neither the server nor wrk used: other work running."""
+    pids = server_pids() if server_pids else []
+    t0, busy0, own0 = time.monotonic(), busy_cpu_seconds(), process_cpu_seconds(pids)
+    kids0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cmd = [
+        "wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{max(1, round(seconds))}s",
+        "--timeout", f"{max(1, round(args.timeout))}s", "-s", str(LUA), f"http://{HOST}:{port}",
+        "--", str(paths), str(args.threads), "count",
+    ]
+    p = spawn(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        out, err = p.communicate(timeout=seconds + args.timeout + 60)
+    except subprocess.TimeoutExpired:
+        stop(p)
+        raise RuntimeError("wrk did not stop by itself")
+    finally:
+        stop(p)
+    kids1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wrk_cpu = (kids1.ru_utime - kids0.ru_utime) + (kids1.ru_stime - kids0.ru_stime)
+    elapsed = time.monotonic() - t0
+    other = None
+    if server_pids:
+        other_cpu = busy_cpu_seconds() - busy0 - (process_cpu_seconds(pids) - own0) - wrk_cpu
+        other = round(max(0.0, other_cpu) / (elapsed * (os.cpu_count() or 1)), 3)
+    line = next((l for l in out.splitlines() if l.startswith("WRK_JSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk printed no result: {out[-500:]} {err[-500:]}")
+    r = json.loads(line[len("WRK_JSON ") :])
+    secs = r["duration_us"] / 1e6
+    errors = r["connect_errors"] + r["read_errors"] + r["write_errors"] + r["timeouts"] + r["non2xx"]
+    return {
+        "requests": r["requests"],
+        "rps": round((r["requests"] - r["non2xx"]) / secs, 1) if secs else 0.0,  # 2xx answers only
+        "answers_per_s": round(r["requests"] / secs, 1) if secs else 0.0,  # 503s and the like too
+        "p50_ms": round(r["p50_us"] / 1000, 2),
+        "p90_ms": round(r["p90_us"] / 1000, 2),
+        "p99_ms": round(r["p99_us"] / 1000, 2),
+        "max_ms": round(r["max_us"] / 1000, 2),
+        "errors": errors,
+        "non2xx": r["non2xx"],
+        "timeouts": r["timeouts"],
+        "socket_errors": r["connect_errors"] + r["read_errors"] + r["write_errors"],
+        "mean_body_bytes": round(r["bytes"] / r["requests"]) if r["requests"] else 0,
+        "seconds": round(secs, 1),
+        "server_cpu_s": round(process_cpu_seconds(pids) - own0, 1) if server_pids else None,
+        "wrk_cpu_s": round(wrk_cpu, 1),
+        "other_cpu_share": other,
+    }
+
+
+def cache_counts(port: int) -> tuple[int, int] | None:
+    """dargah's response-cache hits and misses summed over its workers (sampled on fresh connections)."""
+    pairs = set()
+    for _ in range(16):
+        status, body = http_get(port, "/metrics", 2)
+        if status != 200:
+            continue
+        text = body.decode("utf-8", "replace")
+        hit = re.search(r'dargah_cache_requests_total\{result="hit"\} (\d+)', text)
+        miss = re.search(r'dargah_cache_requests_total\{result="miss"\} (\d+)', text)
+        if hit and miss:
+            pairs.add((int(hit.group(1)), int(miss.group(1))))
+    if not pairs:
+        return None
+    return sum(h for h, _ in pairs), sum(m for _, m in pairs)
+
+
+def py_spy() -> str:
+    local = Path(PYTHON).parent / "py-spy"
+    return str(local) if local.exists() else (shutil.which("py-spy") or "py-spy")
+
+
+def profile_worker(pid: int, seconds: float, out: Path) -> subprocess.Popen:
+    cmd = [py_spy(), "record", "--pid", str(pid), "--duration", str(max(1, round(seconds))), "--rate", "100",
+           "--format", "raw", "--output", str(out)]
+    return spawn(cmd, stdout=subprocess.DEVNULL, stderr=(VAR / "logs" / "py-spy.log").open("ab"))
+
+
+def summarize_profile(raw: Path, top: int = 15) -> dict:
+    """Inclusive and self shares of functions in py-spy's collapsed stacks (idle threads excluded)."""
+    inclusive: dict[str, int] = {}
+    own: dict[str, int] = {}
+    total = 0
+    # Leaf frames of a thread that waits (py-spy does not always tell idle threads apart).
+    idle = ("select (selectors.py)", "_worker (concurrent/futures/thread.py)", "wait (threading.py)", "Engine._watch (search/engine.py)")
+    for line in raw.read_text("utf-8", "replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        names = []
+        for f in stack.split(";"):
+            if f:
+                name = re.sub(r":\d+\)$", ")", f.strip())
+                names.append(name.replace(str(ROOT) + "/", "").replace(".venv/lib/python3.12/site-packages/", ""))
+        if not names or any(names[-1].endswith(i) for i in idle):
+            continue
+        n = int(count)
+        total += n
+        for name in set(names):
+            inclusive[name] = inclusive.get(name, 0) + n
+        own[names[-1]] = own.get(names[-1], 0) + n
+
+    def top_of(d, keep=lambda name: True):
+        ranked = sorted(((k, v) for k, v in d.items() if keep(k)), key=lambda kv: -kv[1])
+        return [{"function": k, "share": round(v / total, 3)} for k, v in ranked[:top]]
+
+    def project(name: str) -> bool:  # dargah's own code, without the process' entry frames
+        return any(f"({d}/" in name for d in ("search", "analyzers", "api", "indexer")) and not any(
+            f"({f})" in name for f in ("api/server.py", "api/cli.py")
+        )
+
+    return {"samples": total, "inclusive": top_of(inclusive, project), "self": top_of(own)}
+
+
+def warm_up(kind: str, mix: str, port: int, paths: Path, args) -> float:
+    """Warm-up load, not measured: `--warmup` seconds; for dargah's judged mix, repeated until its
+    response cache answers at least 95% of a round (the steady state of a popular-query mix) or
+    `--judged-warmup-max` seconds have passed. Returns the seconds spent."""
+    if args.warmup <= 0:
+        return 0.0
+    spent = 0.0
+    adaptive = kind == "dargah" and mix == "judged"
+    while True:
+        before = cache_counts(port) if adaptive else None
+        wrk(port, paths, args.warmup, args)
+        spent += args.warmup
+        if not adaptive or spent >= args.judged_warmup_max:
+            break
+        after = cache_counts(port)
+        if before and after:
+            hits, misses = after[0] - before[0], after[1] - before[1]
+            if hits + misses and hits / (hits + misses) >= 0.95:
+                break
+    if adaptive:
+        log(f"  warm-up of the judged mix: {spent:.0f} s")
+    return spent
+
+
+def load_suite(kind: str, corpus_label: str, index, qs: QuerySets, args, body=None, profile=False) -> dict:
+    """Cold starts, then the judged mix and the distinct queries against one server."""
+    res: dict = {"server": kind, "corpus": corpus_label}
+    cold = []
+    proc, port = None, None
+    try:
+        for i in range(max(1, args.cold_starts)):
+            proc, port, secs = start_server(kind, index, corpus_label, body)
+            cold.append(round(secs, 2))
+            if i < args.cold_starts - 1:
+                stop(proc)
+                proc = None
+        res["cold_start_s"] = cold
+        res["cold_start_median_s"] = round(statistics.median(cold), 2)
+        log(f"service: {kind} on {corpus_label}: cold start {cold} s")
+        for mix, warm_file in (("judged", qs.files["judged"]), ("distinct", qs.files["warm_distinct"])):
+            warmed = warm_up(kind, mix, port, warm_file, args)
+            mid = cache_counts(port) if kind == "dargah" else None
+            r = wrk(port, qs.files[mix], args.duration, args, server_pids=lambda: [proc.pid, *children(proc.pid)])
+            r["warmup_s"] = warmed
+            if kind == "dargah":
+                after = cache_counts(port)
+                if mid and after:
+                    hits, misses = after[0] - mid[0], after[1] - mid[1]
+                    r["cache_hit_ratio"] = round(hits / (hits + misses), 3) if hits + misses else None
+            res[mix] = r
+            log(f"  {mix:8} {r['rps']:8.1f} req/s (2xx)  p50 {r['p50_ms']:8.2f} ms  p99 {r['p99_ms']:8.2f} ms  "
+                f"errors {r['errors']}" + (f"  cache hits {r.get('cache_hit_ratio')}" if kind == "dargah" else "")
+                + f"  (other work: {r['other_cpu_share']:.0%} of the CPUs)")
+        workers = children(proc.pid)
+        res["worker_rss_mb"] = [round((rss_kb(w) or 0) / 1024, 1) for w in workers]
+        res["parent_rss_mb"] = round((rss_kb(proc.pid) or 0) / 1024, 1)
+        log(f"  worker RSS {res['worker_rss_mb']} MB (parent {res['parent_rss_mb']} MB)")
+        if kind == "dargah":
+            res["sample_body"] = capture_body(port, qs, corpus_label)
+        if profile and kind == "dargah" and workers:
+            out = VAR / f"profile-dargah-{corpus_label}.txt"
+            out.unlink(missing_ok=True)
+            log(f"  profiling worker {workers[0]} for {args.duration:.0f} s under distinct load (py-spy)")
+            spy = profile_worker(workers[0], args.duration, out)
+            time.sleep(1.0)
+            wrk(port, qs.files["profile"], args.duration, args)
+            try:
+                spy.wait(args.duration + 30)
+            except subprocess.TimeoutExpired:
+                pass
+            stop(spy)
+            if out.exists():
+                res["profile"] = summarize_profile(out)
+                res["profile"]["file"] = str(out.relative_to(ROOT))
+            else:
+                log("  py-spy wrote nothing (see var/bench/logs/py-spy.log)")
+    finally:
+        if proc is not None:
+            stop(proc)
+    return res
+
+
+def capture_body(port: int, qs: QuerySets, label: str) -> str:
+    """A real dargah answer of median size, for the fixed-answer service."""
+    sizes = []
+    for q in qs.judged[:41]:
+        status, body = http_get(port, queries.search_path(q), 10)
+        if status == 200:
+            sizes.append((len(body), body))
+    sizes.sort(key=lambda x: x[0])
+    path = VAR / f"fixed-body-{label}.json"
+    path.write_bytes(sizes[len(sizes) // 2][1] if sizes else b'{"hits": []}')
+    return str(path)
+
+
+# -- report ---------------------------------------------------------------------------------------
+
+
+def _ratio(a, b):
+    return round(a / b, 3) if a is not None and b else None
+
+
+def _fmt(v, unit=""):
+    if v is None:
+        return "–"
+    if isinstance(v, float):
+        v = f"{v:,.2f}" if abs(v) < 100 else f"{v:,.0f}"
+    return f"{v}{unit}"
+
+
+def _verdict(ok):
+    return "–" if ok is None else ("**met**" if ok else "**missed**")
+
+
+def build_report(results: dict) -> str:
+    m, cfg = results["machine"], results["config"]
+    svc = results.get("service", {})
+    lines = [
+        f"Run of {results['date']} ({'--quick' if cfg['quick'] else 'full run'}), {results['elapsed_min']} min in all.",
+        f"Machine: {m['nproc']} CPUs, {m['model']}, {m['mem_mb'] // 1024} GB; load average {results['load_before']} before the run, "
+        f"{results['load_after']} after (1/5/15 min).",
+        f"Load: wrk {cfg['threads']} threads, {cfg['connections']} connections, {cfg['duration']:.0f} s per run after "
+        f"{cfg['warmup']:.0f} s of warm-up, timeout {cfg['timeout']:.0f} s; all three servers run 2 worker processes on 127.0.0.1.",
+        "",
+    ]
+
+    def get(corpus, server, mix, key):
+        return svc.get(corpus, {}).get(server, {}).get(mix, {}).get(key)
+
+    rows = []
+
+    def row(name, d, t, target, ok, unit="", ratio=True):
+        rows.append(f"| {name} | {_fmt(d, unit)} | {_fmt(t, unit)} | {_fmt(_ratio(d, t)) + '×' if ratio and _ratio(d, t) is not None else '–'} | {target} | {_verdict(ok)} |")
+
+    shares = [r.get("other_cpu_share") for per in svc.values() for srv in per.values() for mix in ("judged", "distinct")
+              if isinstance(srv, dict) and isinstance(r := srv.get(mix), dict) and r.get("other_cpu_share") is not None]
+    if shares:
+        lines[-1:-1] = [f"Other work on the machine during the load runs: {min(shares):.0%} to {max(shares):.0%} of the CPUs "
+                        "(last column of the service runs; more than a few % makes that run's numbers worse)."]
+    if svc:
+        big = next((c for c in svc if c != "bundled"), None)
+        d, t = get("bundled", "dargah", "judged", "rps"), get("bundled", "tantivy", "judged", "rps")
+        row("req/s, judged mix, bundled", d, t, "≥ 1.0× tantivy", None if _ratio(d, t) is None else _ratio(d, t) >= TARGETS["judged_rps_ratio"])
+        d, t = get("bundled", "dargah", "judged", "p99_ms"), get("bundled", "tantivy", "judged", "p99_ms")
+        row("p99 ms, judged mix, bundled", d, t, "≤ 50 ms", None if d is None else d <= TARGETS["judged_p99_ms"])
+        d, t = get("bundled", "dargah", "distinct", "rps"), get("bundled", "tantivy", "distinct", "rps")
+        row("req/s, distinct, bundled", d, t, "≥ 0.3× tantivy", None if _ratio(d, t) is None else _ratio(d, t) >= TARGETS["distinct_bundled_rps_ratio"])
+        d, t = get("bundled", "dargah", "distinct", "p99_ms"), get("bundled", "tantivy", "distinct", "p99_ms")
+        row("p99 ms, distinct, bundled", d, t, "", None)
+        if big:
+            d, t = get(big, "dargah", "distinct", "rps"), get(big, "tantivy", "distinct", "rps")
+            row(f"req/s, distinct, {big}", d, t, "≥ 0.1× tantivy", None if _ratio(d, t) is None else _ratio(d, t) >= TARGETS["distinct_10k_rps_ratio"])
+            d, t = get(big, "dargah", "distinct", "p99_ms"), get(big, "tantivy", "distinct", "p99_ms")
+            row(f"p99 ms, distinct, {big}", d, t, "≤ 250 ms", None if d is None else d <= TARGETS["distinct_10k_p99_ms"])
+            d, t = get(big, "dargah", "distinct", "errors"), get(big, "tantivy", "distinct", "errors")
+            row(f"errors, distinct, {big}", d, t, "0", None if d is None else d == TARGETS["distinct_10k_errors"], ratio=False)
+            d, t = get(big, "dargah", "judged", "rps"), get(big, "tantivy", "judged", "rps")
+            row(f"req/s, judged mix, {big}", d, t, "", None)
+        derr = sum(get(c, "dargah", mix, "errors") or 0 for c in svc for mix in ("judged", "distinct"))
+        terr = sum(get(c, "tantivy", mix, "errors") or 0 for c in svc for mix in ("judged", "distinct"))
+        row("errors, all runs", derr, terr, "", None, ratio=False)
+        for c in svc:
+            d = svc[c].get("dargah", {}).get("cold_start_median_s")
+            t = svc[c].get("tantivy", {}).get("cold_start_median_s")
+            row(f"cold start s (median of {cfg['cold_starts']}), {c}", d, t, "≤ 5 s", None if d is None else d <= TARGETS["cold_start_s"])
+        for c in svc:
+            d = max(svc[c].get("dargah", {}).get("worker_rss_mb") or [0]) or None
+            t = max(svc[c].get("tantivy", {}).get("worker_rss_mb") or [0]) or None
+            target = "≤ 300 MB" if c != "bundled" else ""
+            row(f"RSS per worker MB after load, {c} (largest)", d, t, target, None if d is None or c == "bundled" else d <= TARGETS["rss_per_worker_mb"])
+        lines += [
+            "### Targets (dargah / tantivy)",
+            "",
+            "| measure | dargah | tantivy | dargah/tantivy | target | |",
+            "| --- | ---: | ---: | ---: | --- | --- |",
+            *rows,
+            "",
+            "### Service runs",
+            "",
+            "| corpus | mix | server | req/s (2xx) | answers/s (all) | p50 ms | p90 ms | p99 ms | max ms | errors | bytes/answer | dargah cache hits | server CPU s | wrk CPU s | other work |",
+            "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for c in svc:
+            for mix in ("judged", "distinct"):
+                for s in SERVERS:
+                    r = svc[c].get(s, {}).get(mix)
+                    if not r:
+                        continue
+                    hit = r.get("cache_hit_ratio")
+                    lines.append(
+                        f"| {c} | {mix} | {s} | {r['rps']:,.0f} | {r.get('answers_per_s', r['rps']):,.0f} | {r['p50_ms']:.1f} | {r['p90_ms']:.1f} | {r['p99_ms']:.1f} | "
+                        f"{r['max_ms']:.0f} | {r['errors']} | {r['mean_body_bytes']:,} | {'' if hit is None else f'{hit:.0%}'} | "
+                        f"{_fmt(r.get('server_cpu_s'))} | {_fmt(r.get('wrk_cpu_s'))} | {'–' if r.get('other_cpu_share') is None else format(r['other_cpu_share'], '.0%')} |"
+                    )
+        lines += ["", "Cold start (s, each start) and resident memory after the load (MB, each worker; the parent apart):", ""]
+        for c in svc:
+            for s in ("dargah", "tantivy"):
+                r = svc[c].get(s)
+                if r:
+                    lines.append(f"- {c}, {s}: cold start {r['cold_start_s']}; workers {r['worker_rss_mb']} (parent {r['parent_rss_mb']})")
+        lines.append("")
+
+    eng = results.get("engine", {})
+    if eng:
+        lines += [
+            "### Engine, in-process (`Engine.search(SearchRequest(q, size=10))`, facets and highlights included)",
+            "",
+            "| corpus | cards | engine | index build s | build peak MB | load s | judged p50 / p99 ms (n) | distinct p50 / p99 ms (n of planned) | zero-hit share judged / distinct | peak RSS MB |",
+            "| --- | ---: | --- | ---: | ---: | ---: | --- | --- | --- | ---: |",
+        ]
+        for c, per in eng.items():
+            for e in ("dargah", "tantivy"):
+                r = per.get(e)
+                if not r:
+                    continue
+                b = results["builds"].get(f"{e}-{c}", {})
+                when = "" if not b.get("reused") else f" (built {b['built_at']})"
+                j, d = r["judged"], r["distinct"]
+                lines.append(
+                    f"| {c} | {r['cards']:,} | {e} | {_fmt(b.get('seconds'))}{when} | {_fmt(b.get('max_rss_mb'))} | {r['load_s']} | "
+                    f"{j['p50_ms']:.1f} / {j['p99_ms']:.1f} ({j['n']}) | {d['p50_ms']:.1f} / {d['p99_ms']:.1f} ({d['n']} of {d['planned']}) | "
+                    f"{j['zero_hit_share']:.0%} / {d['zero_hit_share']:.0%} | {r['peak_rss_mb']} |"
+                )
+        synth = results.get("synth_seconds") or {}
+        if synth:
+            lines += ["", "Synthetic corpora: " + ", ".join(f"{k} generated in {v:.0f} s" for k, v in synth.items() if v) + "."]
+        lines.append("")
+
+    prof = [(c, svc[c]["dargah"]["profile"]) for c in svc if svc[c].get("dargah", {}).get("profile")]
+    for c, p in prof:
+        lines += [
+            f"### Where a dargah worker's time goes ({c}, distinct queries under load; py-spy, {p['samples']} samples)",
+            "",
+            "| inclusive | dargah function | | self | any function |",
+            "| ---: | --- | --- | ---: | --- |",
+        ]
+        for a, b in zip(p["inclusive"], p["self"]):
+            lines.append(f"| {a['share']:.0%} | `{a['function']}` | | {b['share']:.0%} | `{b['function']}` |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_readme(report: str) -> None:
+    text = README.read_text("utf-8") if README.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
+    if BEGIN not in text or END not in text:
+        text = text.rstrip() + f"\n\n## Latest results\n\n{BEGIN}\n{END}\n"
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    README.write_text(f"{head}{BEGIN}\n{report}\n{END}{tail}", "utf-8")
+
+
+# -- main -------------------------------------------------------------------------------------
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    check_tools(args)
+    install_cleanup()
+    (VAR / "logs").mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    results: dict = {
+        "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "machine": machine(),
+        "load_before": loadavg(),
+        "config": {k: getattr(args, k) for k in ("quick", "duration", "warmup", "connections", "threads", "timeout", "cold_starts", "engine_budget", "engine_queries", "service_queries", "judged_warmup_max")},
+        "builds": {},
+        "engine": {},
+        "service": {},
+        "synth_seconds": {},
+    }
+    log(f"benchmark ({'quick' if args.quick else 'full'}) on {results['machine']['nproc']} CPUs, load average {results['load_before']}")
+
+    # Corpora and indexes.
+    corpus_list = [corpora.bundled()]
+    for n in sorted(set(args.synth_sizes) | set(args.service_sizes)):
+        c = corpora.synthetic(n)
+        corpus_list.append(c)
+        results["synth_seconds"][c.label] = c.synth_seconds
+    service_labels = {"bundled"} | {corpora.label_of(n) for n in args.service_sizes}
+    engine_labels = {"bundled"} | {corpora.label_of(n) for n in args.synth_sizes}
+    built: dict[str, dict[str, Path]] = {}
+    for c in corpus_list:
+        built[c.label] = {}
+        for e, fn in (("dargah", corpora.dargah_index), ("tantivy", corpora.tantivy_index)):
+            b = fn(c, rebuild=args.rebuild)
+            built[c.label][e] = b.index
+            results["builds"][f"{e}-{c.label}"] = {"seconds": b.seconds, "max_rss_mb": b.max_rss_mb, "built_at": b.built_at, "reused": b.reused}
+            if b.reused:
+                log(f"{e} index of {c.label}: unchanged, kept (built {b.built_at} in {b.seconds:.0f} s, peak {b.max_rss_mb:.0f} MB)")
+
+    qsets = {c.label: QuerySets(c, args) for c in corpus_list}
+
+    # Engine, in-process.
+    if not args.skip_engine:
+        for c in corpus_list:
+            if c.label not in engine_labels:
+                continue
+            budget = args.engine_budget if (args.quick or c.label != "bundled") else 0
+            results["engine"][c.label] = {
+                e: engine_run(e, built[c.label][e], qsets[c.label], budget or None) for e in ("dargah", "tantivy")
+            }
+
+    # Service under load.
+    if not args.skip_service:
+        for c in corpus_list:
+            if c.label not in service_labels:
+                continue
+            per = results["service"][c.label] = {}
+            per["dargah"] = load_suite("dargah", c.label, built[c.label]["dargah"], qsets[c.label], args, profile=args.profile)
+            per["tantivy"] = load_suite("tantivy", c.label, built[c.label]["tantivy"], qsets[c.label], args)
+            body = Path(per["dargah"]["sample_body"])
+            fixed_args = argparse.Namespace(**{**vars(args), "cold_starts": 1})
+            per["fixed"] = load_suite("fixed", c.label, None, qsets[c.label], fixed_args, body=body)
+
+    results["load_after"] = loadavg()
+    results["elapsed_min"] = round((time.monotonic() - started) / 60, 1)
+    report = build_report(results)
+    out = VAR / ("results-quick.json" if args.quick else "results.json")
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=1), "utf-8")
+    print(report)
+    if not args.no_readme:
+        write_readme(report)
+        log(f"table written into {README.relative_to(ROOT)}; all numbers in {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("benchmarks/run.py: interrupted; servers stopped", file=sys.stderr)
+        sys.exit(130)
