@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     # A rebuild shares the machine with the workers serving citizens: it yields the CPU to them.
     try:
-        os.nice(10)
+        os.nice(5)
     except OSError:
         pass
     root = Path(args.index)
