@@ -9,8 +9,7 @@
 (() => {
   const API = "/api/v1";
   const PAGE_SIZE = 10;
-  const MAX_DEPTH = 1000; // the API refuses page × size beyond this
-  const MAX_PAGE = Math.floor(MAX_DEPTH / PAGE_SIZE);
+  const MAX_PAGE = 20; // the API serves pages 1..20 (see /api/v1/openapi.json)
   const SUGGEST_DELAY = 150;
   const MAX_Q = 200; // characters the API accepts in q
   const FACET_PREVIEW = 8;
