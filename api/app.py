@@ -81,8 +81,17 @@ async def run_engine(request: web.Request, fn, *args):
         raise Problem(503, "the server is busy; try again in a moment", headers={"Retry-After": "1"})
     inflight[0] += 1
     loop = asyncio.get_running_loop()
+    deadline = time.monotonic() + settings.search_timeout
+
+    def unless_abandoned():
+        # A thread must not start work whose client has already been told 503: under overload
+        # that work would only delay the requests still waiting.
+        if time.monotonic() >= deadline:
+            raise TimeoutError
+        return fn(*args)
+
     try:
-        future = loop.run_in_executor(request.app[EXECUTOR], fn, *args)
+        future = loop.run_in_executor(request.app[EXECUTOR], unless_abandoned)
         return await asyncio.wait_for(future, settings.search_timeout)
     except IndexUnavailable:
         raise Problem(503, "the search index is not available yet", headers={"Retry-After": "5"}) from None

@@ -148,3 +148,14 @@ async def test_forwarded_for_from_an_untrusted_peer_is_ignored(aiohttp_client, m
     client = await aiohttp_client(create_app(settings=Settings(index_dir=mini_index, rate_limit=1.0)))
     statuses = [(await client.get("/api/v1/clusters", headers={"X-Forwarded-For": f"198.51.100.{i}"})).status for i in range(6)]
     assert 429 in statuses  # a client cannot buy a fresh allowance by inventing addresses
+
+
+async def test_work_abandoned_by_a_timeout_is_never_started(aiohttp_client, mini_index):
+    client = await aiohttp_client(create_app(settings=Settings(index_dir=mini_index, threads=1, search_timeout=0.3)))
+    engine = client.server.app[ENGINE]
+    real, calls = engine.search, []
+    engine.search = lambda req: (calls.append(1), time.sleep(0.2), real(req))[2]
+    results = await asyncio.gather(*(client.get("/api/v1/search", params={"q": f"گذرنامه {i}"}) for i in range(6)))
+    await asyncio.sleep(0.5)  # let the single search thread drain
+    assert sorted(r.status for r in results).count(503) >= 4
+    assert len(calls) <= 3  # the requests already answered 503 were not searched after all
