@@ -138,31 +138,36 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(score_query(j, ranked, False) | {"category": j.category})
         variants["baseline"] = rows
 
-    if args.ablations:
-        for name in Signals.names():
-            engine.signals = DEFAULT.without(name)
-            variants[f"-{name}"], _ = run_engine(engine, queries)
-        engine.signals = DEFAULT
+    out = sys.stdout
+    header = f"{'variant':<16}{'nDCG@10':>9}{'MRR':>8}{'S@1':>8}{'R@10':>8}{'zero':>8}{'false':>8}{'anyhit':>8}\n"
+
+    def row(name: str, s: dict) -> str:
+        return (f"{name:<16}{fmt(s['ndcg']):>9}{fmt(s['mrr']):>8}{fmt(s['success1']):>8}{fmt(s['recall']):>8}"
+                f"{fmt(s['zero']):>8}{fmt(s['false_hit']):>8}{fmt(s['any_hit']):>8}\n")
 
     summary = {name: summarise(rows) for name, rows in variants.items()}
     cats_full = by_category(variants["dargah"])
     cats_base = by_category(variants["baseline"])
-
-    out = sys.stdout
     out.write(f"{len(queries)} judged queries, {len(cards)} cards, generation {gen.name}\n\n")
-    out.write(f"{'variant':<16}{'nDCG@10':>9}{'MRR':>8}{'S@1':>8}{'R@10':>8}{'zero':>8}{'false':>8}{'anyhit':>8}\n")
-    for name, s in summary.items():
-        out.write(f"{name:<16}{fmt(s['ndcg']):>9}{fmt(s['mrr']):>8}{fmt(s['success1']):>8}{fmt(s['recall']):>8}"
-                  f"{fmt(s['zero']):>8}{fmt(s['false_hit']):>8}{fmt(s['any_hit']):>8}\n")
-    out.write(f"\n{'category':<14}{'n':>4}{'nDCG':>8}{'base':>8}{'MRR':>8}{'S@1':>8}{'zero':>8}{'false':>8}\n")
-    for cat, s in cats_full.items():
+    out.write(f"{'category':<14}{'n':>4}{'nDCG':>8}{'base':>8}{'MRR':>8}{'S@1':>8}{'zero':>8}{'false':>8}\n")
+    for cat, s_ in cats_full.items():
         b = cats_base.get(cat, {})
-        out.write(f"{cat:<14}{s['n']:>4}{fmt(s['ndcg']):>8}{fmt(b.get('ndcg', float('nan'))):>8}{fmt(s['mrr']):>8}"
-                  f"{fmt(s['success1']):>8}{fmt(s['zero']):>8}{fmt(s['false_hit']):>8}\n")
+        out.write(f"{cat:<14}{s_['n']:>4}{fmt(s_['ndcg']):>8}{fmt(b.get('ndcg', float('nan'))):>8}{fmt(s_['mrr']):>8}"
+                  f"{fmt(s_['success1']):>8}{fmt(s_['zero']):>8}{fmt(s_['false_hit']):>8}\n")
     lat = sorted(timings["dargah"])
     out.write(f"\nengine latency over the judged queries: p50 {lat[len(lat) // 2]:.1f} ms, p99 {lat[int(len(lat) * 0.99) - 1]:.1f} ms\n")
-    gain = summary["dargah"]["ndcg"] - summary["baseline"]["ndcg"]
-    out.write(f"nDCG@10 over the baseline: {gain:+.3f}\n")
+    out.write(f"nDCG@10 over the baseline: {summary['dargah']['ndcg'] - summary['baseline']['ndcg']:+.3f}\n\n")
+    out.write(header + row("dargah", summary["dargah"]) + row("baseline", summary["baseline"]))
+    out.flush()  # the headline first: the ablations below take most of the run
+
+    if args.ablations:
+        for name in Signals.names():
+            engine.signals = DEFAULT.without(name)
+            variants[f"-{name}"], _ = run_engine(engine, queries)
+            summary[f"-{name}"] = summarise(variants[f"-{name}"])
+            out.write(row(f"-{name}", summary[f"-{name}"]))
+            out.flush()
+        engine.signals = DEFAULT
     if args.json:
         Path(args.json).write_bytes(orjson.dumps({"summary": summary, "categories": cats_full, "baseline_categories": cats_base}, option=orjson.OPT_INDENT_2))
     return 0
