@@ -206,7 +206,7 @@ class Engine:
         return {
             "query": {
                 "q": req.q,
-                "normalized": analyzers.normalize(plan.text),
+                "normalized": plan.normalized,  # normalised once, by understanding
                 "terms": plan.terms,
                 "corrected": plan.corrected,
                 "interpretation": plan.interpretation + ([{"kind": "relaxed", "matched": "most words"}] if weak else []),

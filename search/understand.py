@@ -49,6 +49,7 @@ class Plan:
     slots: list[Slot] = field(default_factory=list)
     interpretation: list[dict] = field(default_factory=list)
     corrected: str | None = None
+    normalized: str = ""  # the analysed text after character folds and hazm's spacing
 
     @property
     def empty(self) -> bool:
@@ -96,10 +97,11 @@ def understand(text: str, lex: Lexicon, synonyms: Synonyms, signals: Signals) ->
             text = mapped
 
     tokens = analyze(text)
-    words = _WORD.findall(normalize(text))
+    normalized = normalize(text)
+    words = _WORD.findall(normalized)
     terms = [t for t in tokens if t.kind == "term"][:MAX_SLOTS]
     joined = {t.pos: t.text for t in tokens if t.kind == "joined"}
-    plan = Plan(text=text, interpretation=interpretation)
+    plan = Plan(text=text, interpretation=interpretation, normalized=normalized)
     fixes: dict[int, str] = {}  # word position → what replaced it, for `corrected`
 
     i = 0
