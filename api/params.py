@@ -42,9 +42,11 @@ def integer(query: MultiMapping, name: str, default: int, lo: int, hi: int) -> i
 
 
 def choices(query: MultiMapping, name: str) -> list[str]:
-    values = [v.strip() for v in query.getall(name, []) if v.strip()]
-    if len(values) > MAX_VALUES:
+    given = query.getall(name, [])
+    # Counted as sent, blanks included: the limit is on the request, as the OpenAPI document says.
+    if len(given) > MAX_VALUES:
         raise invalid(name, f"at most {MAX_VALUES} values")
+    values = [v.strip() for v in given if v.strip()]
     if any(len(v) > MAX_Q or "\x00" in v for v in values):
         raise invalid(name, f"values must be at most {MAX_Q} characters")
     return list(dict.fromkeys(values))

@@ -42,6 +42,7 @@ def facet(body, name):
         ({"size": "0"}, "size"), ({"size": "51"}, "size"), ({"size": "1.5"}, "size"),
         ({"page": "21"}, "page"), ({"sort": "random"}, "sort"), ({"electronic": "maybe"}, "electronic"),
         ({"q": "ب" * 201}, "q"), ([("q", "a"), ("q", "b")], "q"), ([("cluster", "x")] * 21, "cluster"),
+        ([("channel", "")] * 19 + [("channel", "web")] * 2, "channel"),
     ],
 )
 async def test_invalid_parameters_are_400_problems(client, params, name):

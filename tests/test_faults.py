@@ -89,11 +89,13 @@ def test_a_killed_worker_is_replaced_and_the_others_keep_serving(tmp_path, mini_
                 if time.monotonic() - killed > 0.5:
                     failures += 1
             now = children()
-            if len(now) == 2 and victim not in now:
+            # Keep asking until the replacement is up and a run of answers has come after the kill:
+            # the replacement can be quicker than the first request, and that is no proof of service.
+            if len(now) == 2 and victim not in now and served >= 10:
                 break
-            time.sleep(0.1)
+            time.sleep(0.05)
         assert len(children()) == 2 and victim not in children()
-        assert failures == 0 and served > 0
+        assert failures == 0 and served >= 10
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
