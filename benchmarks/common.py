@@ -188,6 +188,18 @@ def children(pid: int) -> list[int]:
     return sorted(set(out))
 
 
+def pss_kb(pid: int) -> int | None:
+    """Proportional set size: resident pages, each shared page divided among the processes
+    sharing it (what forked workers really cost together; VmRSS counts shared pages in each)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
 def rss_kb(pid: int) -> int | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():

@@ -16,7 +16,7 @@ What it measures (see benchmarks/README.md for the method and the latest numbers
    p50, p99, errors (socket errors, timeouts and non-2xx answers).
 3. The same loads against benchmarks/tantivy_service.py and benchmarks/fixed_service.py.
 4. Cold start: from starting the server to /readyz answering 200 (median of 3).
-5. VmRSS of each dargah worker after the load at 10,000 cards.
+5. VmRSS (and PSS: shared pages split between the workers) of each dargah worker after the load at 10,000 cards.
 
 Everything listens and connects on 127.0.0.1 only; every load run is bounded by wrk's -d and a
 subprocess timeout; every server started is stopped on exit, on errors and on Ctrl-C.
@@ -58,6 +58,7 @@ from benchmarks.common import (  # noqa: E402
     loadavg,
     log,
     machine,
+    pss_kb,
     rss_kb,
     run_measured,
     spawn,
@@ -412,8 +413,9 @@ def load_suite(kind: str, corpus_label: str, index, qs: QuerySets, args, body=No
                 + f"  (other work: {r['other_cpu_share']:.0%} of the CPUs)")
         workers = children(proc.pid)
         res["worker_rss_mb"] = [round((rss_kb(w) or 0) / 1024, 1) for w in workers]
+        res["worker_pss_mb"] = [round((pss_kb(w) or 0) / 1024, 1) for w in workers]
         res["parent_rss_mb"] = round((rss_kb(proc.pid) or 0) / 1024, 1)
-        log(f"  worker RSS {res['worker_rss_mb']} MB (parent {res['parent_rss_mb']} MB)")
+        log(f"  worker RSS {res['worker_rss_mb']} MB, PSS {res['worker_pss_mb']} MB (parent RSS {res['parent_rss_mb']} MB)")
         if kind == "dargah":
             res["sample_body"] = capture_body(port, qs, corpus_label)
         if profile and kind == "dargah" and workers:
@@ -528,6 +530,9 @@ def build_report(results: dict) -> str:
             t = max(svc[c].get("tantivy", {}).get("worker_rss_mb") or [0]) or None
             target = "≤ 300 MB" if c != "bundled" else ""
             row(f"RSS per worker MB after load, {c} (largest)", d, t, target, None if d is None or c == "bundled" else d <= TARGETS["rss_per_worker_mb"])
+            d = max(svc[c].get("dargah", {}).get("worker_pss_mb") or [0]) or None
+            t = max(svc[c].get("tantivy", {}).get("worker_pss_mb") or [0]) or None
+            row(f"PSS per worker MB after load, {c} (largest; shared pages split)", d, t, "", None)
         lines += [
             "### Targets (dargah / tantivy)",
             "",

@@ -14,10 +14,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import query as wq
+import numpy as np
 
 import analyzers
 from search import facets as facet_counts
+from search import matching
 from search import query as query_builder
 from search import ranking
 from search.generation import FACETS, LoadedGeneration
@@ -162,47 +163,52 @@ class Engine:
     def search(self, req: SearchRequest) -> dict:
         started = time.perf_counter()
         gen = self.generation()
-        searcher = gen.searcher()
         signals = self.signals
         plan = understand(req.q, gen.lexicon, gen.synonyms, signals)
         weights = query_builder.FIELD_WEIGHTS if signals.field_weights else query_builder.FLAT_WEIGHTS
 
-        q = None
-        coverage: dict[int, float] = {}
-        scores: dict[int, float] | None = None
+        # Sets of cards are bool vectors by docnum; scores and coverage are float vectors.
+        scores = coverage = None
         if plan.empty:
             # An empty query browses everything; text with no content words (only stop words,
             # symbols or emoji) finds nothing.
-            matched = [] if req.q.strip() else gen.live_docnums()
+            matched = gen.live.copy() if not req.q.strip() else np.zeros(gen.size, bool)
         else:
-            matched, q, coverage, scores = self._match(searcher, plan, gen, weights)
+            matched, scores, coverage = self._match(gen.searcher(), plan, gen, weights)
 
         pinned = []
         if signals.best_bets and not plan.empty:
             pinned = [gen.by_id[i] for i in gen.best_bets.lookup(plan.terms) if i in gen.by_id]
+            if coverage is not None:
+                coverage[pinned] = np.where(matched[pinned], coverage[pinned], 1.0)  # a best bet is never weak
+            matched[pinned] = True
 
         # A facet's own selection filters every other facet's counts and the hits, not itself.
         allowed = {f: facet_counts.allowed_by(gen, f, v) for f, v in req.filters.items() if v and f in FACETS}
-        matched_set = set(matched) | set(pinned)
         if req.electronic:
-            matched_set &= gen.electronic
-        in_all = matched_set.intersection(*allowed.values()) if allowed else matched_set
+            matched &= gen.electronic
+        in_all = matched.copy()
+        for mask in allowed.values():
+            in_all &= mask
 
         facets_out = {}
         for f in FACETS:
-            others = [a for g, a in allowed.items() if g != f]
-            docs = matched_set.intersection(*others) if others else matched_set
+            docs = matched
+            for g, mask in allowed.items():
+                if g != f:
+                    docs = docs & mask
             facets_out[f] = facet_counts.count(gen, f, docs, req.filters.get(f, []), FACET_LIMIT)
 
         offset = (req.page - 1) * req.size
-        ranked = self._rank(gen, searcher, q, plan, req, in_all, offset + req.size, coverage, scores)
+        ranked = self._rank(gen, plan, req, in_all, offset + req.size, coverage, scores)
         if pinned and req.sort == "relevance":
-            pins = [d for d in pinned if d in in_all]
+            pins = [d for d in pinned if in_all[d]]
             ranked = [(d, ranked[0][1] if ranked else 1.0) for d in pins] + [r for r in ranked if r[0] not in pins]
         page = ranked[offset : offset + req.size]
         wanted = frozenset(t for slot in plan.slots if slot.known for a in slot.alternatives for t in a.terms)
-        hits = [self._hit(gen, gen.cards[d], score, coverage.get(d, 1.0) < 1.0, wanted) for d, score in page]
-        weak = any(c < 1.0 for c in coverage.values())
+        weak_at = (lambda d: coverage[d] < 1.0) if coverage is not None else (lambda d: False)  # noqa: E731
+        hits = [self._hit(gen, gen.cards[d], score, bool(weak_at(d)), wanted) for d, score in page]
+        weak = coverage is not None and bool((coverage[matched] < 1.0).any())
         return {
             "query": {
                 "q": req.q,
@@ -212,7 +218,7 @@ class Engine:
                 "interpretation": plan.interpretation + ([{"kind": "relaxed", "matched": "most words"}] if weak else []),
                 "relaxed": weak,
             },
-            "total": len(in_all),
+            "total": int(np.count_nonzero(in_all)),
             "page": req.page,
             "size": req.size,
             "hits": hits,
@@ -222,7 +228,7 @@ class Engine:
         }
 
     def _match(self, searcher, plan, gen, weights):
-        """(matched docnums, scoring query, coverage, scores or None) for a plan with content words.
+        """(matched cards, BM25F scores, coverage or None) for a plan with content words.
 
         Every content slot the index knows must match; verbs are optional and only add to the
         score. When few cards have every slot, the cards that match the slots carrying most of the
@@ -235,70 +241,68 @@ class Engine:
             required, optional = optional, []
         nonsense = self.signals.nonsense
         if not required or (nonsense and len(required) < len(plan.content_slots) * MIN_KNOWN_SHARE):
-            return [], None, {}, None
+            return np.zeros(gen.size, bool), None, None
+        terms = gen.term_scores
+        slots = [matching.slot_match(terms, searcher, s, weights) for s in required]
+        extra = [matching.slot_match(terms, searcher, s, weights) for s in optional]
+        # Scores add up over every slot that matched: verbs add to a match, never make one.
+        scores = matching.total_score(slots + extra, gen.size)
+        matched = matching.all_of(slots, gen.size)
         # A word the index does not know at all makes every hit partial.
         full = WEAK_FULL if any(not s.known for s in plan.content_slots) else 1.0
+        coverage = None if full == 1.0 else np.where(matched, full, 0.0)
+        if len(required) == 1 or np.count_nonzero(matched) >= EXPAND_BELOW:
+            return matched, scores, coverage
+        share = self._partial(slots, required, gen)
+        partial = (share > 0) & ~matched
+        if not partial.any():
+            return matched, scores, coverage
+        coverage = np.where(matched, full, np.minimum(share, WEAK_FULL))
+        return matched | partial, scores, coverage
 
-        def scoring(core):
-            if not optional:
-                return core
-            return wq.AndMaybe(core, query_builder.build(optional, weights, require_all=False))
-
-        strict = scoring(query_builder.build(required, weights, require_all=True))
-        # One scored pass gives both the matches (for totals and facets) and their scores
-        # (for ranking): Whoosh's top-k collector visits every match to score it anyway.
-        scores = {hit.docnum: hit.score for hit in searcher.search(strict, limit=None, terms=False)}
-        matched = list(scores)
-        coverage = {d: full for d in matched}
-        if len(required) == 1 or len(matched) >= EXPAND_BELOW:
-            return matched, strict, coverage, scores
-        partial = self._partial(searcher, required, weights, gen, strict_only=bool(matched))
-        for d, share in partial.items():
-            coverage.setdefault(d, min(share, WEAK_FULL))
-        return list(coverage), scoring(query_builder.build(required, weights, require_all=False)), coverage, None
-
-    def _partial(self, searcher, required, weights, gen, strict_only: bool) -> dict[int, float]:
-        """Cards matching enough of the query's slots: {docnum: share of the query's IDF}."""
-        n = max(gen.ix.doc_count(), 1)
+    def _partial(self, slots: list[matching.SlotMatch], required, gen) -> np.ndarray:
+        """By docnum, the share of the query's IDF a card matching enough of its slots carries
+        (0 for the others)."""
+        n = max(gen.doc_count, 1)
         vocab = gen.lexicon.vocab
         idf = [math.log1p(n / max(1, max(vocab.freq(t) for a in s.alternatives for t in a.terms))) for s in required]
         total = sum(idf)
         need = len(required) - 1 if len(required) <= 3 else math.ceil(RELAXED_SLOT_SHARE * len(required))
-        covered: dict[int, float] = {}
-        counts: dict[int, int] = {}
-        for s, w in zip(required, idf):
-            for d in searcher.docs_for_query(query_builder.slot_clause(s, weights)):
-                covered[d] = covered.get(d, 0.0) + w
-                counts[d] = counts.get(d, 0) + 1
+        covered = np.zeros(gen.size, np.float64)
+        counts = np.zeros(gen.size, np.int16)
+        for m, w in zip(slots, idf):
+            covered += m.mask * w
+            counts += m.mask
         if self.signals.nonsense:
-            covered = {d: w for d, w in covered.items() if w >= RELAXED_IDF_SHARE * total and counts[d] >= need}
-        return {d: w / total for d, w in covered.items()}
+            covered[(covered < RELAXED_IDF_SHARE * total) | (counts < need)] = 0.0
+        return covered / total
 
-    def _rank(self, gen, searcher, q, plan, req, docs: set[int], limit: int, coverage: dict[int, float],
-              scores: dict[int, float] | None) -> list[tuple[int, float]]:
-        """The best `limit` of `docs`: scores from matching when there are (scoring again otherwise),
-        re-scored by the ranking signals, full matches before weak ones."""
-        if not docs:
+    def _rank(self, gen, plan, req, docs: np.ndarray, limit: int, coverage: np.ndarray | None,
+              scores: np.ndarray | None) -> list[tuple[int, float]]:
+        """The best `limit` of the cards in `docs`, re-scored by the ranking signals, full
+        matches before weak ones."""
+        if not docs.any():
             return []
-        if q is None or req.sort != "relevance":
-            cards = gen.cards
-            if req.sort == "title":
-                key = lambda d: (cards[d]["title"], cards[d]["id"])  # noqa: E731
-            else:
-                key = lambda d: (-(cards[d].get("popularity") or 0), cards[d]["id"])  # noqa: E731
-            return [(d, 0.0) for d in sorted(docs, key=key)[:limit]]
-        depth = max(limit, ranking.RERANK_DEPTH)
-        if scores is not None:
-            scored = sorted(((d, scores[d]) for d in docs if d in scores), key=lambda x: (-x[1], x[0]))[:depth]
-        else:
-            results = searcher.search(q, limit=depth, filter=docs, terms=False)
-            scored = [(hit.docnum, hit.score) for hit in results]
-        if any(c < 1.0 for c in coverage.values()):
+        if scores is None or req.sort != "relevance":
+            order = gen.title_order if req.sort == "title" else gen.popularity_order
+            return [(int(d), 0.0) for d in order[docs[order]][:limit]]
+        candidates = np.flatnonzero(docs)
+        sc = scores[candidates]
+        if coverage is not None:
             # A weak match ranks by how much of the query it answers before how well it answers it.
-            scored = sorted(((d, s * coverage.get(d, 1.0) ** 2) for d, s in scored), key=lambda x: -x[1])
+            sc = sc * coverage[candidates] ** 2
+        depth = max(limit, ranking.RERANK_DEPTH)
+        if len(candidates) > depth:
+            # Everything scoring at least the depth-th best, so ties at the edge are kept whole.
+            edge = np.partition(sc, len(sc) - depth)[len(sc) - depth]
+            keep = sc >= edge
+            candidates, sc = candidates[keep], sc[keep]
+        order = np.lexsort((candidates, -sc))
+        scored = [(int(candidates[i]), float(sc[i])) for i in order[:depth]]
         top = ranking.rerank(scored[: ranking.RERANK_DEPTH], plan, gen, self.signals) + scored[ranking.RERANK_DEPTH :]
-        # Cards with every word of the query come before those with most of them.
-        top.sort(key=lambda x: coverage.get(x[0], 1.0) < 1.0)
+        if coverage is not None:
+            # Cards with every word of the query come before those with most of them.
+            top.sort(key=lambda x: coverage[x[0]] < 1.0)
         return [(d, round(sc, 4)) for d, sc in top[:limit]]
 
     def _hit(self, gen: LoadedGeneration, card: dict, score: float, weak: bool, wanted: frozenset[str]) -> dict:

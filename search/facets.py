@@ -1,31 +1,35 @@
-"""Facet filters and counts over per-document ordinals (no Whoosh `groupedby`: see generation.py).
+"""Facet filters and counts over per-document value pairs (no Whoosh `groupedby`: see generation.py).
 
 Counts follow what multi-select facet interfaces need: a facet's counts apply every filter except
 its own, so ticking one agency does not hide the others; selected values are always listed.
+Sets of cards are bool vectors by docnum.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Iterable
+
+import numpy as np
 
 from search.generation import LoadedGeneration
 
 
-def allowed_by(gen: LoadedGeneration, facet: str, selected: Iterable[str]) -> set[int]:
-    """Docnums having any of the selected values of one facet (OR within a facet)."""
+def allowed_by(gen: LoadedGeneration, facet: str, selected: Iterable[str]) -> np.ndarray:
+    """Cards having any of the selected values of one facet (OR within a facet)."""
     column = gen.facets[facet]
-    wanted = {i for i, v in enumerate(column.values) if v in set(selected)}
-    return {d for d, ords in enumerate(column.docs) if wanted.intersection(ords)}
+    chosen = set(selected)
+    wanted = [i for i, v in enumerate(column.values) if v in chosen]
+    mask = np.zeros(gen.size, bool)
+    mask[column.pair_doc[np.isin(column.pair_ord, wanted)]] = True
+    return mask
 
 
-def count(gen: LoadedGeneration, facet: str, docnums: Iterable[int], selected: list[str], limit: int | None = None) -> list[dict]:
+def count(gen: LoadedGeneration, facet: str, docs: np.ndarray, selected: list[str], limit: int | None = None) -> list[dict]:
+    """Value counts over the cards of the bool vector `docs`, most frequent first."""
     column = gen.facets[facet]
-    counts: Counter[int] = Counter()
-    docs = column.docs
-    for d in docnums:
-        counts.update(docs[d])
-    every = sorted(({"value": column.values[o], "count": n} for o, n in counts.items()), key=lambda v: (-v["count"], v["value"]))
+    counts = np.bincount(column.pair_ord[docs[column.pair_doc]], minlength=len(column.values))
+    present = np.flatnonzero(counts)
+    every = sorted(({"value": column.values[o], "count": int(counts[o])} for o in present), key=lambda v: (-v["count"], v["value"]))
     out = every[:limit] if limit is not None else every
     listed = {v["value"] for v in out}
     by_value = {v["value"]: v["count"] for v in every}

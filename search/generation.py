@@ -11,12 +11,14 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import orjson
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
 from search import catalogue
 from search.best_bets import BestBets
+from search.postings import TermScores
 from search.suggest import Suggester
 from search.lexicon import Lexicon
 from search.synonyms import Synonyms
@@ -37,10 +39,12 @@ def card_facet_values(card: dict, facet: str) -> list[str]:
 
 @dataclass
 class FacetColumn:
-    """Per-document value ordinals of one facet: docs[docnum] is a tuple of ordinals."""
+    """One facet's (document, value) pairs as parallel arrays: card pair_doc[i] has value
+    values[pair_ord[i]]. Counting the values of a set of cards is one bincount."""
 
     values: list[str]
-    docs: list[tuple[int, ...]]
+    pair_doc: np.ndarray  # int32 docnums
+    pair_ord: np.ndarray  # int32 value ordinals
 
 
 @dataclass
@@ -78,7 +82,8 @@ class LoadedGeneration:
         """Build what every search needs (vocabulary, typo index, synonyms, best bets) before
         the generation is swapped in: a search must never pay for it."""
         self.lexicon.vocab.warm()
-        self.synonyms, self.best_bets, self.electronic  # noqa: B018
+        self.synonyms, self.best_bets, self.electronic, self.live, self.term_scores  # noqa: B018
+        self.popularity_order, self.title_order  # noqa: B018
 
     def warm(self) -> None:
         """Everything else (suggestions, the agencies' ranking): right after the swap."""
@@ -123,15 +128,43 @@ class LoadedGeneration:
         return catalogue.clusters([c for c in self.cards if c])
 
     @functools.cached_property
-    def electronic(self) -> frozenset[int]:
-        return frozenset(d for d, c in enumerate(self.cards) if c and catalogue.is_electronic(c))
+    def doc_count(self) -> int:
+        """Cards served (Whoosh's doc_count opens a reader on every call)."""
+        return int(np.count_nonzero(self.live))
+
+    @property
+    def size(self) -> int:
+        """Length of every per-document vector: docnums run from 0 to size - 1."""
+        return len(self.cards)
+
+    @functools.cached_property
+    def live(self) -> np.ndarray:
+        """Bool by docnum: the card is served (False for deleted documents)."""
+        return np.array([c is not None for c in self.cards], bool)
+
+    @functools.cached_property
+    def electronic(self) -> np.ndarray:
+        """Bool by docnum: the service can be applied for online."""
+        return np.array([bool(c) and catalogue.is_electronic(c) for c in self.cards], bool)
+
+    @functools.cached_property
+    def term_scores(self) -> TermScores:
+        return TermScores(self.size, self.live)
+
+    @functools.cached_property
+    def popularity_order(self) -> np.ndarray:
+        """Live docnums, most demanded first (ties by id)."""
+        live = [d for d, c in enumerate(self.cards) if c]
+        return np.array(sorted(live, key=lambda d: (-(self.cards[d].get("popularity") or 0), self.cards[d]["id"])), np.int32)
+
+    @functools.cached_property
+    def title_order(self) -> np.ndarray:
+        live = [d for d, c in enumerate(self.cards) if c]
+        return np.array(sorted(live, key=lambda d: (self.cards[d]["title"], self.cards[d]["id"])), np.int32)
 
     @functools.cached_property
     def max_popularity(self) -> float:
         return max((c.get("popularity") or 0 for c in self.cards if c), default=0) or 1.0
-
-    def live_docnums(self) -> list[int]:
-        return [d for d, c in enumerate(self.cards) if c is not None]
 
     def read_extra(self, name: str) -> str:
         p = self.path / name
@@ -140,10 +173,12 @@ class LoadedGeneration:
 
 def _column(cards: list[dict | None], facet: str) -> FacetColumn:
     ordinals: dict[str, int] = {}
-    docs: list[tuple[int, ...]] = []
-    for card in cards:
+    pair_doc: list[int] = []
+    pair_ord: list[int] = []
+    for d, card in enumerate(cards):
         if card is None:
-            docs.append(())
             continue
-        docs.append(tuple(ordinals.setdefault(v, len(ordinals)) for v in card_facet_values(card, facet)))
-    return FacetColumn(list(ordinals), docs)
+        for v in card_facet_values(card, facet):
+            pair_doc.append(d)
+            pair_ord.append(ordinals.setdefault(v, len(ordinals)))
+    return FacetColumn(list(ordinals), np.array(pair_doc, np.int32), np.array(pair_ord, np.int32))

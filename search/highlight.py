@@ -10,12 +10,14 @@ from __future__ import annotations
 import functools
 import html
 import re
+from typing import NamedTuple
 
 from analyzers import analyze_word
 from analyzers.chars import fold_characters
 from analyzers.inflection import reduce_word
 
 _WORD = re.compile(r"(?:[^\W_]|\u200c)+")
+_PIECE = re.compile(r"\S+")
 FRAGMENT_WORDS = 32
 
 
@@ -24,18 +26,45 @@ def _analyze_surface(word: str):
     return analyze_word(fold_characters(word))
 
 
+class _Analysed(NamedTuple):
+    """A card text's words analysed once: which words each term would light up."""
+
+    spans: list[tuple[int, int]]  # character span of each word
+    by_term: dict[str, list[int]]  # term or compound part → indices of the words having it
+    bases: list[str]  # each word before inflection was removed: what a neighbour is joined to
+    bounds: list[tuple[int, int]]  # spans of the whitespace-separated pieces, for windows
+
+
+# The texts of the cards that get shown: a small, hot share. A few KB each analysed.
+@functools.lru_cache(maxsize=4096)
+def _analysed(text: str) -> _Analysed:
+    spans: list[tuple[int, int]] = []
+    bases: list[str] = []
+    by_term: dict[str, list[int]] = {}
+    for i, m in enumerate(_WORD.finditer(text)):
+        a = _analyze_surface(m.group())
+        spans.append(m.span())
+        bases.append(a.base)
+        if a.term:
+            by_term.setdefault(a.term, []).append(i)
+        for part in a.parts:
+            by_term.setdefault(part, []).append(i)
+    return _Analysed(spans, by_term, bases, [m.span() for m in _PIECE.finditer(text)])
+
+
 def _marks(text: str, wanted: frozenset[str]) -> list[tuple[int, int]]:
     """Character spans of the words of `text` that match any wanted term."""
-    words = [(m.start(), m.end(), _analyze_surface(m.group())) for m in _WORD.finditer(text)]
-    marked = [False] * len(words)
-    for i, (_s, _e, a) in enumerate(words):
-        if a.term and (a.term in wanted or wanted.intersection(a.parts)):
-            marked[i] = True
-        # A compound written apart in the card (گواهی نامه) for a query that wrote it joined.
-        if i + 1 < len(words) and a.base and words[i + 1][2].base:
-            if reduce_word(a.base + words[i + 1][2].base) in wanted:
-                marked[i] = marked[i + 1] = True
-    return [(s, e) for (s, e, _a), m in zip(words, marked) if m]
+    a = _analysed(text)
+    marked = {i for t in wanted for i in a.by_term.get(t, ())}
+    # A compound written apart in the card (گواهی نامه) for a query that wrote it joined: only
+    # words that begin a wanted term are worth joining to their neighbour.
+    starts = {t[:k] for t in wanted for k in range(1, len(t))}
+    bases = a.bases
+    for i in range(len(bases) - 1):
+        left, right = bases[i], bases[i + 1]
+        if left in starts and right and reduce_word(left + right) in wanted:
+            marked.update((i, i + 1))
+    return [a.spans[i] for i in sorted(marked)]
 
 
 def _render(text: str, spans: list[tuple[int, int]]) -> str:
@@ -55,7 +84,7 @@ def highlight_title(title: str, wanted: frozenset[str]) -> str:
 def highlight_fragment(text: str, wanted: frozenset[str], words: int = FRAGMENT_WORDS) -> str:
     """A window of about `words` words around the first match (the opening if none), marked."""
     spans = _marks(text, wanted) if wanted else []
-    bounds = [m.span() for m in re.finditer(r"\S+", text)]
+    bounds = _analysed(text).bounds
     if len(bounds) <= words:
         return _render(text, spans)
     first = spans[0][0] if spans else 0

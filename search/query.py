@@ -24,12 +24,14 @@ JOINED_WEIGHT = 0.9  # two words of the card written together match one query wo
 FLAT_WEIGHTS = {f: 1.0 for f in FIELD_WEIGHTS}
 
 
+def field_boosts(weights: dict[str, float]) -> list[tuple[str, float]]:
+    """Every field one query term can match in, with its weight."""
+    return [*weights.items(), ("parts", PARTS_WEIGHT), ("joined", JOINED_WEIGHT)]
+
+
 def term_clause(term: str, weights: dict[str, float]) -> wq.Query:
     """Everything that lets one query term match a card."""
-    alternatives: list[wq.Query] = [wq.Term(f, term, boost=w) for f, w in weights.items()]
-    alternatives.append(wq.Term("parts", term, boost=PARTS_WEIGHT))
-    alternatives.append(wq.Term("joined", term, boost=JOINED_WEIGHT))
-    return wq.Or(alternatives)
+    return wq.Or([wq.Term(f, term, boost=w) for f, w in field_boosts(weights)])
 
 
 def alternative_clause(alt: Alternative, weights: dict[str, float]) -> wq.Query:

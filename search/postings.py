@@ -1,0 +1,129 @@
+"""Scored postings of one generation as numpy arrays, read from Whoosh once and kept.
+
+Whoosh scores a query by walking a tree of Python matchers document by document: for a query of
+three words over eight fields with a synonym or two that is hundreds of matcher calls per card,
+and it was three quarters of a search's time. The score of one term in one field of one card
+never changes while a generation serves, so each (field, term) is read once through Whoosh's own
+matcher and scorer (BM25F, the same numbers Whoosh would give) and kept as (docnums, scores);
+combining them for a query is then a few vector operations (see matching.py).
+
+The cache holds one entry per query word and weighting: the word's weighted scores summed over
+every field it can match in, which is what `query.term_clause` asks Whoosh for. It is bounded by
+the number of postings it holds and evicts the least recently used word.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
+from whoosh.scoring import BM25FScorer
+
+from search import query as query_builder
+
+MAX_POSTINGS = 2_000_000  # kept postings per generation: about 24 MB of arrays
+
+EMPTY = (np.empty(0, np.int32), np.empty(0, np.float64))
+
+
+class TermScores:
+    def __init__(self, doc_count_all: int, live: np.ndarray, max_postings: int = MAX_POSTINGS):
+        self.size = doc_count_all
+        self.live = live  # bool by docnum: False for deleted documents
+        self.max_postings = max_postings
+        self._cache: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._held = 0
+        self._lock = threading.Lock()
+        self._lengths: dict[str, np.ndarray] = {}
+
+    def term(self, searcher, term: str, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, scores) of every live card that one query word matches in any field,
+        scored as Whoosh scores `query.term_clause(term, weights)`."""
+        key = (term, tuple(weights.items()))
+        with self._lock:
+            found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
+                return found
+        found = self._read(searcher, term, weights)
+        with self._lock:
+            if key not in self._cache:
+                self._cache[key] = found
+                self._held += len(found[0])
+                while self._held > self.max_postings and len(self._cache) > 1:
+                    _, (ids, _scores) = self._cache.popitem(last=False)
+                    self._held -= len(ids)
+        return found
+
+    def lengths(self, searcher, field: str) -> np.ndarray:
+        """Every document's length in one field as Whoosh scores it (quantised to a byte)."""
+        found = self._lengths.get(field)
+        if found is None:
+            reader = searcher.reader()
+            found = self._lengths[field] = np.array([reader.doc_field_length(d, field, 1) or 1 for d in range(self.size)], np.float64)
+        return found
+
+    def _read(self, searcher, term: str, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        total = None
+        lengths = lambda field: self.lengths(searcher, field)  # noqa: E731
+        for field, boost in query_builder.field_boosts(weights):
+            ids, scores = _field_postings(searcher, field, term, lengths)
+            if not len(ids):
+                continue
+            if total is None:
+                total = np.zeros(self.size, np.float64)
+                hit = np.zeros(self.size, bool)
+            total[ids] += scores * boost
+            hit[ids] = True
+        if total is None:
+            return EMPTY
+        hit &= self.live
+        docs = np.flatnonzero(hit).astype(np.int32)
+        return docs, total[docs]
+
+
+def _field_postings(searcher, field: str, term: str, lengths) -> tuple[np.ndarray, np.ndarray]:
+    reader = searcher.reader()
+    if (field, term) not in reader:  # most words are absent from most fields
+        return EMPTY
+    try:
+        scorer = searcher.weighting.scorer(searcher, field, term)
+        m = reader.postings(field, term) if searcher.is_atomic() else searcher.postings(field, term)
+    except TermNotFound:
+        return EMPTY
+    if isinstance(m, FilterMatcher):
+        m = m.child  # it only hides deleted documents, which `live` masks
+    if isinstance(scorer, BM25FScorer) and isinstance(m, W3LeafMatcher):
+        ids, tf = _blocks(m)
+        fl = lengths(field)[ids]
+        # Whoosh's own BM25F (scoring.bm25), a whole posting list at once.
+        k1, b = scorer.K1, scorer.B
+        scores = scorer.idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / scorer.avgfl)))
+        return ids, scores
+    # Anything else (an index of several segments, another scorer): Whoosh scores each posting.
+    m = searcher.postings(field, term)
+    ids_list: list[int] = []
+    scores_list: list[float] = []
+    while m.is_active():
+        ids_list.append(m.id())
+        scores_list.append(m.score())
+        m.next()
+    return np.array(ids_list, np.int32), np.array(scores_list, np.float64)
+
+
+def _blocks(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
+    """Every (docnum, term frequency) of a posting list, a block at a time: Whoosh 2.7's block
+    reader (pinned: whoosh-reloaded 2.7.5) instead of one Python call per posting."""
+    ids: list[int] = []
+    weights: list[float] = []
+    while m.is_active():
+        m._read_ids()
+        m._read_weights()
+        ids.extend(m._ids)
+        weights.extend(m._weights)
+        m._next_block()
+    return np.array(ids, np.int32), np.array(weights, np.float64)
