@@ -110,6 +110,8 @@ def strip_joined_suffix(word: str) -> str:
             # Spoken nouns drop their final ه before a suffix: خونمون → خونه → خانه.
             if possessive and stem + "ه" in informal:
                 return informal[stem + "ه"]
+            if stem in informal:  # a spoken word with a clitic: کوچیکمو → کوچیک → کوچک
+                return informal[stem]
             if _known(stem):
                 return stem
             if possessive and _known(stem + "ه"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from analyzers import analyze, is_word, normalize
+from analyzers import analyze, analyze_word, is_word, normalize
 from search import layout, transliterate
 from search.lexicon import Lexicon
 from search.signals import Signals
@@ -25,6 +25,11 @@ CORRECTION_WEIGHT = 0.75
 TRANSLITERATION_WEIGHT = 0.9
 JOINED_WEIGHT = 0.9
 SPLIT_WEIGHT = 0.8
+CLITIC_WEIGHT = 0.8
+# Spoken Persian glues possessives and the copula to words without a space (کارت ملیم, صاحبش,
+# نوبت حجم, چنده). hazm's lexicon lists many such forms as words of their own, so the analyzer,
+# which never cuts a known word, keeps them whole: the query also tries the word without them.
+CLITICS = ("مون", "تون", "شون", "مو", "تو", "شو", "م", "ت", "ش", "ه")
 
 
 @dataclass(frozen=True)
@@ -134,8 +139,10 @@ def understand(text: str, lex: Lexicon, synonyms: Synonyms, signals: Signals) ->
                         interpretation.append({"kind": "correction", "from": term.base, "to": cand})
                         fixes[term.pos] = cand
 
-        slot.known = any(all(t in lex.known for t in a.terms) for a in slot.alternatives)
+        if span == 1 and not term.verb and len(slot.alternatives) == 1 and signals.typos:
+            _clitic(slot, term.base or term.text, lex)
         slot.optional = span == 1 and term.verb
+        slot.known = any(all(t in lex.known for t in a.terms) for a in slot.alternatives)
         plan.slots.append(slot)
         i += span
 
@@ -144,6 +151,18 @@ def understand(text: str, lex: Lexicon, synonyms: Synonyms, signals: Signals) ->
     elif interpretation and interpretation[0]["kind"] == "layout":
         plan.corrected = text
     return plan
+
+
+def _clitic(slot: Slot, word: str, lex: Lexicon) -> None:
+    """Offer `word` without a spoken clitic when the cards use what remains more than the word."""
+    typed = slot.alternatives[0].terms[0]
+    for clitic in CLITICS:
+        if not word.endswith(clitic) or len(word) - len(clitic) < 2:
+            continue
+        stem = analyze_word(word[: -len(clitic)])
+        if stem.term and stem.term != typed and not stem.verb and lex.vocab.freq(stem.term) > lex.vocab.freq(typed):
+            slot.alternatives.append(Alternative((stem.term,), CLITIC_WEIGHT, "clitic"))
+        return
 
 
 def _repair(slot: Slot, term: str, base: str, lex: Lexicon, signals: Signals, interpretation: list, fixes: dict, pos: int) -> None:

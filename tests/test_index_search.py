@@ -81,3 +81,11 @@ def test_best_bets_pin_services_first_however_spelt(mini_engine):
 def test_best_bets_respect_filters(mini_engine):
     result = mini_engine.search(SearchRequest(q="مجوز نشر", filters={"cluster": ["مالیات"]}))
     assert "t-publishing-permit" not in ids(result)
+
+
+def test_a_spoken_clitic_on_a_word_the_lexicon_lists_whole_still_matches(mini_engine):
+    # ملیم ("my national"): hazm lists the form as a word, so the analyzer keeps it; the query
+    # also tries it without the clitic, and the card matches fully, not as a weak partial hit.
+    result = mini_engine.search(SearchRequest(q="کارت ملیم"))
+    assert ids(result)[0] == "t-messy-id-card"
+    assert not result["query"]["relaxed"] and not result["hits"][0]["weak"]
