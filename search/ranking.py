@@ -7,7 +7,10 @@ exact-title boost, and a bounded log-scaled popularity prior. Best bets are pinn
 
 from __future__ import annotations
 
+import functools
 import math
+
+import analyzers
 
 from search.signals import Signals
 from search.understand import Plan
@@ -15,6 +18,11 @@ from search.understand import Plan
 RERANK_DEPTH = 100  # candidates re-scored; past this BM25F order stands
 PHRASE_BOOST = 0.3
 EXACT_TITLE_BOOST = 0.6
+DEFAULT_ACTION_BOOST = 0.25
+# Titles name the action, then the thing: صدور کارت ..., تمدید کارت ..., المثنی کارت .... A query
+# that names only the thing wants the first-time service, as a portal's users mean it; these are
+# the words titles use for it.
+DEFAULT_ACTIONS = "صدور دریافت درخواست ثبت‌نام ثبت اخذ"
 POPULARITY_WEIGHT = 0.35  # at most +35% for the most demanded service
 
 
@@ -53,6 +61,20 @@ def exact_title(title: tuple[str, ...], slot_terms: list[set[str]]) -> bool:
     return all(any(w in allowed for allowed in slot_terms) for w in words) and all(words & allowed for allowed in slot_terms)
 
 
+@functools.cache
+def _default_actions() -> frozenset[str]:
+    return frozenset(analyzers.terms(DEFAULT_ACTIONS))
+
+
+def default_action(title: tuple[str, ...], slot_terms: list[set[str]]) -> bool:
+    """Every title word the query leaves unanswered is the default action, and only one is left."""
+    if not title or len(slot_terms) < 1:
+        return False
+    answered = set().union(*slot_terms)
+    left = [w for w in title if w not in answered]
+    return len(left) == 1 and left[0] in _default_actions()
+
+
 def popularity_prior(popularity: float, max_popularity: float) -> float:
     return 1.0 + POPULARITY_WEIGHT * math.log1p(max(popularity, 0)) / math.log1p(max(max_popularity, 1))
 
@@ -67,6 +89,8 @@ def rerank(scored: list[tuple[int, float]], plan: Plan, gen, signals: Signals) -
             boost += PHRASE_BOOST * phrase_score(title, slot_terms)
         if signals.exact_title and exact_title(title, slot_terms):
             boost += EXACT_TITLE_BOOST
+        elif signals.default_action and default_action(title, slot_terms):
+            boost += DEFAULT_ACTION_BOOST
         if signals.popularity:
             boost *= popularity_prior(gen.cards[docnum].get("popularity") or 0, gen.max_popularity)
         out.append((docnum, score * boost))

@@ -1,0 +1,27 @@
+"""Ranking signals on analysed titles: what each one rewards, and what it must not."""
+
+import analyzers
+from search.ranking import default_action, exact_title, phrase_score
+
+
+def title(text):
+    return tuple(analyzers.terms(text))
+
+
+def slots(text):
+    return [{t} for t in analyzers.terms(text)]
+
+
+def test_a_query_naming_only_the_thing_prefers_the_first_time_service():
+    q = slots("کارت معلولیت")
+    assert default_action(title("صدور کارت معلولیت"), q)
+    assert not default_action(title("تمدید کارت معلولیت"), q)
+    assert not default_action(title("صدور المثنی کارت معلولیت"), q)  # two words left unanswered
+    assert not default_action(title("کارت معلولیت"), q)  # nothing left: exact title's business
+
+
+def test_exact_title_and_phrase():
+    assert exact_title(title("تمدید گذرنامه"), slots("گذرنامه تمدید"))
+    assert not exact_title(title("تمدید گذرنامه عادی"), slots("تمدید گذرنامه"))
+    assert phrase_score(title("تمدید گذرنامه عادی"), slots("تمدید گذرنامه")) == 1.0
+    assert phrase_score(title("گذرنامه عادی تمدید"), slots("تمدید گذرنامه")) == 0.0
