@@ -80,9 +80,12 @@ class Engine:
                 raise IndexUnavailable(f"generation {name} cannot be opened: {e}") from e
             log.error("generation %s cannot be opened (%s); serving %s instead", name, e, gen.name)
             self._failed[name] = time.monotonic()
-        gen.warm()
+        gen.warm_search()
         with self._lock:
             self._gen = gen
+        # Ready to search now; suggestions and the agencies' ranking (seconds at 10,000 cards)
+        # are built beside the first requests rather than before them.
+        threading.Thread(target=gen.warm, name="generation-warm", daemon=True).start()
         self._start_watcher()
         return gen
 

@@ -29,11 +29,16 @@ def count(gen: LoadedGeneration, facet: str, docs: np.ndarray, selected: list[st
     column = gen.facets[facet]
     counts = np.bincount(column.pair_ord[docs[column.pair_doc]], minlength=len(column.values))
     present = np.flatnonzero(counts)
-    every = sorted(({"value": column.values[o], "count": int(counts[o])} for o in present), key=lambda v: (-v["count"], v["value"]))
-    out = every[:limit] if limit is not None else every
+    if limit is not None and len(present) > limit:
+        # Only values that can make the list: everything counting at least the limit-th count
+        # (ties at the edge are then ordered by value like the rest).
+        edge = np.partition(counts[present], len(present) - limit)[len(present) - limit]
+        present = present[counts[present] >= edge]
+    every = sorted(((column.values[o], int(counts[o])) for o in present), key=lambda v: (-v[1], v[0]))
+    out = [{"value": v, "count": n} for v, n in (every[:limit] if limit is not None else every)]
     listed = {v["value"] for v in out}
-    by_value = {v["value"]: v["count"] for v in every}
-    out.extend({"value": s, "count": by_value.get(s, 0)} for s in selected if s not in listed)
+    values = column.index
+    out.extend({"value": s, "count": int(counts[values[s]]) if s in values else 0} for s in selected if s not in listed)
     for v in out:
         v["selected"] = v["value"] in selected
     return out

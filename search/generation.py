@@ -16,7 +16,7 @@ import orjson
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
-from search import catalogue
+from search import catalogue, ranking
 from search.best_bets import BestBets
 from search.postings import TermScores
 from search.suggest import Suggester
@@ -45,6 +45,11 @@ class FacetColumn:
     values: list[str]
     pair_doc: np.ndarray  # int32 docnums
     pair_ord: np.ndarray  # int32 value ordinals
+
+    @functools.cached_property
+    def index(self) -> dict[str, int]:
+        """Value → ordinal."""
+        return {v: i for i, v in enumerate(self.values)}
 
 
 @dataclass
@@ -83,7 +88,7 @@ class LoadedGeneration:
         the generation is swapped in: a search must never pay for it."""
         self.lexicon.vocab.warm()
         self.synonyms, self.best_bets, self.electronic, self.live, self.term_scores  # noqa: B018
-        self.popularity_order, self.title_order  # noqa: B018
+        self.popularity_order, self.title_order, self.popularity_prior  # noqa: B018
 
     def warm(self) -> None:
         """Everything else (suggestions, the agencies' ranking): right after the swap."""
@@ -161,6 +166,11 @@ class LoadedGeneration:
     def title_order(self) -> np.ndarray:
         live = [d for d, c in enumerate(self.cards) if c]
         return np.array(sorted(live, key=lambda d: (self.cards[d]["title"], self.cards[d]["id"])), np.int32)
+
+    @functools.cached_property
+    def popularity_prior(self) -> list[float]:
+        """By docnum, the ranking's demand prior (ranking.popularity_prior), computed once."""
+        return [ranking.popularity_prior((c or {}).get("popularity") or 0, self.max_popularity) for c in self.cards]
 
     @functools.cached_property
     def max_popularity(self) -> float:

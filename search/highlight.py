@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+from array import array
 from typing import NamedTuple
 
 from analyzers import analyze_word
@@ -27,35 +28,44 @@ def _analyze_surface(word: str):
 
 
 class _Analysed(NamedTuple):
-    """A card text's words analysed once: which words each term would light up."""
+    """A card text's words analysed once, compactly (about 3 KB for a description): the cache
+    holds many cards' texts."""
 
-    spans: list[tuple[int, int]]  # character span of each word
-    by_term: dict[str, list[int]]  # term or compound part → indices of the words having it
-    bases: list[str]  # each word before inflection was removed: what a neighbour is joined to
-    bounds: list[tuple[int, int]]  # spans of the whitespace-separated pieces, for windows
+    starts: array  # character offset where each word starts
+    ends: array  # and ends
+    terms: tuple[str, ...]  # each word's term ("" when dropped)
+    parts: dict[int, tuple[str, ...]]  # word index → compound parts, for the few words with parts
+    bases: tuple[str, ...]  # each word before inflection was removed: what a neighbour is joined to
+    bounds: array  # start, end, start, end ... of the whitespace-separated pieces, for windows
 
 
-# The texts of the cards that get shown: a small, hot share. A few KB each analysed.
-@functools.lru_cache(maxsize=4096)
+# The texts of the cards that get shown: every title and description of a 10,000-card catalogue
+# fit (about 35 MB); a larger one keeps the most recently shown.
+@functools.lru_cache(maxsize=24_000)
 def _analysed(text: str) -> _Analysed:
-    spans: list[tuple[int, int]] = []
+    starts, ends = array("i"), array("i")
+    terms: list[str] = []
     bases: list[str] = []
-    by_term: dict[str, list[int]] = {}
+    parts: dict[int, tuple[str, ...]] = {}
     for i, m in enumerate(_WORD.finditer(text)):
         a = _analyze_surface(m.group())
-        spans.append(m.span())
+        starts.append(m.start())
+        ends.append(m.end())
+        terms.append(a.term)
         bases.append(a.base)
-        if a.term:
-            by_term.setdefault(a.term, []).append(i)
-        for part in a.parts:
-            by_term.setdefault(part, []).append(i)
-    return _Analysed(spans, by_term, bases, [m.span() for m in _PIECE.finditer(text)])
+        if a.parts:
+            parts[i] = a.parts
+    bounds = array("i")
+    for m in _PIECE.finditer(text):
+        bounds.extend(m.span())
+    return _Analysed(starts, ends, tuple(terms), parts, tuple(bases), bounds)
 
 
 def _marks(text: str, wanted: frozenset[str]) -> list[tuple[int, int]]:
     """Character spans of the words of `text` that match any wanted term."""
     a = _analysed(text)
-    marked = {i for t in wanted for i in a.by_term.get(t, ())}
+    marked = {i for i, t in enumerate(a.terms) if t in wanted}
+    marked.update(i for i, ps in a.parts.items() if wanted.intersection(ps))
     # A compound written apart in the card (گواهی نامه) for a query that wrote it joined: only
     # words that begin a wanted term are worth joining to their neighbour.
     starts = {t[:k] for t in wanted for k in range(1, len(t))}
@@ -64,7 +74,7 @@ def _marks(text: str, wanted: frozenset[str]) -> list[tuple[int, int]]:
         left, right = bases[i], bases[i + 1]
         if left in starts and right and reduce_word(left + right) in wanted:
             marked.update((i, i + 1))
-    return [a.spans[i] for i in sorted(marked)]
+    return [(a.starts[i], a.ends[i]) for i in sorted(marked)]
 
 
 def _render(text: str, spans: list[tuple[int, int]]) -> str:
@@ -84,12 +94,13 @@ def highlight_title(title: str, wanted: frozenset[str]) -> str:
 def highlight_fragment(text: str, wanted: frozenset[str], words: int = FRAGMENT_WORDS) -> str:
     """A window of about `words` words around the first match (the opening if none), marked."""
     spans = _marks(text, wanted) if wanted else []
-    bounds = _analysed(text).bounds
-    if len(bounds) <= words:
+    flat = _analysed(text).bounds
+    pieces = len(flat) // 2
+    if pieces <= words:
         return _render(text, spans)
     first = spans[0][0] if spans else 0
-    at = next((i for i, (s, e) in enumerate(bounds) if e > first), 0)
-    start = max(0, min(at - words // 4, len(bounds) - words))
-    lo, hi = bounds[start][0], bounds[start + words - 1][1]
+    at = next((i for i in range(pieces) if flat[2 * i + 1] > first), 0)
+    start = max(0, min(at - words // 4, pieces - words))
+    lo, hi = flat[2 * start], flat[2 * (start + words - 1) + 1]
     inner = [(s - lo, e - lo) for s, e in spans if s >= lo and e <= hi]
     return ("… " if start else "") + _render(text[lo:hi], inner) + (" …" if hi < len(text.rstrip()) else "")

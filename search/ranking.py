@@ -81,18 +81,23 @@ def popularity_prior(popularity: float, max_popularity: float) -> float:
 
 def rerank(scored: list[tuple[int, float]], plan: Plan, gen, signals: Signals) -> list[tuple[int, float]]:
     slot_terms = _alternative_terms(plan)
+    answered = set().union(*slot_terms) if slot_terms else set()
+    prior = gen.popularity_prior if signals.popularity else None
     out = []
     for docnum, score in scored:
         title = gen.title_terms[docnum]
+        hits = [w in answered for w in title]
         boost = 1.0
-        if signals.phrase:
+        # Each signal needs title words that answer the query; most candidates have few.
+        if signals.phrase and any(a and b for a, b in zip(hits, hits[1:])):
             boost += PHRASE_BOOST * phrase_score(title, slot_terms)
-        if signals.exact_title and exact_title(title, slot_terms):
+        left = len(hits) - sum(hits)
+        if signals.exact_title and left == 0 and exact_title(title, slot_terms):
             boost += EXACT_TITLE_BOOST
-        elif signals.default_action and default_action(title, slot_terms):
+        elif signals.default_action and left == 1 and default_action(title, slot_terms):
             boost += DEFAULT_ACTION_BOOST
-        if signals.popularity:
-            boost *= popularity_prior(gen.cards[docnum].get("popularity") or 0, gen.max_popularity)
+        if prior is not None:
+            boost *= prior[docnum]
         out.append((docnum, score * boost))
     out.sort(key=lambda x: (-x[1], x[0]))
     return out

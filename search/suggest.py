@@ -9,6 +9,7 @@ prefix is found by bisection, not by scanning every suggestion.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -20,9 +21,19 @@ _WORD = re.compile(r"(?:[^\W_]|\u200c)+")
 MAX_SUGGESTIONS = 10
 
 
-def fold_words(text: str) -> list[str]:
+def fold_words(text: str) -> tuple[str, ...]:
     """The words of `text` with the letter folds search applies (no stemming: these are prefixes)."""
-    return [w for w in (fold_hamza(m).replace("\u200c", "") for m in _WORD.findall(fold_characters(text))) if w]
+    return tuple(w for w in map(_fold_word, _WORD.findall(fold_characters(text))) if w)
+
+
+@functools.lru_cache(maxsize=100_000)  # a catalogue's titles and keywords repeat their words
+def _fold_word(word: str) -> str:
+    return fold_hamza(word).replace("\u200c", "")
+
+
+@functools.lru_cache(maxsize=20_000)  # keywords repeat from card to card; cleared after a build
+def _memo_fold(text: str) -> tuple[str, ...]:
+    return fold_words(text)
 
 
 @dataclass(frozen=True)
@@ -36,7 +47,7 @@ class Suggestion:
 class Suggester:
     def __init__(self, entries: list[Suggestion]):
         self.entries = entries
-        folded = [fold_words(e.text) for e in entries]
+        folded = [_memo_fold(e.text) for e in entries]
         self.first_word = [ws[0] if ws else "" for ws in folded]
         pairs = sorted({(w, i) for i, ws in enumerate(folded) for w in ws})
         self._keys = [w for w, _ in pairs]
@@ -53,7 +64,7 @@ class Suggester:
             entries.append(Suggestion(card["title"], card["id"], "service", pop))
             # Keywords are the names people search by (پاسپورت, خلافی): offered as queries.
             for kw in card.get("keywords") or []:
-                key = " ".join(fold_words(kw))
+                key = " ".join(_memo_fold(kw))
                 if key:
                     text, weight = names.get(key, (kw, 0.0))
                     names[key] = (text, max(weight, pop))
@@ -62,7 +73,10 @@ class Suggester:
             if key:
                 names[key] = (text, weight)
         entries.extend(Suggestion(text, None, "query", weight) for text, weight in names.values())
-        return cls(entries)
+        try:
+            return cls(entries)
+        finally:
+            _memo_fold.cache_clear()
 
     def _starting_with(self, prefix: str) -> set[int]:
         lo = bisect.bisect_left(self._keys, prefix)
