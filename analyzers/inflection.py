@@ -55,6 +55,7 @@ BROKEN_PLURALS = {
 }
 
 _MIN_STEM = 2
+_SPOKEN_OBJECT = frozenset({"مو", "تو", "شو", "رو"})
 
 
 def _known(word: str) -> bool:
@@ -104,7 +105,9 @@ def strip_joined_suffix(word: str) -> str:
         return _arabic_plural(word) or word
     informal = lexicon.informal_words()
     for suffix, replacement in _JOINED_SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+        # A spoken object marker needs a real word before it: فیتو is not فی + تو.
+        min_stem = _MIN_STEM + 1 if suffix in _SPOKEN_OBJECT else _MIN_STEM
+        if word.endswith(suffix) and len(word) - len(suffix) >= min_stem:
             stem = word[: -len(suffix)] + replacement
             possessive = suffix[0] in "متش"
             # Spoken nouns drop their final ه before a suffix: خونمون → خونه → خانه.
