@@ -16,6 +16,7 @@ import orjson
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
+import analyzers
 from search import catalogue, ranking
 from search.best_bets import BestBets
 from search.postings import TermScores
@@ -88,7 +89,7 @@ class LoadedGeneration:
         the generation is swapped in: a search must never pay for it."""
         self.lexicon.vocab.warm()
         self.synonyms, self.best_bets, self.electronic, self.live, self.term_scores  # noqa: B018
-        self.popularity_order, self.title_order, self.popularity_prior  # noqa: B018
+        self.popularity_order, self.title_order, self.popularity_prior, self.agency_terms  # noqa: B018
 
     def warm(self) -> None:
         """Everything else (suggestions, the agencies' ranking): right after the swap."""
@@ -171,6 +172,19 @@ class LoadedGeneration:
     def popularity_prior(self) -> list[float]:
         """By docnum, the ranking's demand prior (ranking.popularity_prior), computed once."""
         return [ranking.popularity_prior((c or {}).get("popularity") or 0, self.max_popularity) for c in self.cards]
+
+    @functools.cached_property
+    def agency_terms(self) -> list[frozenset[str]]:
+        """By docnum, the words that name the card's agency and few others: سازمان or ملی are in
+        many agencies' names and name none of them."""
+        names = {c["agency"] for c in self.cards if c}
+        terms = {name: frozenset(analyzers.terms(name)) for name in names}
+        spread: dict[str, int] = {}
+        for ts in terms.values():
+            for t in ts:
+                spread[t] = spread.get(t, 0) + 1
+        distinctive = {name: frozenset(t for t in ts if spread[t] <= 2) for name, ts in terms.items()}
+        return [distinctive[c["agency"]] if c else frozenset() for c in self.cards]
 
     @functools.cached_property
     def max_popularity(self) -> float:

@@ -19,6 +19,7 @@ RERANK_DEPTH = 100  # candidates re-scored; past this BM25F order stands
 PHRASE_BOOST = 0.3
 EXACT_TITLE_BOOST = 0.6
 DEFAULT_ACTION_BOOST = 0.25
+AGENCY_BOOST = 0.2  # people name the agency to pick its service among look-alikes of others
 # Titles name the action, then the thing: صدور کارت ..., تمدید کارت ..., المثنی کارت .... A query
 # that names only the thing wants the first-time service, as a portal's users mean it; these are
 # the words titles use for it.
@@ -96,6 +97,8 @@ def rerank(scored: list[tuple[int, float]], plan: Plan, gen, signals: Signals) -
             boost += EXACT_TITLE_BOOST
         elif signals.default_action and left == 1 and default_action(title, slot_terms):
             boost += DEFAULT_ACTION_BOOST
+        if signals.agency and answered & gen.agency_terms[docnum]:
+            boost += AGENCY_BOOST
         if prior is not None:
             boost *= prior[docnum]
         out.append((docnum, score * boost))

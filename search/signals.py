@@ -12,6 +12,7 @@ class Signals:
     phrase: bool = True  # query words adjacent in the title, in order
     exact_title: bool = True  # the query says exactly what the title says
     default_action: bool = True  # a bare "کارت معلولیت" means getting one: صدور before تمدید
+    agency: bool = True  # the query names the card's agency (تعزیرات گرانفروشی)
     popularity: bool = True  # bounded log-scaled demand prior
     best_bets: bool = True  # curated query → services pinned first
     synonyms: bool = True

@@ -25,3 +25,13 @@ def test_exact_title_and_phrase():
     assert not exact_title(title("تمدید گذرنامه عادی"), slots("تمدید گذرنامه"))
     assert phrase_score(title("تمدید گذرنامه عادی"), slots("تمدید گذرنامه")) == 1.0
     assert phrase_score(title("گذرنامه عادی تمدید"), slots("تمدید گذرنامه")) == 0.0
+
+
+def test_agency_words_are_the_ones_that_tell_agencies_apart(bundled_index):
+    from search import Engine
+
+    gen = Engine(bundled_index).load()
+    tax = gen.by_id["tax-pos-terminal"]
+    assert "مالیات" in gen.agency_terms[tax]  # سازمان امور مالیاتی is the only tax agency
+    # سازمان and ملی begin many agencies' names: naming them names no agency.
+    assert not any({"سازمان", "ملی"} & terms for terms in gen.agency_terms)
