@@ -1,7 +1,9 @@
-"""From a plan (see understand.py) to Whoosh query objects, built term by term.
+"""Field weights, and a plan (see understand.py) as the Whoosh query it means, term by term.
 
-The citizen's text never reaches Whoosh's query parser: every term is a Term query, so
-`field:value`, `*`, `~` or `^` are just characters that the analyzer already dropped.
+Searches run on numpy (matching.py computes what these queries would find and score, faster);
+the Whoosh queries stay as the reference semantics that tests hold matching.py to. Either way the
+citizen's text never reaches a query parser: `field:value`, `*`, `~` or `^` are just characters
+that the analyzer already dropped.
 """
 
 from __future__ import annotations
