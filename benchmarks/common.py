@@ -188,26 +188,25 @@ def children(pid: int) -> list[int]:
     return sorted(set(out))
 
 
+def _proc_kb(path: str, key: str) -> int | None:
+    """The kB figure on the line of a /proc file that starts with `key`."""
+    try:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(key):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
 def pss_kb(pid: int) -> int | None:
     """Proportional set size: resident pages, each shared page divided among the processes
     sharing it (what forked workers really cost together; VmRSS counts shared pages in each)."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except OSError:
-        return None
-    return None
+    return _proc_kb(f"/proc/{pid}/smaps_rollup", "Pss:")
 
 
 def rss_kb(pid: int) -> int | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        return None
-    return None
+    return _proc_kb(f"/proc/{pid}/status", "VmRSS:")
 
 
 HZ = os.sysconf("SC_CLK_TCK")
