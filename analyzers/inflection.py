@@ -185,7 +185,7 @@ _past_cache: set[str] | None = None
 def _past_stems() -> set[str]:
     global _past_cache
     if _past_cache is None:
-        _past_cache = {lemma.split("#")[0] + "#" for lemma in lexicon.verbs().values()}
+        _past_cache = {lemma.split("#")[0] + "#" for lemma in lexicon.verbs().distinct_values()}
     return _past_cache
 
 
