@@ -64,17 +64,25 @@ def _analysed(text: str) -> _Analysed:
 def _marks(text: str, wanted: frozenset[str]) -> list[tuple[int, int]]:
     """Character spans of the words of `text` that match any wanted term."""
     a = _analysed(text)
-    marked = {i for i, t in enumerate(a.terms) if t in wanted}
+    found = wanted.intersection(a.terms)  # set operations run in C; most words match nothing
+    marked = {i for i, t in enumerate(a.terms) if t in found} if found else set()
     marked.update(i for i, ps in a.parts.items() if wanted.intersection(ps))
     # A compound written apart in the card (گواهی نامه) for a query that wrote it joined: only
     # words that begin a wanted term are worth joining to their neighbour.
-    starts = {t[:k] for t in wanted for k in range(1, len(t))}
+    starts = _starts(wanted)
     bases = a.bases
-    for i in range(len(bases) - 1):
-        left, right = bases[i], bases[i + 1]
-        if left in starts and right and reduce_word(left + right) in wanted:
-            marked.update((i, i + 1))
+    if not starts.isdisjoint(bases):
+        for i in range(len(bases) - 1):
+            left, right = bases[i], bases[i + 1]
+            if left in starts and right and reduce_word(left + right) in wanted:
+                marked.update((i, i + 1))
     return [(a.starts[i], a.ends[i]) for i in sorted(marked)]
+
+
+@functools.lru_cache(maxsize=64)  # one query's terms, asked for every hit's title and text
+def _starts(wanted: frozenset[str]) -> frozenset[str]:
+    """Every proper prefix of the wanted terms."""
+    return frozenset(t[:k] for t in wanted for k in range(1, len(t)))
 
 
 def _render(text: str, spans: list[tuple[int, int]]) -> str:
