@@ -31,7 +31,7 @@ class _Keys(Sequence[str]):
 
 
 class CompactSet:
-    __slots__ = ("_keys",)
+    __slots__ = ("_keys", "_heads")
 
     def __init__(self, keys: Iterable[str]):
         ordered = sorted(set(keys))
@@ -39,12 +39,16 @@ class CompactSet:
         for k in ordered:
             starts.append(starts[-1] + len(k) + 1)
         self._keys = _Keys("".join(k + _SEP for k in ordered), starts)
+        self._heads = _heads(self._keys)
 
     def index(self, key: str) -> int:
         """Position of `key` in sorted order, or -1."""
+        span = self._heads.get(key[:HEAD])
+        if span is None:
+            return -1
         keys = self._keys
-        i = bisect.bisect_left(keys, key)
-        return i if i < len(keys) and keys[i] == key else -1
+        i = bisect.bisect_left(keys, key, span[0], span[1])
+        return i if i < span[1] and keys[i] == key else -1
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self.index(key) >= 0
@@ -56,13 +60,27 @@ class CompactSet:
         return iter(self._keys)
 
     def __getstate__(self):
-        return self._keys._blob, self._keys._starts.tobytes()
+        return self._keys._blob, self._keys._starts.tobytes(), self._heads
 
     def __setstate__(self, state):
-        blob, starts = state
+        blob, starts, self._heads = state
         packed = array("I")
         packed.frombytes(starts)
         self._keys = _Keys(blob, packed)
+
+
+HEAD = 2  # keys are grouped by their first letters, so a search bisects one small group
+
+
+def _heads(keys: _Keys) -> dict[str, tuple[int, int]]:
+    """First HEAD letters → the range of keys starting with them (a few thousand entries)."""
+    out: dict[str, tuple[int, int]] = {}
+    blob, starts = keys._blob, keys._starts
+    for i in range(len(keys)):
+        head = blob[starts[i] : min(starts[i] + HEAD, starts[i + 1] - 1)]
+        lo, _hi = out.get(head, (i, i))
+        out[head] = (lo, i + 1)
+    return out
 
 
 class CompactMap:

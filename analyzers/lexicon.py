@@ -20,7 +20,7 @@ from analyzers.compact import CompactMap, CompactSet
 from analyzers.hamza import fold_hamza
 
 _lock = threading.Lock()
-_FORMAT = 8  # bump when the folds change what is cached
+_FORMAT = 9  # bump when the folds change what is cached
 
 
 def _cache_path() -> Path:

@@ -7,6 +7,7 @@ on it, because it holds its own reference.
 
 from __future__ import annotations
 
+import gc
 import logging
 import math
 import threading
@@ -85,7 +86,7 @@ class Engine:
             self._gen = gen
         # Ready to search now; suggestions and the agencies' ranking (seconds at 10,000 cards)
         # are built beside the first requests rather than before them.
-        threading.Thread(target=gen.warm, name="generation-warm", daemon=True).start()
+        threading.Thread(target=self._warm, args=(gen,), name="generation-warm", daemon=True).start()
         self._start_watcher()
         return gen
 
@@ -139,11 +140,22 @@ class Engine:
             log.exception("generation %s cannot be opened; still serving %s", name, current.name if current else None)
             self._failed[name] = time.monotonic()
             return False
+        gc.unfreeze()  # the generation being replaced must be collectable once requests let go
         with self._lock:
             self._gen = gen
         log.info("now serving generation %s", name)
-        gen.warm()
+        self._warm(gen)
         return True
+
+    @staticmethod
+    def _warm(gen: LoadedGeneration) -> None:
+        """Finish warming a generation that serves, then take what it holds out of the cyclic
+        garbage collector's sight: a full collection walks every object (the cards, caches: about
+        240,000 at 10,000 cards) and stalls every request of the process for 150 ms. Reference
+        counting still frees them."""
+        gen.warm()
+        gc.collect()
+        gc.freeze()
 
     @property
     def ready(self) -> bool:
