@@ -16,21 +16,14 @@ from pathlib import Path
 
 from aiohttp import web
 
+from benchmarks.prefork import instrument_app, serve
+
 
 def make_app(body: bytes):
     async def search(request: web.Request) -> web.Response:
         return web.Response(body=body, content_type="application/json", charset="utf-8")
 
-    async def readyz(request: web.Request) -> web.Response:
-        return web.Response(body=b'{"status":"ready"}', content_type="application/json")
-
-    def factory() -> web.Application:
-        app = web.Application()
-        app.router.add_get("/api/v1/search", search)
-        app.router.add_get("/readyz", readyz)
-        return app
-
-    return factory
+    return instrument_app(search)
 
 
 def main(argv=None) -> int:
@@ -40,8 +33,6 @@ def main(argv=None) -> int:
     p.add_argument("--port", type=int, default=8092)
     p.add_argument("--workers", type=int, default=2)
     args = p.parse_args(argv)
-    from benchmarks.prefork import serve
-
     body = Path(args.body).read_bytes()
     return serve(make_app(body), args.host, args.port, args.workers, "fixed-service")
 

@@ -17,6 +17,25 @@ from typing import Callable
 from aiohttp import web
 
 
+async def _readyz(request: web.Request) -> web.Response:
+    return web.Response(body=b'{"status":"ready"}', content_type="application/json")
+
+
+def instrument_app(search, setup: Callable[[web.Application], None] | None = None) -> Callable[[], web.Application]:
+    """The factory of an instrument's application: GET /api/v1/search and /readyz; `setup` runs in
+    each worker after the fork (to open an index there)."""
+
+    def factory() -> web.Application:
+        app = web.Application()
+        if setup is not None:
+            setup(app)
+        app.router.add_get("/api/v1/search", search)
+        app.router.add_get("/readyz", _readyz)
+        return app
+
+    return factory
+
+
 def _worker(make_app: Callable[[], web.Application], host: str, port: int, reuse_port: bool) -> None:
     web.run_app(make_app(), host=host, port=port, reuse_port=reuse_port, access_log=None, print=None, shutdown_timeout=5)
 

@@ -26,6 +26,8 @@ import orjson
 import tantivy
 from aiohttp import web
 
+from benchmarks.prefork import instrument_app, serve
+
 BOOSTS = {"title": 6.0, "keywords": 3.5, "agency": 2.0, "cluster": 1.2, "description": 1.0, "body": 0.5}
 SEARCH_FIELDS = list(BOOSTS)
 FACETS = ("cluster", "agency")
@@ -154,21 +156,13 @@ async def search_handler(request: web.Request) -> web.Response:
     return web.Response(body=body, content_type="application/json", charset="utf-8")
 
 
-async def readyz(request: web.Request) -> web.Response:
-    return web.Response(body=b'{"status":"ready"}', content_type="application/json")
-
-
 def make_app(index_dir: str):
-    def factory() -> web.Application:
-        app = web.Application()
+    def open_index(app: web.Application) -> None:
         ix = tantivy.Index.open(index_dir)
         ix.config_reader(reload_policy="manual")
         app[INDEX] = ix
-        app.router.add_get("/api/v1/search", search_handler)
-        app.router.add_get("/readyz", readyz)
-        return app
 
-    return factory
+    return instrument_app(search_handler, open_index)
 
 
 def main(argv=None) -> int:
@@ -185,8 +179,6 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     if args.command == "build":
         return build(Path(args.corpus), Path(args.index))
-    from benchmarks.prefork import serve
-
     return serve(make_app(args.index), args.host, args.port, args.workers, "tantivy-service")
 
 
