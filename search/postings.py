@@ -91,21 +91,21 @@ def _field_postings(searcher, field: str, term: str, lengths) -> tuple[np.ndarra
     if (field, term) not in reader:  # most words are absent from most fields
         return EMPTY
     try:
-        scorer = searcher.weighting.scorer(searcher, field, term)
-        m = reader.postings(field, term) if searcher.is_atomic() else searcher.postings(field, term)
+        if searcher.is_atomic():
+            scorer = searcher.weighting.scorer(searcher, field, term)
+            m = reader.postings(field, term)
+            if isinstance(m, FilterMatcher):
+                m = m.child  # it only hides deleted documents, which `live` masks
+            if isinstance(scorer, BM25FScorer) and isinstance(m, W3LeafMatcher):
+                ids, tf = _blocks(m)
+                fl = lengths(field)[ids]
+                # Whoosh's own BM25F (scoring.bm25), a whole posting list at once.
+                k1, b = scorer.K1, scorer.B
+                return ids, scorer.idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / scorer.avgfl)))
+        # Anything else (an index of several segments, another scorer): Whoosh scores each posting.
+        m = searcher.postings(field, term)
     except TermNotFound:
         return EMPTY
-    if isinstance(m, FilterMatcher):
-        m = m.child  # it only hides deleted documents, which `live` masks
-    if isinstance(scorer, BM25FScorer) and isinstance(m, W3LeafMatcher):
-        ids, tf = _blocks(m)
-        fl = lengths(field)[ids]
-        # Whoosh's own BM25F (scoring.bm25), a whole posting list at once.
-        k1, b = scorer.K1, scorer.B
-        scores = scorer.idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / scorer.avgfl)))
-        return ids, scores
-    # Anything else (an index of several segments, another scorer): Whoosh scores each posting.
-    m = searcher.postings(field, term)
     ids_list: list[int] = []
     scores_list: list[float] = []
     while m.is_active():

@@ -67,11 +67,8 @@ def _default_actions() -> frozenset[str]:
     return frozenset(analyzers.terms(DEFAULT_ACTIONS))
 
 
-def default_action(title: tuple[str, ...], slot_terms: list[set[str]]) -> bool:
-    """Every title word the query leaves unanswered is the default action, and only one is left."""
-    if not title or len(slot_terms) < 1:
-        return False
-    answered = set().union(*slot_terms)
+def default_action(title: tuple[str, ...], answered: set[str]) -> bool:
+    """The query answers every title word but one, and that one is the default action."""
     left = [w for w in title if w not in answered]
     return len(left) == 1 and left[0] in _default_actions()
 
@@ -95,7 +92,7 @@ def rerank(scored: list[tuple[int, float]], plan: Plan, gen, signals: Signals) -
         left = len(hits) - sum(hits)
         if signals.exact_title and left == 0 and exact_title(title, slot_terms):
             boost += EXACT_TITLE_BOOST
-        elif signals.default_action and left == 1 and default_action(title, slot_terms):
+        elif signals.default_action and left == 1 and default_action(title, answered):
             boost += DEFAULT_ACTION_BOOST
         if signals.agency and answered & gen.agency_terms[docnum]:
             boost += AGENCY_BOOST

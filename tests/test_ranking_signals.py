@@ -13,7 +13,7 @@ def slots(text):
 
 
 def test_a_query_naming_only_the_thing_prefers_the_first_time_service():
-    q = slots("کارت معلولیت")
+    q = set(analyzers.terms("کارت معلولیت"))
     assert default_action(title("صدور کارت معلولیت"), q)
     assert not default_action(title("تمدید کارت معلولیت"), q)
     assert not default_action(title("صدور المثنی کارت معلولیت"), q)  # two words left unanswered
