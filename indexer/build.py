@@ -14,7 +14,7 @@ from whoosh.query import Term
 
 from contextlib import nullcontext
 
-from indexer import generations, overlay
+from indexer import card_lines, generations, overlay
 from indexer import whoosh_index as windex
 from indexer.documents import field_terms
 
@@ -79,7 +79,7 @@ def build(
         try:
             (build_dir / "whoosh").mkdir()
             windex.write(build_dir / "whoosh", cards, progress)
-            (build_dir / "cards.json").write_bytes(orjson.dumps(cards))
+            card_lines.write(build_dir / card_lines.FILE, cards)
             for name, path in (extras or {}).items():
                 if name in EXTRA_FILES and path and Path(path).is_file():
                     shutil.copyfile(path, build_dir / name)

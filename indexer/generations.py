@@ -3,7 +3,8 @@
     DIR/CURRENT                      name of the serving generation (replaced atomically)
     DIR/generations/<name>/          a published generation: never modified after publication
         whoosh/                      the Whoosh index
-        cards.json                   the cards, for responses (search never reads the corpus)
+        cards.jsonl                  the cards, a line each with their shown texts' words analysed
+                                     (search never reads the corpus; older generations: cards.json)
         meta.json                    counts, build time, source
         synonyms.tsv, best_bets.tsv  the query-side data this generation was built with
     DIR/generations/.building-*      a build in progress (or left by a crash: removed on start)

@@ -1,7 +1,7 @@
 """Single-card upserts and deletions, published as a new generation in well under a second.
 
 The current generation is copied, the one document is replaced or deleted in the copy with
-Whoosh's incremental writer (a new small segment), the cards file is rewritten, and the copy is
+Whoosh's incremental writer (a new small segment), the cards file is rewritten (only the changed card analysed), and the copy is
 checked and published like any build. Published generations stay immutable.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import orjson
 from whoosh import index as whoosh_index
 
-from indexer import generations, overlay
+from indexer import card_lines, generations, overlay
 from indexer.build import _check
 from indexer.documents import field_terms
 
@@ -26,12 +26,13 @@ def _apply(root: Path, card_id: str, card: dict | None, keep: int) -> generation
         try:
             shutil.rmtree(build_dir)
             shutil.copytree(base.path, build_dir)
-            before = orjson.loads((build_dir / "cards.json").read_bytes())
-            if card is None and not any(c["id"] == card_id for c in before):
+            before = card_lines.read(build_dir)
+            kept = [(raw, c) for raw, c in before if c["id"] != card_id]
+            if card is None and len(kept) == len(before):
                 raise KeyError(card_id)
-            cards = [c for c in before if c["id"] != card_id]
             if card is not None:
-                cards.append(card)
+                kept.append((card_lines.line(card), card))
+            cards = [c for _, c in kept]
             ix = whoosh_index.open_dir(str(build_dir / "whoosh"))
             writer = ix.writer()
             try:
@@ -43,7 +44,8 @@ def _apply(root: Path, card_id: str, card: dict | None, keep: int) -> generation
             except BaseException:
                 writer.cancel()
                 raise
-            (build_dir / "cards.json").write_bytes(orjson.dumps(cards))
+            (build_dir / card_lines.FILE).write_bytes(b"".join(raw for raw, _ in kept))
+            (build_dir / "cards.json").unlink(missing_ok=True)  # a generation written before cards.jsonl
             meta = orjson.loads((build_dir / "meta.json").read_bytes())
             meta.update(cards=len(cards), agencies=len({c["agency"] for c in cards}), clusters=len({c["cluster"] for c in cards}),
                         source=f"{meta.get('source', '')} + {'upsert' if card else 'delete'} {card_id}")

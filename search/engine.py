@@ -22,6 +22,7 @@ from search import facets as facet_counts
 from search import matching
 from search import query as query_builder
 from search import ranking
+from search.card_store import Shown
 from search.generation import FACETS, LoadedGeneration
 from search.signals import DEFAULT as DEFAULT_SIGNALS
 from search.signals import Signals
@@ -222,7 +223,7 @@ class Engine:
         page = ranked[offset : offset + req.size]
         wanted = frozenset(t for slot in plan.slots if slot.known for a in slot.alternatives for t in a.terms)
         weak_at = (lambda d: coverage[d] < 1.0) if coverage is not None else (lambda d: False)  # noqa: E731
-        hits = [self._hit(gen, gen.cards[d], score, bool(weak_at(d)), wanted) for d, score in page]
+        hits = [self._hit(gen.shown(d), score, bool(weak_at(d)), wanted) for d, score in page]
         weak = coverage is not None and bool((coverage[matched] < 1.0).any())
         return {
             "query": {
@@ -320,7 +321,9 @@ class Engine:
             top.sort(key=lambda x: coverage[x[0]] < 1.0)
         return [(d, round(sc, 4)) for d, sc in top[:limit]]
 
-    def _hit(self, gen: LoadedGeneration, card: dict, score: float, weak: bool, wanted: frozenset[str]) -> dict:
+    @staticmethod
+    def _hit(shown: Shown, score: float, weak: bool, wanted: frozenset[str]) -> dict:
+        card = shown.card
         return {
             "id": card["id"],
             "title": card["title"],
@@ -331,8 +334,8 @@ class Engine:
             "weak": weak,
             "snippet": snippet(card),
             "highlights": {
-                "title": highlight_title(card["title"], wanted),
-                "description": highlight_fragment(card.get("description") or "", wanted),
+                "title": highlight_title(card["title"], shown.title_words, wanted),
+                "description": highlight_fragment(card.get("description") or "", shown.description_words, wanted),
             },
             "e_readiness": catalogue.e_readiness(card),
             "electronic": catalogue.is_electronic(card),
@@ -345,7 +348,7 @@ class Engine:
         d = gen.by_id.get(service_id)
         if d is None:
             return None
-        card = gen.cards[d]
+        card = gen.card(d)
         return {**card, "e_readiness": catalogue.e_readiness(card), "agency_rank": gen.agency_rank.get(card["agency"])}
 
     def suggest(self, q: str, limit: int = 10) -> dict:

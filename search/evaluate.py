@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     queries = load_queries(Path(args.queries))
     engine = Engine(args.index)
     gen = engine.load()
-    cards = [c for c in gen.cards if c]
+    cards = list(gen.cards())
 
     variants: dict[str, list[dict]] = {}
     timings: dict[str, list[float]] = {}

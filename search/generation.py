@@ -1,4 +1,5 @@
-"""An opened index generation: the Whoosh index, the cards and per-document facet ordinals.
+"""An opened index generation: the Whoosh index, what ranking and facets need of each card, and
+where to read the rest.
 
 Opened once when it becomes current and shared by every request that starts while it is current;
 a request keeps its generation object to the end, so a swap never pulls an index out from under it.
@@ -10,6 +11,7 @@ import functools
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator, NamedTuple
 
 import numpy as np
 import orjson
@@ -19,6 +21,7 @@ from whoosh.searching import Searcher
 import analyzers
 from search import catalogue, ranking
 from search.best_bets import BestBets
+from search.card_store import CardStore, Shown
 from search.postings import TermScores
 from search.suggest import Suggester
 from search.lexicon import Lexicon
@@ -53,12 +56,25 @@ class FacetColumn:
         return {v: i for i, v in enumerate(self.values)}
 
 
+class CardFacts(NamedTuple):
+    """What ranking, sorting and the catalogue views need of every card; the rest of a card is
+    read from disk when a result shows it (card_store.py)."""
+
+    id: str
+    title: str
+    agency: str
+    popularity: float
+    electronic: bool
+
+
 @dataclass
 class LoadedGeneration:
     name: str
     path: Path
     ix: object
-    cards: list[dict]  # by docnum
+    store: CardStore
+    lines: np.ndarray  # by docnum: the card's line in the store (-1 for a deleted document)
+    facts: list[CardFacts | None]  # by docnum (None for a deleted document)
     by_id: dict[str, int]  # card id → docnum
     facets: dict[str, FacetColumn]
     meta: dict
@@ -68,7 +84,13 @@ class LoadedGeneration:
     @classmethod
     def open(cls, name: str, path: Path) -> "LoadedGeneration":
         ix = whoosh_index.open_dir(str(path / "whoosh"))
-        cards_by_id = {c["id"]: c for c in orjson.loads((path / "cards.json").read_bytes())}
+        store = CardStore(path)
+        facts_by_line: list[CardFacts] = []
+        values_by_line: list[list[list[str]]] = []
+        for card in store.scan():
+            facts_by_line.append(CardFacts(card["id"], card["title"], card["agency"], float(card.get("popularity") or 0),
+                                           catalogue.is_electronic(card)))
+            values_by_line.append([card_facet_values(card, f) for f in FACETS])
         meta = orjson.loads((path / "meta.json").read_bytes())
         with ix.searcher() as s:
             ids = [None] * s.doc_count_all()
@@ -76,13 +98,25 @@ class LoadedGeneration:
             for docnum, stored in s.iter_docs():
                 ids[docnum] = stored["id"]
                 title_terms[docnum] = tuple(stored.get("title", "").split())
-        missing = [i for i in ids if i is not None and i not in cards_by_id]
+        line_of = {f.id: n for n, f in enumerate(facts_by_line)}
+        missing = [i for i in ids if i is not None and i not in line_of]
         if missing:
             raise ValueError(f"generation {name}: {len(missing)} indexed ids have no card")
-        cards = [cards_by_id.get(i) if i else None for i in ids]
+        lines = np.array([line_of[i] if i else -1 for i in ids], np.int32)
+        facts = [facts_by_line[n] if n >= 0 else None for n in lines]
         by_id = {i: d for d, i in enumerate(ids) if i}
-        facets = {f: _column(cards, f) for f in FACETS}
-        return cls(name, path, ix, cards, by_id, facets, meta, title_terms)
+        facets = {f: _column(lines, [v[k] for v in values_by_line]) for k, f in enumerate(FACETS)}
+        return cls(name, path, ix, store, lines, facts, by_id, facets, meta, title_terms)
+
+    def card(self, docnum: int) -> dict:
+        return self.store.card(int(self.lines[docnum]))
+
+    def shown(self, docnum: int) -> Shown:
+        return self.store.shown(int(self.lines[docnum]))
+
+    def cards(self) -> Iterator[dict]:
+        """Every card served, one at a time."""
+        return self.store.cards()
 
     def warm_search(self) -> None:
         """Build what every search needs (vocabulary, typo index, synonyms, best bets) before
@@ -92,9 +126,9 @@ class LoadedGeneration:
         self.popularity_order, self.title_order, self.popularity_prior, self.agency_terms  # noqa: B018
 
     def warm(self) -> None:
-        """Everything else (suggestions, the agencies' ranking): right after the swap."""
+        """Everything else (suggestions, the catalogue views): right after the swap."""
         self.warm_search()
-        self.suggester, self.agency_ranking  # noqa: B018
+        self.suggester, self.agency_ranking, self.clusters  # noqa: B018
 
     def searcher(self) -> Searcher:
         """This thread's searcher on this generation (Whoosh searchers are not shared across threads)."""
@@ -119,11 +153,11 @@ class LoadedGeneration:
 
     @functools.cached_property
     def suggester(self) -> Suggester:
-        return Suggester.from_cards(self.cards)
+        return Suggester.from_cards(self.cards())
 
     @functools.cached_property
     def agency_ranking(self) -> list[dict]:
-        return catalogue.agencies([c for c in self.cards if c])
+        return catalogue.agencies(self.cards())
 
     @functools.cached_property
     def agency_rank(self) -> dict[str, int]:
@@ -131,7 +165,7 @@ class LoadedGeneration:
 
     @functools.cached_property
     def clusters(self) -> list[dict]:
-        return catalogue.clusters([c for c in self.cards if c])
+        return catalogue.clusters(self.cards())
 
     @functools.cached_property
     def doc_count(self) -> int:
@@ -141,17 +175,17 @@ class LoadedGeneration:
     @property
     def size(self) -> int:
         """Length of every per-document vector: docnums run from 0 to size - 1."""
-        return len(self.cards)
+        return len(self.facts)
 
     @functools.cached_property
     def live(self) -> np.ndarray:
         """Bool by docnum: the card is served (False for deleted documents)."""
-        return np.array([c is not None for c in self.cards], bool)
+        return self.lines >= 0
 
     @functools.cached_property
     def electronic(self) -> np.ndarray:
         """Bool by docnum: the service can be applied for online."""
-        return np.array([bool(c) and catalogue.is_electronic(c) for c in self.cards], bool)
+        return np.array([bool(f) and f.electronic for f in self.facts], bool)
 
     @functools.cached_property
     def term_scores(self) -> TermScores:
@@ -160,49 +194,50 @@ class LoadedGeneration:
     @functools.cached_property
     def popularity_order(self) -> np.ndarray:
         """Live docnums, most demanded first (ties by id)."""
-        live = [d for d, c in enumerate(self.cards) if c]
-        return np.array(sorted(live, key=lambda d: (-(self.cards[d].get("popularity") or 0), self.cards[d]["id"])), np.int32)
+        live = [f for f in self.facts if f]
+        return np.array([self.by_id[f.id] for f in sorted(live, key=lambda f: (-f.popularity, f.id))], np.int32)
 
     @functools.cached_property
     def title_order(self) -> np.ndarray:
-        live = [d for d, c in enumerate(self.cards) if c]
-        return np.array(sorted(live, key=lambda d: (self.cards[d]["title"], self.cards[d]["id"])), np.int32)
+        live = [f for f in self.facts if f]
+        return np.array([self.by_id[f.id] for f in sorted(live, key=lambda f: (f.title, f.id))], np.int32)
 
     @functools.cached_property
     def popularity_prior(self) -> list[float]:
         """By docnum, the ranking's demand prior (ranking.popularity_prior), computed once."""
-        return [ranking.popularity_prior((c or {}).get("popularity") or 0, self.max_popularity) for c in self.cards]
+        return [ranking.popularity_prior(f.popularity if f else 0, self.max_popularity) for f in self.facts]
 
     @functools.cached_property
     def agency_terms(self) -> list[frozenset[str]]:
         """By docnum, the words that name the card's agency and few others: سازمان or ملی are in
         many agencies' names and name none of them."""
-        names = {c["agency"] for c in self.cards if c}
+        names = {f.agency for f in self.facts if f}
         terms = {name: frozenset(analyzers.terms(name)) for name in names}
         spread: dict[str, int] = {}
         for ts in terms.values():
             for t in ts:
                 spread[t] = spread.get(t, 0) + 1
         distinctive = {name: frozenset(t for t in ts if spread[t] <= 2) for name, ts in terms.items()}
-        return [distinctive[c["agency"]] if c else frozenset() for c in self.cards]
+        return [distinctive[f.agency] if f else frozenset() for f in self.facts]
 
     @functools.cached_property
     def max_popularity(self) -> float:
-        return max((c.get("popularity") or 0 for c in self.cards if c), default=0) or 1.0
+        return max((f.popularity for f in self.facts if f), default=0) or 1.0
 
     def read_extra(self, name: str) -> str:
         p = self.path / name
         return p.read_text("utf-8") if p.is_file() else ""
 
 
-def _column(cards: list[dict | None], facet: str) -> FacetColumn:
+def _column(lines: np.ndarray, values_by_line: list[list[str]]) -> FacetColumn:
+    """One facet's column by docnum, from each card line's values."""
     ordinals: dict[str, int] = {}
     pair_doc: list[int] = []
     pair_ord: list[int] = []
-    for d, card in enumerate(cards):
-        if card is None:
+    for d, n in enumerate(lines):
+        if n < 0:
             continue
-        for v in card_facet_values(card, facet):
+        for v in values_by_line[n]:
             pair_doc.append(d)
             pair_ord.append(ordinals.setdefault(v, len(ordinals)))
     return FacetColumn(list(ordinals), np.array(pair_doc, np.int32), np.array(pair_ord, np.int32))

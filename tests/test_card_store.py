@@ -1,0 +1,75 @@
+"""Cards are read from the generation's file when results show them, not kept in every worker."""
+
+import csv
+import shutil
+
+import orjson
+import pytest
+from conftest import ROOT
+
+from indexer import generations, update
+from search import Engine
+from search.engine import SearchRequest
+
+
+def _judged_queries() -> list[str]:
+    with open(ROOT / "corpus" / "judgments" / "queries.tsv", encoding="utf-8") as f:
+        return [row["query"] for row in csv.DictReader(f, delimiter="\t")]
+
+
+def _answers(engine: Engine, queries: list[str]) -> list:
+    out = []
+    for q in queries:
+        r = engine.search(SearchRequest(q=q))
+        out.append((r["total"], [(h["id"], h["highlights"], h["snippet"]) for h in r["hits"]], r["facets"]))
+    return out
+
+
+def _make_legacy(index) -> None:
+    """Rewrite the serving generation the way generations were written before cards.jsonl."""
+    path = generations.current(index).path
+    cards = [orjson.loads(line)["card"] for line in (path / "cards.jsonl").read_bytes().splitlines()]
+    (path / "cards.json").write_bytes(orjson.dumps(cards))
+    (path / "cards.jsonl").unlink()
+
+
+@pytest.fixture
+def legacy_index(tmp_path, bundled_index):
+    index = tmp_path / "index"
+    shutil.copytree(bundled_index, index)
+    _make_legacy(index)
+    return index
+
+
+def test_a_generation_written_before_the_cards_file_serves_the_same_answers(bundled_engine, legacy_index):
+    # Highlights there come from analysing the text when shown; here from the indexer's analysis.
+    queries = _judged_queries()
+    legacy = Engine(legacy_index)
+    legacy.load()
+    assert _answers(legacy, queries) == _answers(bundled_engine, queries)
+    one = bundled_engine.search(SearchRequest(q="گواهینامه"))["hits"][0]["id"]
+    assert legacy.service(one) == bundled_engine.service(one)
+
+
+def test_a_single_card_change_on_an_old_generation_writes_the_new_cards_file(legacy_index):
+    path = generations.current(legacy_index).path
+    card = orjson.loads((path / "cards.json").read_bytes())[0]
+    published = update.upsert(legacy_index, {**card, "title": card["title"] + " ویژه"})
+    assert (published.path / "cards.jsonl").is_file() and not (published.path / "cards.json").exists()
+    engine = Engine(legacy_index)
+    engine.load()
+    assert engine.service(card["id"])["title"].endswith(" ویژه")
+    assert engine.generation().doc_count == len(orjson.loads((path / "cards.json").read_bytes()))
+
+
+def test_results_still_show_cards_after_their_generation_directory_is_removed(tmp_path, bundled_index):
+    # A request keeps its generation while a newer one is published and old ones are pruned.
+    index = tmp_path / "index"
+    shutil.copytree(bundled_index, index)
+    engine = Engine(index)
+    engine.load()
+    before = engine.search(SearchRequest(q="تمدید گذرنامه"))
+    shutil.rmtree(generations.current(index).path)
+    after = engine.search(SearchRequest(q="تمدید گذرنامه", page=1))
+    assert after["hits"] and [h["highlights"] for h in after["hits"]] == [h["highlights"] for h in before["hits"]]
+    assert "<mark>" in after["hits"][0]["highlights"]["title"]
