@@ -37,6 +37,7 @@ class Token:
     base: str = ""  # the word before inflection was removed (کفلات for the term کفل)
 
 
+@functools.lru_cache(maxsize=256)  # a query is normalized for its plan and again for its tokens
 def normalize(text: str) -> str:
     """Character folds and hazm's spacing corrections: the text the tokens come from."""
     text = fold_characters(text)

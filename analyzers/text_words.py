@@ -16,6 +16,8 @@ from typing import NamedTuple
 from analyzers.chain import analyze_word
 from analyzers.chars import fold_characters
 
+# The stored form's version: a reader meeting another one analyses the text itself.
+STORED_VERSION = 1
 WORD = re.compile(r"(?:[^\W_]|\u200c)+")
 
 

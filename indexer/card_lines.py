@@ -15,6 +15,7 @@ FILE = "cards.jsonl"
 
 def line(card: dict) -> bytes:
     words = {
+        "version": text_words.STORED_VERSION,
         "title": text_words.text_words(card["title"]).stored(),
         "description": text_words.text_words(card.get("description") or "").stored(),
     }

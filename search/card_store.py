@@ -8,7 +8,8 @@ page cache holds the file once for every worker), so no worker keeps every card 
 generation's directory is removed, through the open descriptor.
 
 Generations written before `cards.jsonl` have `cards.json` (a JSON array of cards): they are
-served from memory, with the words analysed when shown.
+served from memory, with the words analysed when shown (as are words stored in another version
+of their format).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import NamedTuple
 
 import orjson
 
-from analyzers.text_words import TextWords, from_stored, text_words
+from analyzers.text_words import STORED_VERSION, TextWords, from_stored, text_words
 
 LINES = "cards.jsonl"
 LEGACY = "cards.json"
@@ -77,7 +78,7 @@ class CardStore:
         """A card with its title's and description's words, for a result."""
         line = self._line(n)
         card, words = line["card"], line.get("words")
-        if words:
+        if words and words.get("version") == STORED_VERSION:
             return Shown(card, from_stored(words["title"]), from_stored(words["description"]))
         return Shown(card, text_words(card["title"]), text_words(card.get("description") or ""))
 

@@ -207,13 +207,16 @@ class Engine:
         for mask in allowed.values():
             in_all &= mask
 
-        facets_out = {}
+        by_facet, made = {}, {}
         for f in FACETS:
-            docs = matched
-            for g, mask in allowed.items():
-                if g != f:
-                    docs = docs & mask
-            facets_out[f] = facet_counts.count(gen, f, docs, req.filters.get(f, []), FACET_LIMIT)
+            others = tuple(g for g in allowed if g != f)
+            if others not in made:  # facets filtered by the same others share one vector
+                docs = matched
+                for g in others:
+                    docs = docs & allowed[g]
+                made[others] = docs
+            by_facet[f] = made[others]
+        facets_out = facet_counts.count_all(gen, by_facet, req.filters, FACET_LIMIT)
 
         offset = (req.page - 1) * req.size
         ranked = self._rank(gen, plan, req, in_all, offset + req.size, coverage, scores)

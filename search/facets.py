@@ -28,6 +28,30 @@ def count(gen: LoadedGeneration, facet: str, docs: np.ndarray, selected: list[st
     """Value counts over the cards of the bool vector `docs`, most frequent first."""
     column = gen.facets[facet]
     counts = np.bincount(column.pair_ord[docs[column.pair_doc]], minlength=len(column.values))
+    return _listing(column, counts, selected, limit)
+
+
+def count_all(gen: LoadedGeneration, docs: dict[str, np.ndarray], selected: dict[str, list[str]], limit: int | None = None) -> dict[str, list[dict]]:
+    """`count` for every facet, each over its own vector. Facets counted over the same vector
+    (all of them when nothing is filtered) share one gather and one bincount."""
+    out: dict[str, list[dict]] = {}
+    groups: dict[int, list[str]] = {}
+    for f, d in docs.items():
+        groups.setdefault(id(d), []).append(f)
+    pairs = gen.facet_pairs
+    for together in groups.values():
+        if len(together) == 1:
+            f = together[0]
+            out[f] = count(gen, f, docs[f], selected.get(f, []), limit)
+            continue
+        counts = np.bincount(pairs.ord[docs[together[0]][pairs.doc]], minlength=pairs.values)
+        for f in together:
+            lo, hi = pairs.ranges[f]
+            out[f] = _listing(gen.facets[f], counts[lo:hi], selected.get(f, []), limit)
+    return {f: out[f] for f in docs}
+
+
+def _listing(column, counts: np.ndarray, selected: list[str], limit: int | None) -> list[dict]:
     present = np.flatnonzero(counts)
     if limit is not None and len(present) > limit:
         # Only values that can make the list: everything counting at least the limit-th count

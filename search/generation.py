@@ -68,6 +68,18 @@ class CardFacts(NamedTuple):
 
 
 @dataclass
+class FacetPairs:
+    """Every facet's pairs in one pair of arrays, ordinals offset per facet (facet f's values
+    are ordinals ranges[f][0] to ranges[f][1]): counting all facets over one set of cards is
+    one bincount."""
+
+    doc: np.ndarray
+    ord: np.ndarray
+    ranges: dict[str, tuple[int, int]]
+    values: int  # ordinals in all
+
+
+@dataclass
 class LoadedGeneration:
     name: str
     path: Path
@@ -123,7 +135,7 @@ class LoadedGeneration:
         the generation is swapped in: a search must never pay for it."""
         self.lexicon.vocab.warm()
         self.synonyms, self.best_bets, self.electronic, self.live, self.term_scores  # noqa: B018
-        self.popularity_order, self.title_order, self.popularity_prior, self.agency_terms  # noqa: B018
+        self.popularity_order, self.title_order, self.popularity_prior, self.agency_terms, self.facet_pairs  # noqa: B018
 
     def warm(self) -> None:
         """Everything else (suggestions, the catalogue views): right after the swap."""
@@ -136,6 +148,16 @@ class LoadedGeneration:
         if s is None:
             s = self._local.searcher = self.ix.searcher()
         return s
+
+    @functools.cached_property
+    def facet_pairs(self) -> FacetPairs:
+        ranges, offset = {}, 0
+        for f in FACETS:
+            ranges[f] = (offset, offset + len(self.facets[f].values))
+            offset += len(self.facets[f].values)
+        doc = np.concatenate([self.facets[f].pair_doc for f in FACETS])
+        ord_ = np.concatenate([self.facets[f].pair_ord + ranges[f][0] for f in FACETS]).astype(np.int32)
+        return FacetPairs(doc, ord_, ranges, offset)
 
     @functools.cached_property
     def lexicon(self) -> Lexicon:
@@ -189,7 +211,7 @@ class LoadedGeneration:
 
     @functools.cached_property
     def term_scores(self) -> TermScores:
-        return TermScores(self.size, self.live)
+        return TermScores(self.size, self.live, self.lexicon)
 
     @functools.cached_property
     def popularity_order(self) -> np.ndarray:

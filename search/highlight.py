@@ -21,17 +21,21 @@ FRAGMENT_WORDS = 32
 def _marks(words: TextWords, wanted: frozenset[str]) -> list[tuple[int, int]]:
     """Character spans of the words that match any wanted term."""
     terms = words.terms
-    found = wanted.intersection(terms)  # set operations run in C; most words match nothing
+    # Set operations run in C and most words match nothing: positions are looked for only when
+    # the text has something to mark.
+    found = wanted.intersection(terms)
     marked = {i for i, t in enumerate(terms) if t in found} if found else set()
     marked.update(i for i, ps in words.parts if wanted.intersection(ps))
     # A compound written apart in the card (گواهی نامه) for a query that wrote it joined: only
     # words that begin a wanted term are worth joining to their neighbour.
     starts = _starts(wanted)
-    if not starts.isdisjoint(terms) or not starts.isdisjoint(words.bases):
+    lefts = starts.intersection(terms) | starts.intersection(words.bases)
+    if lefts:
         for i in range(len(terms) - 1):
-            left, right = words.base(i), words.base(i + 1)
-            if left in starts and right and reduce_word(left + right) in wanted:
-                marked.update((i, i + 1))
+            if terms[i] in lefts or words.bases[i] in lefts:
+                left, right = words.base(i), words.base(i + 1)
+                if left in starts and right and reduce_word(left + right) in wanted:
+                    marked.update((i, i + 1))
     spans = words.spans
     return [(spans[2 * i], spans[2 * i + 1]) for i in sorted(marked)]
 

@@ -14,6 +14,7 @@ the number of postings it holds and evicts the least recently used word.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict
 
@@ -21,9 +22,10 @@ import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
-from whoosh.scoring import BM25FScorer
+from whoosh.scoring import BM25F
 
 from search import query as query_builder
+from search.lexicon import Lexicon
 
 MAX_POSTINGS = 2_000_000  # kept postings per generation: about 24 MB of arrays
 
@@ -31,8 +33,9 @@ EMPTY = (np.empty(0, np.int32), np.empty(0, np.float64))
 
 
 class TermScores:
-    def __init__(self, doc_count_all: int, live: np.ndarray, max_postings: int = MAX_POSTINGS):
+    def __init__(self, doc_count_all: int, live: np.ndarray, lexicon: Lexicon, max_postings: int = MAX_POSTINGS):
         self.size = doc_count_all
+        self.lexicon = lexicon
         self.live = live  # bool by docnum: False for deleted documents
         self.max_postings = max_postings
         self._cache: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
@@ -70,7 +73,11 @@ class TermScores:
     def _read(self, searcher, term: str, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
         total = None
         lengths = lambda field: self.lengths(searcher, field)  # noqa: E731
+        in_fields = self.lexicon.known.get(term, 0)
+        bits = self.lexicon.field_bits
         for field, boost in query_builder.field_boosts(weights):
+            if not in_fields & bits.get(field, 0):
+                continue  # most words are absent from most fields
             ids, scores = _field_postings(searcher, field, term, lengths)
             if not len(ids):
                 continue
@@ -88,21 +95,21 @@ class TermScores:
 
 def _field_postings(searcher, field: str, term: str, lengths) -> tuple[np.ndarray, np.ndarray]:
     reader = searcher.reader()
-    if (field, term) not in reader:  # most words are absent from most fields
-        return EMPTY
+    weighting = searcher.weighting
     try:
-        if searcher.is_atomic():
-            scorer = searcher.weighting.scorer(searcher, field, term)
+        if searcher.is_atomic() and type(weighting) is BM25F and not getattr(weighting, "_field_B", None):
+            # Whoosh's own BM25F (scoring.bm25 with its idf), a whole posting list at once and
+            # without building a scorer object per field and word.
+            df = reader.term_info(field, term).doc_frequency()
             m = reader.postings(field, term)
             if isinstance(m, FilterMatcher):
                 m = m.child  # it only hides deleted documents, which `live` masks
-            if isinstance(scorer, BM25FScorer) and isinstance(m, W3LeafMatcher):
-                ids, tf = _blocks(m)
-                fl = lengths(field)[ids]
-                # Whoosh's own BM25F (scoring.bm25), a whole posting list at once.
-                k1, b = scorer.K1, scorer.B
-                return ids, scorer.idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / scorer.avgfl)))
-        # Anything else (an index of several segments, another scorer): Whoosh scores each posting.
+            ids, tf = _blocks(m) if isinstance(m, W3LeafMatcher) else _one_by_one(m)
+            idf = math.log(searcher.doc_count_all() / (df + 1)) + 1
+            avgfl = searcher.avg_field_length(field) or 1
+            k1, b = weighting.K1, weighting.B
+            return ids, idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths(field)[ids] / avgfl)))
+        # Anything else (an index of several segments, another weighting): Whoosh scores each posting.
         m = searcher.postings(field, term)
     except TermNotFound:
         return EMPTY
@@ -113,6 +120,17 @@ def _field_postings(searcher, field: str, term: str, lengths) -> tuple[np.ndarra
         scores_list.append(m.score())
         m.next()
     return np.array(ids_list, np.int32), np.array(scores_list, np.float64)
+
+
+def _one_by_one(m) -> tuple[np.ndarray, np.ndarray]:
+    """(docnum, term frequency) of a short posting list Whoosh keeps inline."""
+    ids: list[int] = []
+    weights: list[float] = []
+    while m.is_active():
+        ids.append(m.id())
+        weights.append(m.weight())
+        m.next()
+    return np.array(ids, np.int32), np.array(weights, np.float64)
 
 
 def _blocks(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:

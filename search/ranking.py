@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 
 import analyzers
 
@@ -82,14 +83,16 @@ def rerank(scored: list[tuple[int, float]], plan: Plan, gen, signals: Signals) -
     answered = set().union(*slot_terms) if slot_terms else set()
     prior = gen.popularity_prior if signals.popularity else None
     out = []
+    titles = gen.title_terms
     for docnum, score in scored:
-        title = gen.title_terms[docnum]
-        hits = [w in answered for w in title]
+        title = titles[docnum]
+        hits = list(map(answered.__contains__, title))
+        answering = sum(hits)
         boost = 1.0
         # Each signal needs title words that answer the query; most candidates have few.
-        if signals.phrase and any(a and b for a, b in zip(hits, hits[1:])):
+        if signals.phrase and answering >= 2 and any(map(operator.and_, hits, hits[1:])):
             boost += PHRASE_BOOST * phrase_score(title, slot_terms)
-        left = len(hits) - sum(hits)
+        left = len(hits) - answering
         if signals.exact_title and left == 0 and exact_title(title, slot_terms):
             boost += EXACT_TITLE_BOOST
         elif signals.default_action and left == 1 and default_action(title, answered):

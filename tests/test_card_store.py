@@ -33,6 +33,15 @@ def _make_legacy(index) -> None:
     (path / "cards.jsonl").unlink()
 
 
+def _make_other_version(index) -> None:
+    """Words stored in a format this reader does not know (a future or past version)."""
+    path = generations.current(index).path
+    lines = [orjson.loads(line) for line in (path / "cards.jsonl").read_bytes().splitlines()]
+    for line in lines:
+        line["words"] = {"version": -1, "title": "?", "description": "?"}
+    (path / "cards.jsonl").write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in lines))
+
+
 @pytest.fixture
 def legacy_index(tmp_path, bundled_index):
     index = tmp_path / "index"
@@ -41,14 +50,18 @@ def legacy_index(tmp_path, bundled_index):
     return index
 
 
-def test_a_generation_written_before_the_cards_file_serves_the_same_answers(bundled_engine, legacy_index):
+@pytest.mark.parametrize("make", [_make_legacy, _make_other_version], ids=["cards.json", "other words version"])
+def test_a_generation_written_by_another_version_serves_the_same_answers(tmp_path, bundled_index, bundled_engine, make):
     # Highlights there come from analysing the text when shown; here from the indexer's analysis.
+    index = tmp_path / "index"
+    shutil.copytree(bundled_index, index)
+    make(index)
     queries = _judged_queries()
-    legacy = Engine(legacy_index)
-    legacy.load()
-    assert _answers(legacy, queries) == _answers(bundled_engine, queries)
+    other = Engine(index)
+    other.load()
+    assert _answers(other, queries) == _answers(bundled_engine, queries)
     one = bundled_engine.search(SearchRequest(q="گواهینامه"))["hits"][0]["id"]
-    assert legacy.service(one) == bundled_engine.service(one)
+    assert other.service(one) == bundled_engine.service(one)
 
 
 def test_a_single_card_change_on_an_old_generation_writes_the_new_cards_file(legacy_index):

@@ -1,5 +1,7 @@
 """Index round trip and the skeleton's search behaviour, on a small corpus written for the test."""
 
+import pytest
+
 from conftest import mini_cards
 
 from search import SearchRequest
@@ -89,3 +91,15 @@ def test_a_spoken_clitic_on_a_word_the_lexicon_lists_whole_still_matches(mini_en
     result = mini_engine.search(SearchRequest(q="کارت ملیم"))
     assert ids(result)[0] == "t-messy-id-card"
     assert not result["query"]["relaxed"] and not result["hits"][0]["weak"]
+
+
+@pytest.mark.parametrize("q", ["", "گواهینامه", "مجوز", "ثبت نام"])
+@pytest.mark.parametrize("chosen", [{}, {"level": ["national"]}, {"channel": ["web", "phone"], "audience": ["citizen"]}])
+def test_every_facet_count_is_what_ticking_that_value_finds(bundled_engine, q, chosen):
+    # What a user sees next to a facet value is the number of results they get by ticking it.
+    r = bundled_engine.search(SearchRequest(q=q, filters=chosen))
+    assert r["total"] and set(r["facets"]) == {"cluster", "agency", "audience", "level", "channel"}
+    for facet, rows in r["facets"].items():
+        for row in rows[:4]:
+            expected = bundled_engine.search(SearchRequest(q=q, filters={**chosen, facet: [row["value"]]}))["total"]
+            assert row["count"] == expected, (facet, row)
