@@ -343,7 +343,7 @@ async def _flush_query_log(app: web.Application):
         while True:
             await asyncio.sleep(1.0)
             try:
-                await loop.run_in_executor(app[EXECUTOR], app[QUERYLOG].flush)
+                await loop.run_in_executor(None, app[QUERYLOG].flush)  # never holds a search thread
             except Exception:
                 log.exception("query log flush failed")
 

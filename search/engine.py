@@ -318,7 +318,9 @@ class Engine:
             candidates, sc = candidates[keep], sc[keep]
         order = np.lexsort((candidates, -sc))
         scored = [(int(candidates[i]), float(sc[i])) for i in order[:depth]]
-        top = ranking.rerank(scored[: ranking.RERANK_DEPTH], plan, gen, self.signals) + scored[ranking.RERANK_DEPTH :]
+        # Weak matches are ordered by coverage after re-scoring: they need every candidate scored.
+        need = limit if coverage is None and limit <= ranking.RERANK_DEPTH else None
+        top = ranking.rerank(scored[: ranking.RERANK_DEPTH], plan, gen, self.signals, need) + scored[ranking.RERANK_DEPTH :]
         if coverage is not None:
             # Cards with every word of the query come before those with most of them.
             top.sort(key=lambda x: coverage[x[0]] < 1.0)

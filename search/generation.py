@@ -55,6 +55,13 @@ class FacetColumn:
         """Value → ordinal."""
         return {v: i for i, v in enumerate(self.values)}
 
+    @functools.cached_property
+    def rank(self) -> np.ndarray:
+        """By ordinal, the value's place in alphabetical order (ties in counts are listed so)."""
+        rank = np.empty(len(self.values), np.int32)
+        rank[sorted(range(len(self.values)), key=self.values.__getitem__)] = np.arange(len(self.values), dtype=np.int32)
+        return rank
+
 
 class CardFacts(NamedTuple):
     """What ranking, sorting and the catalogue views need of every card; the rest of a card is
@@ -68,13 +75,13 @@ class CardFacts(NamedTuple):
 
 
 @dataclass
-class FacetPairs:
-    """Every facet's pairs in one pair of arrays, ordinals offset per facet (facet f's values
-    are ordinals ranges[f][0] to ranges[f][1]): counting all facets over one set of cards is
-    one bincount."""
+class FacetTable:
+    """Every facet's values of each card in one row per docnum: ordinals offset per facet (facet
+    f's values are ordinals ranges[f][0] to ranges[f][1]), padded with `values` (an extra bin,
+    never listed). Counting every facet over the cards a query matched is one gather of their
+    rows and one bincount, whatever the size of the catalogue."""
 
-    doc: np.ndarray
-    ord: np.ndarray
+    rows: np.ndarray  # (docnums, widest row)
     ranges: dict[str, tuple[int, int]]
     values: int  # ordinals in all
 
@@ -135,7 +142,7 @@ class LoadedGeneration:
         the generation is swapped in: a search must never pay for it."""
         self.lexicon.vocab.warm()
         self.synonyms, self.best_bets, self.electronic, self.live, self.term_scores  # noqa: B018
-        self.popularity_order, self.title_order, self.popularity_prior, self.agency_terms, self.facet_pairs  # noqa: B018
+        self.popularity_order, self.title_order, self.popularity_prior, self.agency_terms, self.facet_table  # noqa: B018
 
     def warm(self) -> None:
         """Everything else (suggestions, the catalogue views): right after the swap."""
@@ -150,14 +157,20 @@ class LoadedGeneration:
         return s
 
     @functools.cached_property
-    def facet_pairs(self) -> FacetPairs:
+    def facet_table(self) -> FacetTable:
         ranges, offset = {}, 0
         for f in FACETS:
             ranges[f] = (offset, offset + len(self.facets[f].values))
             offset += len(self.facets[f].values)
         doc = np.concatenate([self.facets[f].pair_doc for f in FACETS])
-        ord_ = np.concatenate([self.facets[f].pair_ord + ranges[f][0] for f in FACETS]).astype(np.int32)
-        return FacetPairs(doc, ord_, ranges, offset)
+        ordinal = np.concatenate([self.facets[f].pair_ord + ranges[f][0] for f in FACETS])
+        order = np.argsort(doc, kind="stable")
+        doc, ordinal = doc[order], ordinal[order]
+        per_doc = np.bincount(doc, minlength=self.size)
+        first = np.concatenate(([0], np.cumsum(per_doc)[:-1]))
+        rows = np.full((self.size, max(1, int(per_doc.max(initial=0)))), offset, np.int32)
+        rows[doc, np.arange(len(doc)) - first[doc]] = ordinal
+        return FacetTable(rows, ranges, offset)
 
     @functools.cached_property
     def lexicon(self) -> Lexicon:

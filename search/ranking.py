@@ -8,6 +8,7 @@ exact-title boost, and a bounded log-scaled popularity prior. Best bets are pinn
 from __future__ import annotations
 
 import functools
+import heapq
 import math
 import operator
 
@@ -26,6 +27,9 @@ AGENCY_BOOST = 0.2  # people name the agency to pick its service among look-alik
 # the words titles use for it.
 DEFAULT_ACTIONS = "صدور دریافت درخواست ثبت‌نام ثبت اخذ"
 POPULARITY_WEIGHT = 0.35  # at most +35% for the most demanded service
+# No candidate's score is multiplied by more than this (every signal at its most, a little slack
+# for rounding): a candidate whose BM25F score times this cannot reach the results is not scored.
+MAX_BOOST = (1 + PHRASE_BOOST + max(EXACT_TITLE_BOOST, DEFAULT_ACTION_BOOST) + AGENCY_BOOST) * (1 + POPULARITY_WEIGHT) * (1 + 1e-9)
 
 
 def _alternative_terms(plan: Plan) -> list[set[str]]:
@@ -78,13 +82,19 @@ def popularity_prior(popularity: float, max_popularity: float) -> float:
     return 1.0 + POPULARITY_WEIGHT * math.log1p(max(popularity, 0)) / math.log1p(max(max_popularity, 1))
 
 
-def rerank(scored: list[tuple[int, float]], plan: Plan, gen, signals: Signals) -> list[tuple[int, float]]:
+def rerank(scored: list[tuple[int, float]], plan: Plan, gen, signals: Signals, need: int | None = None) -> list[tuple[int, float]]:
+    """`scored` (best BM25F first) re-scored by the signals, best first. With `need`, only the
+    best `need` are asked for: scoring stops at the first candidate that could not reach them
+    even with every signal, and the list ends there."""
     slot_terms = _alternative_terms(plan)
     answered = set().union(*slot_terms) if slot_terms else set()
     prior = gen.popularity_prior if signals.popularity else None
     out = []
+    best: list[float] = []  # a heap of the `need` best re-scored so far
     titles = gen.title_terms
     for docnum, score in scored:
+        if need and len(best) == need and score * MAX_BOOST < best[0]:
+            break
         title = titles[docnum]
         hits = list(map(answered.__contains__, title))
         answering = sum(hits)
@@ -102,5 +112,7 @@ def rerank(scored: list[tuple[int, float]], plan: Plan, gen, signals: Signals) -
         if prior is not None:
             boost *= prior[docnum]
         out.append((docnum, score * boost))
+        if need:
+            (heapq.heappush if len(best) < need else heapq.heappushpop)(best, score * boost)
     out.sort(key=lambda x: (-x[1], x[0]))
     return out

@@ -35,3 +35,23 @@ def test_agency_words_are_the_ones_that_tell_agencies_apart(bundled_index):
     assert "مالیات" in gen.agency_terms[tax]  # سازمان امور مالیاتی is the only tax agency
     # سازمان and ملی begin many agencies' names: naming them names no agency.
     assert not any({"سازمان", "ملی"} & terms for terms in gen.agency_terms)
+
+
+def test_scoring_only_the_candidates_that_can_reach_the_page_changes_no_result(bundled_engine, monkeypatch):
+    # rerank stops at the first candidate that could not reach the page even with every signal
+    # at its most; with no bound at all every candidate is scored. Same pages either way.
+    import csv
+
+    from conftest import ROOT
+    from search import SearchRequest, ranking
+
+    with open(ROOT / "corpus" / "judgments" / "queries.tsv", encoding="utf-8") as f:
+        queries = [row["query"] for row in csv.DictReader(f, delimiter="\t")]
+    requests = [SearchRequest(q=q, page=p, size=s) for q in queries for p, s in ((1, 10), (2, 5), (1, 20))]
+
+    def pages():
+        return [[(h["id"], h["score"]) for h in bundled_engine.search(r)["hits"]] for r in requests]
+
+    bounded = pages()
+    monkeypatch.setattr(ranking, "MAX_BOOST", float("inf"))
+    assert pages() == bounded
