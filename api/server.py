@@ -1,7 +1,8 @@
 """`dargah serve`: one or several worker processes on one listening port.
 
 With --workers N > 1 the parent forks N workers that each bind the port with SO_REUSEPORT (the
-kernel spreads connections among them) and replaces any worker that dies. SIGTERM or SIGINT is
+kernel spreads connections among them; balance.py evens out an uneven spread) and replaces any
+worker that dies. SIGTERM or SIGINT is
 passed on to the workers, which finish their in-flight requests and exit.
 """
 
@@ -20,24 +21,30 @@ from aiohttp import web
 
 import search
 from api.app import Settings, create_app
+from api.balance import ConnectionBalance, shared_counts
 
 log = logging.getLogger("dargah.server")
 SHUTDOWN_TIMEOUT = 10.0  # seconds a worker may take to finish in-flight requests
 
 
-def run_worker(settings: Settings, host: str, port: int, reuse_port: bool) -> None:
+def run_worker(settings: Settings, host: str, port: int, reuse_port: bool, balance: ConnectionBalance | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format=f"%(asctime)s [{os.getpid()}] %(levelname)s %(name)s: %(message)s")
-    asyncio.run(_serve(settings, host, port, reuse_port))
+    asyncio.run(_serve(settings, host, port, reuse_port, balance))
 
 
-async def _serve(settings: Settings, host: str, port: int, reuse_port: bool) -> None:
+async def _serve(settings: Settings, host: str, port: int, reuse_port: bool, balance: ConnectionBalance | None = None) -> None:
     """Serve until SIGTERM or SIGINT, then drain: stop accepting, let the requests in flight
     finish (up to SHUTDOWN_TIMEOUT), run the cleanups, exit.
 
     aiohttp's run_app cancels its main task on a signal, and a cancelled task does not wait for
     in-flight handlers, so the signals are handled here instead."""
-    runner = web.AppRunner(create_app(settings=settings), access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
+    app = create_app(settings=settings)
+    if balance is not None:
+        app.on_response_prepare.append(balance.on_response_prepare)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
     await runner.setup()
+    if balance is not None:
+        balance.server = runner.server
     site = web.TCPSite(runner, host, port, reuse_port=reuse_port, backlog=1024)
     await site.start()
     stop = asyncio.Event()
@@ -65,9 +72,11 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> int:
     ctx = multiprocessing.get_context("fork")
     procs: dict[int, multiprocessing.Process] = {}
     stopping = False
+    counts = shared_counts(workers)
 
     def start(slot: int) -> None:
-        p = ctx.Process(target=run_worker, args=(settings, host, port, True), name=f"dargah-worker-{slot}", daemon=False)
+        balance = ConnectionBalance(counts, slot)
+        p = ctx.Process(target=run_worker, args=(settings, host, port, True, balance), name=f"dargah-worker-{slot}", daemon=False)
         p.start()
         procs[slot] = p
 
