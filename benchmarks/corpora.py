@@ -27,7 +27,8 @@ from benchmarks.common import BENCH, DARGAH, PYTHON, ROOT, VAR, files_key, log, 
 CORPORA = VAR / "corpora"
 INDEXES = VAR / "idx"
 BUNDLED_SOURCES = [ROOT / "corpus" / "services", ROOT / "corpus" / "synonyms.tsv"]
-DARGAH_CODE = [ROOT / "indexer" / "whoosh_index.py"]
+# What a generation on disk is made of (the analysis itself is fingerprinted: dargah_key_extra).
+DARGAH_CODE = [ROOT / "indexer" / f for f in ("whoosh_index.py", "build.py", "card_lines.py", "documents.py")] + [ROOT / "analyzers" / "text_words.py"]
 FINGERPRINT_CARDS = 300
 TANTIVY_CODE = [BENCH / "tantivy_service.py", BENCH / "requirements.txt"]
 
