@@ -4,8 +4,10 @@ Whoosh scores a query by walking a tree of Python matchers document by document:
 three words over eight fields with a synonym or two that is hundreds of matcher calls per card,
 and it was three quarters of a search's time. The score of one term in one field of one card
 never changes while a generation serves, so each (field, term) is read once through Whoosh's own
-matcher and scorer (BM25F, the same numbers Whoosh would give) and kept as (docnums, scores);
-combining them for a query is then a few vector operations (see matching.py).
+posting reader, scored with Whoosh's BM25F formula and statistics (the same numbers Whoosh would
+give: tests/test_matching.py) and kept as (docnums, scores); combining them for a query is then a
+few vector operations (see matching.py). A word is looked up only in the fields the lexicon saw
+it in.
 
 The cache holds one entry per query word and weighting: the word's weighted scores summed over
 every field it can match in, which is what `query.term_clause` asks Whoosh for. It is bounded by
