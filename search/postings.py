@@ -112,27 +112,21 @@ def _field_postings(searcher, field: str, term: str, lengths) -> tuple[np.ndarra
             k1, b = weighting.K1, weighting.B
             return ids, idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths(field)[ids] / avgfl)))
         # Anything else (an index of several segments, another weighting): Whoosh scores each posting.
-        m = searcher.postings(field, term)
+        return _one_by_one(searcher.postings(field, term), scored=True)
     except TermNotFound:
         return EMPTY
-    ids_list: list[int] = []
-    scores_list: list[float] = []
-    while m.is_active():
-        ids_list.append(m.id())
-        scores_list.append(m.score())
-        m.next()
-    return np.array(ids_list, np.int32), np.array(scores_list, np.float64)
 
 
-def _one_by_one(m) -> tuple[np.ndarray, np.ndarray]:
-    """(docnum, term frequency) of a short posting list Whoosh keeps inline."""
+def _one_by_one(m, scored: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(docnum, term frequency) of each posting, or (docnum, Whoosh's score) when `scored`: for
+    a short posting list Whoosh keeps inline, or any matcher the block reader does not know."""
     ids: list[int] = []
-    weights: list[float] = []
+    values: list[float] = []
     while m.is_active():
         ids.append(m.id())
-        weights.append(m.weight())
+        values.append(m.score() if scored else m.weight())
         m.next()
-    return np.array(ids, np.int32), np.array(weights, np.float64)
+    return np.array(ids, np.int32), np.array(values, np.float64)
 
 
 def _blocks(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:

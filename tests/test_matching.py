@@ -21,10 +21,25 @@ def judged_queries() -> list[str]:
     return sorted({r[2] for r in rows[1:] if len(r) > 2})
 
 
-@pytest.fixture(scope="module")
-def gen(bundled_index):
-    engine = Engine(bundled_index)
-    return engine.load()
+@pytest.fixture(scope="module", params=["one segment", "after an upsert"])
+def gen(request, bundled_index, tmp_path_factory):
+    index = bundled_index
+    if request.param == "after an upsert":
+        # A single-card change adds a segment and deletes a document: postings are then scored
+        # by Whoosh one at a time, and deleted documents hidden by `live`.
+        import shutil
+
+        from indexer import generations, update
+        from search.card_store import CardStore
+
+        index = tmp_path_factory.mktemp("upserted") / "index"
+        shutil.copytree(bundled_index, index)
+        card = next(CardStore(generations.current(index).path).scan())
+        update.upsert(index, {**card, "description": card["description"] + " گواهینامه تمدید"})
+    engine = Engine(index)
+    gen = engine.load()
+    assert gen.searcher().is_atomic() == (request.param == "one segment")
+    return gen
 
 
 def whoosh_scores(searcher, q) -> dict[int, float]:
