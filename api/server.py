@@ -2,8 +2,8 @@
 
 With --workers N > 1 the parent forks N workers that each bind the port with SO_REUSEPORT (the
 kernel spreads connections among them; balance.py evens out an uneven spread) and replaces any
-worker that dies. SIGTERM or SIGINT is
-passed on to the workers, which finish their in-flight requests and exit.
+worker that dies. SIGTERM or SIGINT is passed on to the workers, which finish their in-flight
+requests and exit.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ ranked by it, highest first (ties share a rank; more services break the tie in t
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 STAGES = ("information", "application", "processing", "delivery")
 
@@ -22,17 +23,19 @@ def is_electronic(card: dict) -> bool:
     return bool((card.get("e_stages") or {}).get("application"))
 
 
-def clusters(cards: list[dict]) -> list[dict]:
+def clusters(names: Iterable[str]) -> list[dict]:
+    """Each cluster with its number of services (one name per service), largest first."""
     counts: dict[str, int] = defaultdict(int)
-    for c in cards:
-        counts[c["cluster"]] += 1
+    for name in names:
+        counts[name] += 1
     return [{"value": v, "count": n} for v, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))]
 
 
-def agencies(cards: list[dict]) -> list[dict]:
+def agencies(services: Iterable[tuple[str, float]]) -> list[dict]:
+    """The national ranking from each service's (agency, e-readiness)."""
     scores: dict[str, list[float]] = defaultdict(list)
-    for c in cards:
-        scores[c["agency"]].append(e_readiness(c))
+    for agency, readiness in services:
+        scores[agency].append(readiness)
     rows = [{"value": a, "count": len(s), "e_readiness": round(sum(s) / len(s), 4)} for a, s in scores.items()]
     rows.sort(key=lambda r: (-r["e_readiness"], -r["count"], r["value"]))
     rank, previous = 0, None

@@ -8,6 +8,7 @@ a request keeps its generation object to the end, so a swap never pulls an index
 from __future__ import annotations
 
 import functools
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,8 +71,10 @@ class CardFacts(NamedTuple):
     id: str
     title: str
     agency: str
+    cluster: str
     popularity: float
     electronic: bool
+    e_readiness: float
 
 
 @dataclass
@@ -107,8 +110,10 @@ class LoadedGeneration:
         facts_by_line: list[CardFacts] = []
         values_by_line: list[list[list[str]]] = []
         for card in store.scan():
-            facts_by_line.append(CardFacts(card["id"], card["title"], card["agency"], float(card.get("popularity") or 0),
-                                           catalogue.is_electronic(card)))
+            # Agency and cluster names repeat from card to card: one string each, not one per card.
+            facts_by_line.append(CardFacts(card["id"], card["title"], sys.intern(card["agency"]), sys.intern(card["cluster"]),
+                                           float(card.get("popularity") or 0), catalogue.is_electronic(card),
+                                           catalogue.e_readiness(card)))
             values_by_line.append([card_facet_values(card, f) for f in FACETS])
         meta = orjson.loads((path / "meta.json").read_bytes())
         with ix.searcher() as s:
@@ -192,7 +197,7 @@ class LoadedGeneration:
 
     @functools.cached_property
     def agency_ranking(self) -> list[dict]:
-        return catalogue.agencies(self.cards())
+        return catalogue.agencies((f.agency, f.e_readiness) for f in self.facts if f)
 
     @functools.cached_property
     def agency_rank(self) -> dict[str, int]:
@@ -200,7 +205,7 @@ class LoadedGeneration:
 
     @functools.cached_property
     def clusters(self) -> list[dict]:
-        return catalogue.clusters(self.cards())
+        return catalogue.clusters(f.cluster for f in self.facts if f)
 
     @functools.cached_property
     def doc_count(self) -> int:
