@@ -1,7 +1,7 @@
 """A text's words as highlighting needs them: where each word is and what it analyses to.
 
-The indexer computes this once per card title and description and stores it with the card, so a
-search marks matches by comparing terms instead of analysing the shown text again (which was the
+The indexer computes this once per card title and description and stores it beside the card, so
+a search marks matches by comparing terms instead of analysing the shown text again (which was the
 largest cost of a search whose hits had not been shown before). The stored form is plain JSON.
 """
 
@@ -10,22 +10,33 @@ from __future__ import annotations
 import base64
 import functools
 import re
+import sys
 from array import array
-from typing import NamedTuple
 
 from analyzers.chain import analyze_word
 from analyzers.chars import fold_characters
 
-# The stored form's version: a reader meeting another one analyses the text itself.
-STORED_VERSION = 1
+# The stored form's version: a reader meeting one it does not know analyses the text itself.
+# 1: offsets as base64 of native 32-bit integers. 2: offsets as hex of little-endian 16-bit
+# integers ("H…", 32-bit "I…" for a text longer than 65,535 characters): a description's offsets
+# decode about four times faster from hex than from base64, and half the width is half the bytes.
+STORED_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 WORD = re.compile(r"(?:[^\W_]|\u200c)+")
 
 
-class TextWords(NamedTuple):
-    spans: array  # start, end, start, end ... of each word (character offsets)
-    terms: list[str]  # each word's term ("" when dropped)
-    bases: list[str]  # each word before inflection was removed ("" when it is its term)
-    parts: list[list]  # [word index, [compound parts]] for the few words with parts
+class TextWords:
+    """Each word's character span, its term ("" when dropped), its base (the word before
+    inflection was removed; "" when it is its term) and, for the few words with them, their
+    compound parts."""
+
+    __slots__ = ("spans", "terms", "bases", "parts")
+
+    def __init__(self, spans: array, terms: list[str], bases: list[str], parts: list[list]):
+        self.spans = spans  # start, end, start, end ... (character offsets)
+        self.terms = terms
+        self.bases = bases
+        self.parts = parts  # [word index, [compound parts]]
 
     def base(self, i: int) -> str:
         """What a neighbour is joined to (گواهی + نامه written apart)."""
@@ -37,7 +48,24 @@ class TextWords(NamedTuple):
     def stored(self) -> list:
         """The JSON form: offsets packed (a description's are read back in one call, not one
         number at a time), terms joined by spaces (terms never contain one)."""
-        return [base64.b64encode(self.spans.tobytes()).decode("ascii"), " ".join(self.terms), " ".join(self.bases), self.parts]
+        return [_pack(self.spans), " ".join(self.terms), " ".join(self.bases), self.parts]
+
+
+def _pack(spans: array) -> str:
+    code = "H" if max(spans, default=0) <= 0xFFFF else "I"
+    packed = array(code, spans)
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return code + packed.tobytes().hex()
+
+
+def _unpack(value: str, version: int) -> array:
+    if version == 1:
+        return array("I", base64.b64decode(value))  # native byte order, as version 1 wrote it
+    packed = array(value[0], bytes.fromhex(value[1:]))
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed
 
 
 @functools.lru_cache(maxsize=100_000)  # a catalogue's texts repeat their words
@@ -60,9 +88,10 @@ def text_words(text: str) -> TextWords:
     return TextWords(spans, terms, bases, parts)
 
 
-def from_stored(value: list) -> TextWords:
+def from_stored(value: list, version: int = STORED_VERSION) -> TextWords:
+    """The words from their stored form, of a version in READABLE_VERSIONS."""
     spans, terms, bases, parts = value
-    offsets = array("I", base64.b64decode(spans))  # native byte order, as written
+    offsets = _unpack(spans, version)
     if not offsets:
         return TextWords(offsets, [], [], parts)
     return TextWords(offsets, terms.split(" "), bases.split(" "), parts)

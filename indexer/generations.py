@@ -3,8 +3,9 @@
     DIR/CURRENT                      name of the serving generation (replaced atomically)
     DIR/generations/<name>/          a published generation: never modified after publication
         whoosh/                      the Whoosh index
-        cards.jsonl                  the cards, a line each with their shown texts' words analysed
-                                     (search never reads the corpus; older generations: cards.json)
+        cards.jsonl                  the cards, a line each (search never reads the corpus;
+                                     older generations: cards.json)
+        shown.jsonl                  what a result shows of each card, its texts' words analysed
         meta.json                    counts, build time, source
         synonyms.tsv, best_bets.tsv  the query-side data this generation was built with
     DIR/generations/.building-*      a build in progress (or left by a crash: removed on start)

@@ -1,7 +1,7 @@
 """Single-card upserts and deletions, published as a new generation in well under a second.
 
 The current generation is copied, the one document is replaced or deleted in the copy with
-Whoosh's incremental writer (a new small segment), the cards file is rewritten (only the changed card analysed), and the copy is
+Whoosh's incremental writer (a new small segment), the card files are rewritten (only the changed card analysed), and the copy is
 checked and published like any build. Published generations stay immutable.
 """
 
@@ -27,12 +27,12 @@ def _apply(root: Path, card_id: str, card: dict | None, keep: int) -> generation
             shutil.rmtree(build_dir)
             shutil.copytree(base.path, build_dir)
             before = card_lines.read(build_dir)
-            kept = [(raw, c) for raw, c in before if c["id"] != card_id]
+            kept = [line for line in before if line[0]["id"] != card_id]
             if card is None and len(kept) == len(before):
                 raise KeyError(card_id)
             if card is not None:
-                kept.append((card_lines.line(card), card))
-            cards = [c for _, c in kept]
+                kept.append((card, card_lines.card_line(card), card_lines.shown_line(card)))
+            cards = [c for c, _, _ in kept]
             ix = whoosh_index.open_dir(str(build_dir / "whoosh"))
             writer = ix.writer()
             try:
@@ -44,8 +44,7 @@ def _apply(root: Path, card_id: str, card: dict | None, keep: int) -> generation
             except BaseException:
                 writer.cancel()
                 raise
-            (build_dir / card_lines.FILE).write_bytes(b"".join(raw for raw, _ in kept))
-            (build_dir / "cards.json").unlink(missing_ok=True)  # a generation written before cards.jsonl
+            card_lines.rewrite(build_dir, kept)
             meta = orjson.loads((build_dir / "meta.json").read_bytes())
             meta.update(cards=len(cards), agencies=len({c["agency"] for c in cards}), clusters=len({c["cluster"] for c in cards}),
                         source=f"{meta.get('source', '')} + {'upsert' if card else 'delete'} {card_id}")

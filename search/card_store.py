@@ -1,15 +1,18 @@
-"""A generation's cards, read from disk when a result shows them.
+"""A generation's cards, read from disk when a result or the service view shows them.
 
-`cards.jsonl` holds one line per card: `{"id", "card", "words": {"title", "description"}}`, the
-words being the indexer's analysis of the two texts results highlight (analyzers.text_words). A
-server keeps only where each line starts: a search reads its page's ten lines with `pread` (the
-page cache holds the file once for every worker), so no worker keeps every card as Python objects
-— at 10,000 cards those were about 55 MB per worker. The file stays readable after its
-generation's directory is removed, through the open descriptor.
+`cards.jsonl` holds one line per card (`{"id", "card"}`) and `shown.jsonl`, line for line, what a
+result shows of it: title, description, url, popularity and the indexer's analysis of the two
+texts results highlight (analyzers.text_words); see indexer/card_lines.py. A server keeps only
+where each line starts: a search reads its page's ten shown lines with `pread` (the page cache
+holds the files once for every worker), so no worker keeps every card as Python objects — at
+10,000 cards those were about 55 MB per worker — and a hit parses a line of about 3 KB, not a
+whole card of 4. The files stay readable after their generation's directory is removed, through
+the open descriptors.
 
-Generations written before `cards.jsonl` have `cards.json` (a JSON array of cards): they are
-served from memory, with the words analysed when shown (as are words stored in another version
-of their format).
+Older generations are served too: without `shown.jsonl` a result is made from the card line (with
+the words stored there, as the previous layout did, or analysed when shown); before `cards.jsonl`
+there was `cards.json` (a JSON array of cards), held in memory. Words stored in a version this
+reader does not know are analysed when shown.
 """
 
 from __future__ import annotations
@@ -22,35 +25,32 @@ from typing import NamedTuple
 
 import orjson
 
-from analyzers.text_words import STORED_VERSION, TextWords, from_stored, text_words
+from analyzers.text_words import READABLE_VERSIONS, TextWords, from_stored, text_words
 
 LINES = "cards.jsonl"
+SHOWN = "shown.jsonl"
 LEGACY = "cards.json"
 
 
 class Shown(NamedTuple):
-    card: dict
+    title: str
+    description: str
+    url: str | None
+    popularity: float | None
     title_words: TextWords
     description_words: TextWords
 
 
-class CardStore:
-    def __init__(self, path: Path):
-        self.path = path
-        self._offsets = array("q", [0])  # where each line starts, then the end of the last
-        self._memory: bytes | None = None
-        if (path / LINES).is_file():
-            self._file = open(path / LINES, "rb")  # noqa: SIM115 - kept open for pread
-        elif (path / LEGACY).is_file():
-            self._file = None
-            self._memory = b"".join(orjson.dumps({"id": c["id"], "card": c}) + b"\n" for c in orjson.loads((path / LEGACY).read_bytes()))
-        else:
-            raise FileNotFoundError(f"{path} has neither {LINES} nor {LEGACY}")
+class _Lines:
+    """One line per card: read one by one from a file by offset, or held in memory."""
 
-    def scan(self) -> Iterator[dict]:
-        """Every card in line order, read once sequentially (at load), noting where lines start.
-        Only one card is alive at a time."""
-        self._offsets = array("q", [0])
+    def __init__(self, file=None, memory: bytes | None = None):
+        self._file, self._memory = file, memory
+        self.offsets = array("q", [0])  # where each line starts, then the end of the last
+
+    def scan(self) -> Iterator[bytes]:
+        """Every line in order, read once sequentially, noting where lines start."""
+        self.offsets = array("q", [0])
         if self._file is not None:
             self._file.seek(0)
             lines = iter(self._file)
@@ -59,28 +59,63 @@ class CardStore:
         end = 0
         for line in lines:
             end += len(line)
-            self._offsets.append(end)
-            yield orjson.loads(line)["card"]
+            self.offsets.append(end)
+            yield line
 
     def __len__(self) -> int:
-        return len(self._offsets) - 1
+        return len(self.offsets) - 1
 
-    def _line(self, n: int) -> dict:
-        start, end = self._offsets[n], self._offsets[n + 1]
+    def __getitem__(self, n: int) -> dict:
+        start, end = self.offsets[n], self.offsets[n + 1]
         if self._memory is not None:
             return orjson.loads(self._memory[start:end])
         return orjson.loads(os.pread(self._file.fileno(), end - start, start))
 
+
+class CardStore:
+    def __init__(self, path: Path):
+        self.path = path
+        if (path / LINES).is_file():
+            self._cards = _Lines(file=open(path / LINES, "rb"))  # noqa: SIM115 - kept open for pread
+        elif (path / LEGACY).is_file():
+            memory = b"".join(orjson.dumps({"id": c["id"], "card": c}) + b"\n" for c in orjson.loads((path / LEGACY).read_bytes()))
+            self._cards = _Lines(memory=memory)
+        else:
+            raise FileNotFoundError(f"{path} has neither {LINES} nor {LEGACY}")
+        self._shown = _Lines(file=open(path / SHOWN, "rb")) if (path / SHOWN).is_file() else None  # noqa: SIM115
+
+    def scan(self) -> Iterator[dict]:
+        """Every card in line order, read once sequentially (at load), noting where lines start.
+        Only one card is alive at a time."""
+        if self._shown is not None:
+            for _ in self._shown.scan():
+                pass
+        for line in self._cards.scan():
+            yield orjson.loads(line)["card"]
+        if self._shown is not None and len(self._shown) != len(self._cards):
+            raise ValueError(f"{self.path}: {len(self._shown)} lines in {SHOWN} for {len(self._cards)} cards")
+
+    def __len__(self) -> int:
+        return len(self._cards)
+
     def card(self, n: int) -> dict:
-        return self._line(n)["card"]
+        return self._cards[n]["card"]
 
     def shown(self, n: int) -> Shown:
-        """A card with its title's and description's words, for a result."""
-        line = self._line(n)
-        card, words = line["card"], line.get("words")
-        if words and words.get("version") == STORED_VERSION:
-            return Shown(card, from_stored(words["title"]), from_stored(words["description"]))
-        return Shown(card, text_words(card["title"]), text_words(card.get("description") or ""))
+        """What a result shows of a card, with its title's and description's words."""
+        if self._shown is not None:
+            line = self._shown[n]
+            title, description = line["title"], line["description"]
+            url, popularity, words = line["url"], line["popularity"], line["words"]
+        else:
+            line = self._cards[n]
+            card, words = line["card"], line.get("words")
+            title, description = card["title"], card.get("description") or ""
+            url, popularity = card.get("url"), card.get("popularity")
+        version = words.get("version") if words else None
+        if version in READABLE_VERSIONS:
+            return Shown(title, description, url, popularity, from_stored(words["title"], version), from_stored(words["description"], version))
+        return Shown(title, description, url, popularity, text_words(title), text_words(description))
 
     def cards(self) -> Iterator[dict]:
         """Every card, one at a time (for views built after load: suggestions, rankings)."""

@@ -23,7 +23,7 @@ from search import matching
 from search import query as query_builder
 from search import ranking
 from search.card_store import Shown
-from search.generation import FACETS, LoadedGeneration
+from search.generation import FACETS, CardFacts, LoadedGeneration
 from search.signals import DEFAULT as DEFAULT_SIGNALS
 from search.signals import Signals
 from search.understand import understand
@@ -226,7 +226,7 @@ class Engine:
         page = ranked[offset : offset + req.size]
         wanted = frozenset(t for slot in plan.slots if slot.known for a in slot.alternatives for t in a.terms)
         weak_at = (lambda d: coverage[d] < 1.0) if coverage is not None else (lambda d: False)  # noqa: E731
-        hits = [self._hit(gen.shown(d), score, bool(weak_at(d)), wanted) for d, score in page]
+        hits = [self._hit(gen.facts[d], gen.shown(d), score, bool(weak_at(d)), wanted) for d, score in page]
         weak = coverage is not None and bool((coverage[matched] < 1.0).any())
         return {
             "query": {
@@ -327,24 +327,23 @@ class Engine:
         return [(d, round(sc, 4)) for d, sc in top[:limit]]
 
     @staticmethod
-    def _hit(shown: Shown, score: float, weak: bool, wanted: frozenset[str]) -> dict:
-        card = shown.card
+    def _hit(facts: CardFacts, shown: Shown, score: float, weak: bool, wanted: frozenset[str]) -> dict:
         return {
-            "id": card["id"],
-            "title": card["title"],
-            "agency": card["agency"],
-            "cluster": card["cluster"],
-            "url": card.get("url"),
+            "id": facts.id,
+            "title": shown.title,
+            "agency": facts.agency,
+            "cluster": facts.cluster,
+            "url": shown.url,
             "score": score,
             "weak": weak,
-            "snippet": snippet(card),
+            "snippet": snippet(shown.description),
             "highlights": {
-                "title": highlight_title(card["title"], shown.title_words, wanted),
-                "description": highlight_fragment(card.get("description") or "", shown.description_words, wanted),
+                "title": highlight_title(shown.title, shown.title_words, wanted),
+                "description": highlight_fragment(shown.description, shown.description_words, wanted),
             },
-            "e_readiness": catalogue.e_readiness(card),
-            "electronic": catalogue.is_electronic(card),
-            "popularity": card.get("popularity"),
+            "e_readiness": facts.e_readiness,
+            "electronic": facts.electronic,
+            "popularity": shown.popularity,
         }
 
     def service(self, service_id: str) -> dict | None:

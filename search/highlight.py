@@ -4,11 +4,13 @@ Matching is decided on the analysed form of each word of the card's own text (so
 a card lights up for the query گواهینامه), analysed once by the indexer (analyzers.text_words);
 what is shown is the card's text as written, HTML-escaped piece by piece: card text can never
 inject markup.
+
+Ten hits are highlighted per search, so finding words is done by list scans and set operations,
+which run in C, rather than by a Python loop over every word of a description.
 """
 
 from __future__ import annotations
 
-import bisect
 import functools
 import html
 
@@ -18,32 +20,47 @@ from analyzers.text_words import TextWords
 FRAGMENT_WORDS = 32
 
 
-def _marks(words: TextWords, wanted: frozenset[str]) -> list[tuple[int, int]]:
-    """Character spans of the words that match any wanted term."""
-    terms = words.terms
-    # Set operations run in C and most words match nothing: positions are looked for only when
-    # the text has something to mark.
-    found = wanted.intersection(terms)
-    marked = {i for i, t in enumerate(terms) if t in found} if found else set()
-    marked.update(i for i, ps in words.parts if wanted.intersection(ps))
-    # A compound written apart in the card (گواهی نامه) for a query that wrote it joined: only
-    # words that begin a wanted term are worth joining to their neighbour.
+def _positions(items: list[str], value: str):
+    """Every index of `value` in `items`."""
+    i = -1
+    try:
+        while True:
+            i = items.index(value, i + 1)
+            yield i
+    except ValueError:
+        return
+
+
+def _marked(words: TextWords, wanted: frozenset[str]) -> list[int]:
+    """The indexes, in order, of the words that match a wanted term: by their term, by a compound
+    part, or joined to the next word (a compound written apart in the card, گواهی نامه, for a
+    query that wrote it joined)."""
+    terms, bases = words.terms, words.bases
+    marked = {i for t in wanted.intersection(terms) for i in _positions(terms, t)}
+    marked.update(i for i, ps in words.parts if not wanted.isdisjoint(ps))
+    # Only a word whose base begins a wanted term is worth joining to its neighbour.
     starts = _starts(wanted)
-    lefts = starts.intersection(terms) | starts.intersection(words.bases)
-    if lefts:
-        for i in range(len(terms) - 1):
-            if terms[i] in lefts or words.bases[i] in lefts:
-                left, right = words.base(i), words.base(i + 1)
-                if left in starts and right and reduce_word(left + right) in wanted:
+    lefts = starts.intersection(terms) | starts.intersection(bases)
+    last = len(terms) - 1
+    for value in lefts:
+        for i in set(_positions(terms, value)) | set(_positions(bases, value)):
+            left = words.base(i)
+            if i < last and left in starts:
+                right = words.base(i + 1)
+                if right and _joined(left, right) in wanted:
                     marked.update((i, i + 1))
-    spans = words.spans
-    return [(spans[2 * i], spans[2 * i + 1]) for i in sorted(marked)]
+    return sorted(marked)
 
 
 @functools.lru_cache(maxsize=64)  # one query's terms, asked for every hit's title and text
 def _starts(wanted: frozenset[str]) -> frozenset[str]:
     """Every proper prefix of the wanted terms."""
     return frozenset(t[:k] for t in wanted for k in range(1, len(t)))
+
+
+@functools.lru_cache(maxsize=4096)  # the same pairs of words recur from card to card
+def _joined(left: str, right: str) -> str:
+    return reduce_word(left + right)
 
 
 def _render(text: str, spans: list[tuple[int, int]]) -> str:
@@ -56,24 +73,28 @@ def _render(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+def _spans(words: TextWords, marked: list[int], shift: int = 0) -> list[tuple[int, int]]:
+    spans = words.spans
+    return [(spans[2 * i] - shift, spans[2 * i + 1] - shift) for i in marked]
+
+
 def highlight_title(title: str, words: TextWords, wanted: frozenset[str]) -> str:
-    return _render(title, _marks(words, wanted) if wanted else [])
+    return _render(title, _spans(words, _marked(words, wanted)) if wanted else [])
 
 
 def highlight_fragment(text: str, words: TextWords, wanted: frozenset[str], size: int = FRAGMENT_WORDS) -> str:
     """A window of about `size` words around the first match (the opening if none), marked,
     widened to whole whitespace-separated pieces so punctuation stays with its word."""
-    spans = _marks(words, wanted) if wanted else []
+    marked = _marked(words, wanted) if wanted else []
     n = len(words)
     if n <= size:
-        return _render(text, spans)
-    first = spans[0][0] if spans else 0
-    ends = words.spans[1::2]
-    at = bisect.bisect_right(ends, first)  # the word the first match is in
-    start = max(0, min(at - size // 4, n - size))
-    lo = _piece_start(text, words.spans[2 * start]) if start else 0
-    hi = _piece_end(text, ends[start + size - 1])
-    inner = [(s - lo, e - lo) for s, e in spans if s >= lo and e <= hi]
+        return _render(text, _spans(words, marked))
+    first = marked[0] if marked else 0
+    start = max(0, min(first - size // 4, n - size))
+    spans = words.spans
+    lo = _piece_start(text, spans[2 * start]) if start else 0
+    hi = _piece_end(text, spans[2 * (start + size - 1) + 1])
+    inner = [(s, e) for s, e in _spans(words, marked, lo) if s >= 0 and e <= hi - lo]
     tail = text[hi:].strip()
     return ("… " if lo else "") + _render(text[lo:hi], inner) + (" …" if tail else "")
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 SNIPPET_WORDS = 36
 
 
-def snippet(card: dict) -> str:
-    """The opening of the description, cut at a word boundary."""
-    words = (card.get("description") or "").split()
+def snippet(description: str) -> str:
+    """The opening of a description, cut at a word boundary."""
+    # Split no further than needed: a long description's tail is never looked at.
+    words = description.split(None, SNIPPET_WORDS)
     if len(words) <= SNIPPET_WORDS:
         return " ".join(words)
     return " ".join(words[:SNIPPET_WORDS]) + " …"

@@ -1,12 +1,15 @@
 """Cards are read from the generation's file when results show them, not kept in every worker."""
 
+import base64
 import csv
 import shutil
+from array import array
 
 import orjson
 import pytest
 from conftest import ROOT
 
+from analyzers.text_words import text_words
 from indexer import generations, update
 from search import Engine
 from search.engine import SearchRequest
@@ -31,15 +34,32 @@ def _make_legacy(index) -> None:
     cards = [orjson.loads(line)["card"] for line in (path / "cards.jsonl").read_bytes().splitlines()]
     (path / "cards.json").write_bytes(orjson.dumps(cards))
     (path / "cards.jsonl").unlink()
+    (path / "shown.jsonl").unlink()
+
+
+def _make_words_in_card_lines(index) -> None:
+    """The layout before shown.jsonl: each card line carries its words, in version 1 of their
+    form (offsets as base64 of native 32-bit integers)."""
+    path = generations.current(index).path
+    out = []
+    for line in (path / "cards.jsonl").read_bytes().splitlines():
+        card = orjson.loads(line)["card"]
+        words = {"version": 1}
+        for field in ("title", "description"):
+            w = text_words(card.get(field) or "")
+            words[field] = [base64.b64encode(array("I", w.spans).tobytes()).decode(), " ".join(w.terms), " ".join(w.bases), w.parts]
+        out.append(orjson.dumps({"id": card["id"], "card": card, "words": words}) + b"\n")
+    (path / "cards.jsonl").write_bytes(b"".join(out))
+    (path / "shown.jsonl").unlink()
 
 
 def _make_other_version(index) -> None:
     """Words stored in a format this reader does not know (a future or past version)."""
     path = generations.current(index).path
-    lines = [orjson.loads(line) for line in (path / "cards.jsonl").read_bytes().splitlines()]
+    lines = [orjson.loads(line) for line in (path / "shown.jsonl").read_bytes().splitlines()]
     for line in lines:
         line["words"] = {"version": -1, "title": "?", "description": "?"}
-    (path / "cards.jsonl").write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in lines))
+    (path / "shown.jsonl").write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in lines))
 
 
 @pytest.fixture
@@ -50,9 +70,11 @@ def legacy_index(tmp_path, bundled_index):
     return index
 
 
-@pytest.mark.parametrize("make", [_make_legacy, _make_other_version], ids=["cards.json", "other words version"])
+@pytest.mark.parametrize("make", [_make_legacy, _make_words_in_card_lines, _make_other_version],
+                         ids=["cards.json", "words in card lines", "other words version"])
 def test_a_generation_written_by_another_version_serves_the_same_answers(tmp_path, bundled_index, bundled_engine, make):
-    # Highlights there come from analysing the text when shown; here from the indexer's analysis.
+    # Highlights there come from analysing the text when shown, or from words stored the way an
+    # older indexer stored them; here from this indexer's analysis in shown.jsonl.
     index = tmp_path / "index"
     shutil.copytree(bundled_index, index)
     make(index)
@@ -64,14 +86,17 @@ def test_a_generation_written_by_another_version_serves_the_same_answers(tmp_pat
     assert other.service(one) == bundled_engine.service(one)
 
 
-def test_a_single_card_change_on_an_old_generation_writes_the_new_cards_file(legacy_index):
+def test_a_single_card_change_on_an_old_generation_writes_the_new_cards_files(legacy_index):
     path = generations.current(legacy_index).path
     card = orjson.loads((path / "cards.json").read_bytes())[0]
     published = update.upsert(legacy_index, {**card, "title": card["title"] + " ویژه"})
     assert (published.path / "cards.jsonl").is_file() and not (published.path / "cards.json").exists()
+    assert len((published.path / "shown.jsonl").read_bytes().splitlines()) == len((published.path / "cards.jsonl").read_bytes().splitlines())
     engine = Engine(legacy_index)
     engine.load()
     assert engine.service(card["id"])["title"].endswith(" ویژه")
+    hit = engine.search(SearchRequest(q=card["title"] + " ویژه"))["hits"][0]
+    assert hit["id"] == card["id"] and "ویژه" in hit["highlights"]["title"]
     assert engine.generation().doc_count == len(orjson.loads((path / "cards.json").read_bytes()))
 
 
