@@ -317,7 +317,7 @@ class Engine:
             keep = sc >= edge
             candidates, sc = candidates[keep], sc[keep]
         order = np.lexsort((candidates, -sc))
-        scored = [(int(candidates[i]), float(sc[i])) for i in order[:depth]]
+        scored = list(zip(candidates[order[:depth]].tolist(), sc[order[:depth]].tolist()))
         # Weak matches are ordered by coverage after re-scoring: they need every candidate scored.
         need = limit if coverage is None and limit <= ranking.RERANK_DEPTH else None
         top = ranking.rerank(scored[: ranking.RERANK_DEPTH], plan, gen, self.signals, need) + scored[ranking.RERANK_DEPTH :]

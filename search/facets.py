@@ -51,7 +51,9 @@ def _listing(column, counts: np.ndarray, selected: list[str], limit: int | None)
         present = present[:limit]
     values = column.values
     chosen = set(selected)
-    out = [{"value": values[o], "count": int(counts[o]), "selected": values[o] in chosen} for o in present]
+    # Python ints from numpy once (indexing a list with numpy integers costs more than the list).
+    out = [{"value": values[o], "count": c, "selected": values[o] in chosen}
+           for o, c in zip(present.tolist(), counts[present].tolist())]
     listed = {v["value"] for v in out}
     index = column.index
     out.extend({"value": s, "count": int(counts[index[s]]) if s in index else 0, "selected": True} for s in selected if s not in listed)

@@ -20,15 +20,12 @@ from analyzers.text_words import TextWords
 FRAGMENT_WORDS = 32
 
 
-def _positions(items: list[str], value: str):
-    """Every index of `value` in `items`."""
-    i = -1
-    try:
-        while True:
-            i = items.index(value, i + 1)
-            yield i
-    except ValueError:
-        return
+def _positions(items: list[str], value: str) -> list[int]:
+    """Every index of `value` in `items` (most words occur once in a text)."""
+    first = items.index(value)
+    if items.count(value) == 1:
+        return [first]
+    return [i for i in range(first, len(items)) if items[i] == value]
 
 
 def _marked(words: TextWords, wanted: frozenset[str]) -> list[int]:
@@ -36,20 +33,20 @@ def _marked(words: TextWords, wanted: frozenset[str]) -> list[int]:
     part, or joined to the next word (a compound written apart in the card, گواهی نامه, for a
     query that wrote it joined)."""
     terms, bases = words.terms, words.bases
-    marked = {i for t in wanted.intersection(terms) for i in _positions(terms, t)}
-    marked.update(i for i, ps in words.parts if not wanted.isdisjoint(ps))
+    marked = [i for t in wanted.intersection(terms) for i in _positions(terms, t)]
+    marked.extend(i for i, ps in words.parts if not wanted.isdisjoint(ps))
     # Only a word whose base begins a wanted term is worth joining to its neighbour.
     starts = _starts(wanted)
-    lefts = starts.intersection(terms) | starts.intersection(bases)
     last = len(terms) - 1
-    for value in lefts:
-        for i in set(_positions(terms, value)) | set(_positions(bases, value)):
-            left = words.base(i)
-            if i < last and left in starts:
-                right = words.base(i + 1)
-                if right and _joined(left, right) in wanted:
-                    marked.update((i, i + 1))
-    return sorted(marked)
+    candidates = {i for v in starts.intersection(terms) for i in _positions(terms, v)}
+    candidates.update(i for v in starts.intersection(bases) for i in _positions(bases, v))
+    for i in candidates:
+        left = words.base(i)
+        if i < last and left in starts:
+            right = words.base(i + 1)
+            if right and _joined(left, right) in wanted:
+                marked += (i, i + 1)
+    return sorted(set(marked))
 
 
 @functools.lru_cache(maxsize=64)  # one query's terms, asked for every hit's title and text
