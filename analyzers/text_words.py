@@ -1,8 +1,11 @@
 """A text's words as highlighting needs them: where each word is and what it analyses to.
 
 The indexer computes this once per card title and description and stores it beside the card, so
-a search marks matches by comparing terms instead of analysing the shown text again (which was the
-largest cost of a search whose hits had not been shown before). The stored form is plain JSON.
+a search marks matches by looking terms up instead of analysing the shown text again (which was
+the largest cost of a search whose hits had not been shown before). The stored form is plain
+JSON, shaped for the lookups a search makes: the terms as one string that a wanted term is
+found in with `str.find` (no list of a hundred strings to build and hash per hit), the few
+compound parts, and the few places where two words written apart make a compound.
 """
 
 from __future__ import annotations
@@ -12,43 +15,39 @@ import functools
 import re
 import sys
 from array import array
+from collections.abc import Container
 
-from analyzers.chain import analyze_word
+from analyzers.chain import analyze_word, is_word
 from analyzers.chars import fold_characters
+from analyzers.inflection import reduce_word
 
 # The stored form's version: a reader meeting one it does not know analyses the text itself.
-# 1: offsets as base64 of native 32-bit integers. 2: offsets as hex of little-endian 16-bit
-# integers ("H…", 32-bit "I…" for a text longer than 65,535 characters): a description's offsets
-# decode about four times faster from hex than from base64, and half the width is half the bytes.
+# 1: [offsets as base64 of native 32-bit integers, terms, bases, parts].
+# 2: [offsets as hex of little-endian 16-bit integers ("H…"; 32-bit "I…" for a text longer than
+#    65,535 characters; they decode about four times faster than base64), " term term … ",
+#    parts, joins]: bases are not stored, the joins they were for are.
 STORED_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 WORD = re.compile(r"(?:[^\W_]|\u200c)+")
 
 
 class TextWords:
-    """Each word's character span, its term ("" when dropped), its base (the word before
-    inflection was removed; "" when it is its term) and, for the few words with them, their
-    compound parts."""
+    """Where each word is (`spans`: start, end, start, end … in characters) and what it means:
+    `line`, every word's term padded by spaces (" a b  c ": a dropped word's term is ""),
+    `parts` ([word, [compound parts]] for the few words with them) and `joins` ([word, compound,
+    the word's base] where the word and the next, written apart, make a compound the lexicon
+    knows: گواهی نامه)."""
 
-    __slots__ = ("spans", "terms", "bases", "parts")
+    __slots__ = ("spans", "line", "parts", "joins")
 
-    def __init__(self, spans: array, terms: list[str], bases: list[str], parts: list[list]):
-        self.spans = spans  # start, end, start, end ... (character offsets)
-        self.terms = terms
-        self.bases = bases
-        self.parts = parts  # [word index, [compound parts]]
-
-    def base(self, i: int) -> str:
-        """What a neighbour is joined to (گواهی + نامه written apart)."""
-        return self.bases[i] or self.terms[i]
+    def __init__(self, spans: array, line: str, parts: list[list], joins: list[list]):
+        self.spans, self.line, self.parts, self.joins = spans, line, parts, joins
 
     def __len__(self) -> int:
-        return len(self.terms)
+        return len(self.spans) // 2
 
     def stored(self) -> list:
-        """The JSON form: offsets packed (a description's are read back in one call, not one
-        number at a time), terms joined by spaces (terms never contain one)."""
-        return [_pack(self.spans), " ".join(self.terms), " ".join(self.bases), self.parts]
+        return [_pack(self.spans), self.line, self.parts, self.joins]
 
 
 def _pack(spans: array) -> str:
@@ -73,7 +72,31 @@ def _analyze_surface(word: str):
     return analyze_word(fold_characters(word))
 
 
-def text_words(text: str) -> TextWords:
+@functools.lru_cache(maxsize=100_000)  # and their pairs of words
+def _joined(left: str, right: str) -> str:
+    return reduce_word(left + right)
+
+
+def _joins(terms: list[str], bases: list[str], vocabulary: Container[str]) -> list[list]:
+    """Where a word and the next, written apart, make a compound that the lexicon or the index
+    knows: a query that writes it joined (گواهینامه, مردمنهاد) marks both (گواهی نامه)."""
+    out = []
+    for i in range(len(terms) - 1):
+        left, right = bases[i] or terms[i], bases[i + 1] or terms[i + 1]
+        if left and right:
+            joined = _joined(left, right)
+            if joined and (joined in vocabulary or is_word(joined)):
+                out.append([i, joined, left])
+    return out
+
+
+def _words(spans: array, terms: list[str], bases: list[str], parts: list[list], vocabulary: Container[str]) -> TextWords:
+    return TextWords(spans, f" {' '.join(terms)} ", parts, _joins(terms, bases, vocabulary))
+
+
+def text_words(text: str, vocabulary: Container[str] = frozenset()) -> TextWords:
+    """`vocabulary`: the terms of the index the text is shown from (compounds a query can match
+    beside the lexicon's words)."""
     spans = array("I")
     terms: list[str] = []
     bases: list[str] = []
@@ -85,18 +108,23 @@ def text_words(text: str) -> TextWords:
         bases.append("" if a.base == a.term else a.base)
         if a.parts:
             parts.append([i, list(a.parts)])
-    return TextWords(spans, terms, bases, parts)
+    return _words(spans, terms, bases, parts, vocabulary)
 
 
-def from_stored(value: list, version: int = STORED_VERSION) -> TextWords:
-    """The words from their stored form, of a version in READABLE_VERSIONS."""
+def from_stored(value: list, version: int = STORED_VERSION, vocabulary: Container[str] = frozenset()) -> TextWords:
+    """The words from their stored form, of a version in READABLE_VERSIONS (`vocabulary` as for
+    text_words, for version 1, which stored no joins)."""
+    if version == 2:
+        spans, line, parts, joins = value
+        return TextWords(_unpack(spans, version), line, parts, joins)
     spans, terms, bases, parts = value
     offsets = _unpack(spans, version)
     if not offsets:
-        return TextWords(offsets, [], [], parts)
-    return TextWords(offsets, terms.split(" "), bases.split(" "), parts)
+        return _words(offsets, [], [], parts, vocabulary)
+    return _words(offsets, terms.split(" "), bases.split(" "), parts, vocabulary)
 
 
 def clear_cache() -> None:
     """Forget the analysed words (a build's texts are not a server's)."""
     _analyze_surface.cache_clear()
+    _joined.cache_clear()

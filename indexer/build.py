@@ -79,7 +79,7 @@ def build(
         try:
             (build_dir / "whoosh").mkdir()
             windex.write(build_dir / "whoosh", cards, progress)
-            card_lines.write(build_dir, cards)
+            card_lines.write(build_dir, cards, windex.vocabulary(build_dir / "whoosh"))
             for name, path in (extras or {}).items():
                 if name in EXTRA_FILES and path and Path(path).is_file():
                     shutil.copyfile(path, build_dir / name)

@@ -10,7 +10,7 @@ search/card_store.py reads):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from pathlib import Path
 
 import orjson
@@ -26,30 +26,32 @@ def card_line(card: dict) -> bytes:
     return orjson.dumps({"id": card["id"], "card": card}) + b"\n"
 
 
-def shown_line(card: dict) -> bytes:
+def shown_line(card: dict, vocabulary: Container[str]) -> bytes:
+    """`vocabulary`: the terms of the generation's index (whoosh_index.vocabulary), for the
+    compounds a card writes apart that a query may write joined."""
     description = card.get("description") or ""
     words = {
         "version": text_words.STORED_VERSION,
-        "title": text_words.text_words(card["title"]).stored(),
-        "description": text_words.text_words(description).stored(),
+        "title": text_words.text_words(card["title"], vocabulary).stored(),
+        "description": text_words.text_words(description, vocabulary).stored(),
     }
     shown = {"title": card["title"], "description": description, "url": card.get("url"), "popularity": card.get("popularity"), "words": words}
     return orjson.dumps(shown) + b"\n"
 
 
-def write(generation: Path, cards: Iterable[dict]) -> None:
+def write(generation: Path, cards: Iterable[dict], vocabulary: Container[str]) -> None:
     try:
         with open(generation / FILE, "wb") as lines, open(generation / SHOWN, "wb") as shown:
             for card in cards:
                 lines.write(card_line(card))
-                shown.write(shown_line(card))
+                shown.write(shown_line(card, vocabulary))
     finally:
         text_words.clear_cache()
 
 
-def read(generation: Path) -> list[tuple[dict, bytes, bytes]]:
+def read(generation: Path, vocabulary: Container[str]) -> list[tuple[dict, bytes, bytes]]:
     """Each card of a published generation with its two lines, in file order. A generation
-    written before a file existed gets that file's lines made now."""
+    written before a file existed gets that file's lines made now (with `vocabulary`)."""
     if (generation / FILE).is_file():
         with open(generation / FILE, "rb") as f:
             pairs = [(orjson.loads(raw)["card"], raw) for raw in f]
@@ -59,7 +61,7 @@ def read(generation: Path) -> list[tuple[dict, bytes, bytes]]:
         with open(generation / SHOWN, "rb") as f:
             shown = f.readlines()
     else:
-        shown = [shown_line(c) for c, _ in pairs]
+        shown = [shown_line(c, vocabulary) for c, _ in pairs]
         text_words.clear_cache()
     return [(c, raw, s) for (c, raw), s in zip(pairs, shown, strict=True)]
 

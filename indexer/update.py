@@ -14,6 +14,7 @@ import orjson
 from whoosh import index as whoosh_index
 
 from indexer import card_lines, generations, overlay
+from indexer import whoosh_index as windex
 from indexer.build import _check
 from indexer.documents import field_terms
 
@@ -26,13 +27,6 @@ def _apply(root: Path, card_id: str, card: dict | None, keep: int) -> generation
         try:
             shutil.rmtree(build_dir)
             shutil.copytree(base.path, build_dir)
-            before = card_lines.read(build_dir)
-            kept = [line for line in before if line[0]["id"] != card_id]
-            if card is None and len(kept) == len(before):
-                raise KeyError(card_id)
-            if card is not None:
-                kept.append((card, card_lines.card_line(card), card_lines.shown_line(card)))
-            cards = [c for c, _, _ in kept]
             ix = whoosh_index.open_dir(str(build_dir / "whoosh"))
             writer = ix.writer()
             try:
@@ -44,6 +38,17 @@ def _apply(root: Path, card_id: str, card: dict | None, keep: int) -> generation
             except BaseException:
                 writer.cancel()
                 raise
+            # Other cards' lines are kept as they are: the compounds their texts were checked
+            # against are the vocabulary of the build that wrote them (a term this change adds
+            # counts for them from the next full build).
+            vocabulary = windex.vocabulary(build_dir / "whoosh")
+            before = card_lines.read(build_dir, vocabulary)
+            kept = [line for line in before if line[0]["id"] != card_id]
+            if card is None and len(kept) == len(before):
+                raise KeyError(card_id)
+            if card is not None:
+                kept.append((card, card_lines.card_line(card), card_lines.shown_line(card, vocabulary)))
+            cards = [c for c, _, _ in kept]
             card_lines.rewrite(build_dir, kept)
             meta = orjson.loads((build_dir / "meta.json").read_bytes())
             meta.update(cards=len(cards), agencies=len({c["agency"] for c in cards}), clusters=len({c["cluster"] for c in cards}),

@@ -33,3 +33,10 @@ def write(directory: Path, cards: list[dict], progress=None) -> None:
     except BaseException:
         writer.cancel()
         raise
+
+
+def vocabulary(directory: Path) -> frozenset[str]:
+    """Every term of every search field of the index in `directory`: what a query can match."""
+    ix = whoosh_index.open_dir(str(directory))
+    with ix.reader() as reader:
+        return frozenset(raw.decode("utf-8") for name in SEARCH_FIELDS for raw in reader.lexicon(name))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from array import array
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -101,8 +101,9 @@ class CardStore:
     def card(self, n: int) -> dict:
         return self._cards[n]["card"]
 
-    def shown(self, n: int) -> Shown:
-        """What a result shows of a card, with its title's and description's words."""
+    def shown(self, n: int, vocabulary: Container[str]) -> Shown:
+        """What a result shows of a card, with its title's and description's words (`vocabulary`:
+        the generation's terms, for words analysed here; see analyzers.text_words)."""
         if self._shown is not None:
             line = self._shown[n]
             title, description = line["title"], line["description"]
@@ -114,8 +115,9 @@ class CardStore:
             url, popularity = card.get("url"), card.get("popularity")
         version = words.get("version") if words else None
         if version in READABLE_VERSIONS:
-            return Shown(title, description, url, popularity, from_stored(words["title"], version), from_stored(words["description"], version))
-        return Shown(title, description, url, popularity, text_words(title), text_words(description))
+            return Shown(title, description, url, popularity, from_stored(words["title"], version, vocabulary),
+                         from_stored(words["description"], version, vocabulary))
+        return Shown(title, description, url, popularity, text_words(title, vocabulary), text_words(description, vocabulary))
 
     def cards(self) -> Iterator[dict]:
         """Every card, one at a time (for views built after load: suggestions, rankings)."""

@@ -136,7 +136,7 @@ class LoadedGeneration:
         return self.store.card(int(self.lines[docnum]))
 
     def shown(self, docnum: int) -> Shown:
-        return self.store.shown(int(self.lines[docnum]))
+        return self.store.shown(int(self.lines[docnum]), self.lexicon.known)
 
     def cards(self) -> Iterator[dict]:
         """Every card served, one at a time."""

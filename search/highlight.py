@@ -5,8 +5,8 @@ a card lights up for the query گواهینامه), analysed once by the indexer
 what is shown is the card's text as written, HTML-escaped piece by piece: card text can never
 inject markup.
 
-Ten hits are highlighted per search, so finding words is done by list scans and set operations,
-which run in C, rather than by a Python loop over every word of a description.
+Ten hits are highlighted per search, so a wanted term is found in the stored line of terms with
+`str.find`, which runs in C, rather than by a Python loop over every word of a description.
 """
 
 from __future__ import annotations
@@ -14,50 +14,40 @@ from __future__ import annotations
 import functools
 import html
 
-from analyzers.inflection import reduce_word
 from analyzers.text_words import TextWords
 
 FRAGMENT_WORDS = 32
-
-
-def _positions(items: list[str], value: str) -> list[int]:
-    """Every index of `value` in `items` (most words occur once in a text)."""
-    first = items.index(value)
-    if items.count(value) == 1:
-        return [first]
-    return [i for i in range(first, len(items)) if items[i] == value]
 
 
 def _marked(words: TextWords, wanted: frozenset[str]) -> list[int]:
     """The indexes, in order, of the words that match a wanted term: by their term, by a compound
     part, or joined to the next word (a compound written apart in the card, گواهی نامه, for a
     query that wrote it joined)."""
-    terms, bases = words.terms, words.bases
-    marked = [i for t in wanted.intersection(terms) for i in _positions(terms, t)]
+    line = words.line
+    marked = []
+    for padded in _padded(wanted):
+        at = line.find(padded)
+        while at >= 0:
+            marked.append(line.count(" ", 0, at + 1) - 1)  # the spaces before a word count it
+            at = line.find(padded, at + len(padded) - 1)
     marked.extend(i for i, ps in words.parts if not wanted.isdisjoint(ps))
-    # Only a word whose base begins a wanted term is worth joining to its neighbour.
-    starts = _starts(wanted)
-    last = len(terms) - 1
-    candidates = {i for v in starts.intersection(terms) for i in _positions(terms, v)}
-    candidates.update(i for v in starts.intersection(bases) for i in _positions(bases, v))
-    for i in candidates:
-        left = words.base(i)
-        if i < last and left in starts:
-            right = words.base(i + 1)
-            if right and _joined(left, right) in wanted:
+    if words.joins:
+        starts = _starts(wanted)
+        for i, joined, left in words.joins:
+            if joined in wanted and left in starts:
                 marked += (i, i + 1)
     return sorted(set(marked))
 
 
 @functools.lru_cache(maxsize=64)  # one query's terms, asked for every hit's title and text
+def _padded(wanted: frozenset[str]) -> tuple[str, ...]:
+    return tuple(f" {t} " for t in wanted if t)
+
+
+@functools.lru_cache(maxsize=64)
 def _starts(wanted: frozenset[str]) -> frozenset[str]:
     """Every proper prefix of the wanted terms."""
     return frozenset(t[:k] for t in wanted for k in range(1, len(t)))
-
-
-@functools.lru_cache(maxsize=4096)  # the same pairs of words recur from card to card
-def _joined(left: str, right: str) -> str:
-    return reduce_word(left + right)
 
 
 def _render(text: str, spans: list[tuple[int, int]]) -> str:

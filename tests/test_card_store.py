@@ -9,7 +9,9 @@ import orjson
 import pytest
 from conftest import ROOT
 
-from analyzers.text_words import text_words
+from analyzers.chain import analyze_word
+from analyzers.chars import fold_characters
+from analyzers.text_words import WORD
 from indexer import generations, update
 from search import Engine
 from search.engine import SearchRequest
@@ -37,6 +39,19 @@ def _make_legacy(index) -> None:
     (path / "shown.jsonl").unlink()
 
 
+def _v1_words(text: str) -> list:
+    """A text's words as version 1 stored them (the previous indexer's writer)."""
+    spans, terms, bases, parts = array("I"), [], [], []
+    for i, m in enumerate(WORD.finditer(text)):
+        a = analyze_word(fold_characters(m.group()))
+        spans.extend(m.span())
+        terms.append(a.term)
+        bases.append("" if a.base == a.term else a.base)
+        if a.parts:
+            parts.append([i, list(a.parts)])
+    return [base64.b64encode(spans.tobytes()).decode(), " ".join(terms), " ".join(bases), parts]
+
+
 def _make_words_in_card_lines(index) -> None:
     """The layout before shown.jsonl: each card line carries its words, in version 1 of their
     form (offsets as base64 of native 32-bit integers)."""
@@ -46,8 +61,7 @@ def _make_words_in_card_lines(index) -> None:
         card = orjson.loads(line)["card"]
         words = {"version": 1}
         for field in ("title", "description"):
-            w = text_words(card.get(field) or "")
-            words[field] = [base64.b64encode(array("I", w.spans).tobytes()).decode(), " ".join(w.terms), " ".join(w.bases), w.parts]
+            words[field] = _v1_words(card.get(field) or "")
         out.append(orjson.dumps({"id": card["id"], "card": card, "words": words}) + b"\n")
     (path / "cards.jsonl").write_bytes(b"".join(out))
     (path / "shown.jsonl").unlink()

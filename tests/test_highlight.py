@@ -53,3 +53,13 @@ def test_titles_mark_inflected_forms_and_compounds_written_apart_and_escape_mark
     marked = highlight_title(title, text_words(title), _wanted("گواهینامه"))
     assert _marked(marked) == ["گواهی", "نامه", "گواهینامه‌ها"]
     assert "<b>" not in marked and html.unescape(re.sub("</?mark>", "", marked)) == title
+
+
+def test_a_compound_written_apart_is_marked_when_the_index_or_the_lexicon_knows_it_joined():
+    # مردم‌نهاد is not in the lexicon; the index knows it when another card writes it joined.
+    title = "ثبت سازمان مردم نهاد"
+    wanted = _wanted("مردمنهاد")
+    assert _marked(highlight_title(title, text_words(title, frozenset(wanted)), wanted)) == ["مردم", "نهاد"]
+    assert _marked(highlight_title(title, text_words(title), wanted)) == []
+    stored = from_stored(text_words(title, frozenset(wanted)).stored())
+    assert _marked(highlight_title(title, stored, wanted)) == ["مردم", "نهاد"]
