@@ -36,7 +36,8 @@ def write(directory: Path, cards: list[dict], progress=None) -> None:
 
 
 def vocabulary(directory: Path) -> frozenset[str]:
-    """Every term of every search field of the index in `directory`: what a query can match."""
+    """Every term the cards of the index in `directory` write as one word (the fields of their
+    texts, not the derived ones: "joined" holds every pair of neighbours run together)."""
     ix = whoosh_index.open_dir(str(directory))
     with ix.reader() as reader:
-        return frozenset(raw.decode("utf-8") for name in SEARCH_FIELDS for raw in reader.lexicon(name))
+        return frozenset(raw.decode("utf-8") for name in TEXT_SOURCES for raw in reader.lexicon(name))

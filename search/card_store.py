@@ -3,11 +3,10 @@
 `cards.jsonl` holds one line per card (`{"id", "card"}`) and `shown.jsonl`, line for line, what a
 result shows of it: title, description, url, popularity and the indexer's analysis of the two
 texts results highlight (analyzers.text_words); see indexer/card_lines.py. A server keeps only
-where each line starts: a search reads its page's ten shown lines with `pread` (the page cache
-holds the files once for every worker), so no worker keeps every card as Python objects — at
-10,000 cards those were about 55 MB per worker — and a hit parses a line of about 3 KB, not a
-whole card of 4. The files stay readable after their generation's directory is removed, through
-the open descriptors.
+where each line starts: a search parses its page's ten shown lines from the files mapped into
+memory (the page cache holds them once for every worker), so no worker keeps every card as Python
+objects — at 10,000 cards those were about 55 MB per worker — and a hit parses a line of about
+2.5 KB, not a whole card of 4.
 
 Older generations are served too: without `shown.jsonl` a result is made from the card line (with
 the words stored there, as the previous layout did, or analysed when shown); before `cards.jsonl`
@@ -17,6 +16,7 @@ reader does not know are analysed when shown.
 
 from __future__ import annotations
 
+import mmap
 import os
 from array import array
 from collections.abc import Container, Iterator
@@ -42,47 +42,69 @@ class Shown(NamedTuple):
 
 
 class _Lines:
-    """One line per card: read one by one from a file by offset, or held in memory."""
+    """One line per card, `data` being the file mapped into memory (or, for the oldest layout,
+    bytes). Mapped, not read with `pread`: a slice of a mapping is a copy from the page cache
+    that keeps the GIL, where each `pread` gave it up and waited to get it back behind the other
+    threads of a busy worker, ten times a search. The mapping is shared by every worker and
+    stays readable after the generation's directory is removed."""
 
-    def __init__(self, file=None, memory: bytes | None = None):
-        self._file, self._memory = file, memory
+    def __init__(self, data):
+        self.data = data
         self.offsets = array("q", [0])  # where each line starts, then the end of the last
 
+    @classmethod
+    def mapped(cls, path: Path) -> "_Lines":
+        with open(path, "rb") as f:
+            if os.fstat(f.fileno()).st_size == 0:
+                return cls(b"")
+            return cls(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+
+    def lines(self) -> Iterator[bytes]:
+        """Every line in order. A whole pass (load, the suggester) touches every page of the
+        mapping, which would then count in the worker's resident memory until it exits: they are
+        released after it (the page cache keeps them), so only the pages of cards that results
+        show stay mapped."""
+        data = self.data
+        if not isinstance(data, mmap.mmap):
+            yield from data.splitlines(keepends=True)
+            return
+        try:
+            start, size = 0, len(data)
+            while start < size:
+                end = data.find(b"\n", start)
+                end = size if end < 0 else end + 1
+                yield data[start:end]
+                start = end
+        finally:
+            data.madvise(mmap.MADV_DONTNEED)
+
     def scan(self) -> Iterator[bytes]:
-        """Every line in order, read once sequentially, noting where lines start."""
-        self.offsets = array("q", [0])
-        if self._file is not None:
-            self._file.seek(0)
-            lines = iter(self._file)
-        else:
-            lines = iter(self._memory.splitlines(keepends=True))
-        end = 0
-        for line in lines:
+        """Every line in order, noting where lines start."""
+        offsets, end = array("q", [0]), 0
+        for line in self.lines():
             end += len(line)
-            self.offsets.append(end)
+            offsets.append(end)
             yield line
+        self.offsets = offsets
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
 
     def __getitem__(self, n: int) -> dict:
-        start, end = self.offsets[n], self.offsets[n + 1]
-        if self._memory is not None:
-            return orjson.loads(self._memory[start:end])
-        return orjson.loads(os.pread(self._file.fileno(), end - start, start))
+        return orjson.loads(self.data[self.offsets[n] : self.offsets[n + 1]])
 
 
 class CardStore:
     def __init__(self, path: Path):
         self.path = path
         if (path / LINES).is_file():
-            self._cards = _Lines(file=open(path / LINES, "rb"))  # noqa: SIM115 - kept open for pread
+            self._cards = _Lines.mapped(path / LINES)
         elif (path / LEGACY).is_file():
             memory = b"".join(orjson.dumps({"id": c["id"], "card": c}) + b"\n" for c in orjson.loads((path / LEGACY).read_bytes()))
-            self._cards = _Lines(memory=memory)
+            self._cards = _Lines(memory)
         else:
             raise FileNotFoundError(f"{path} has neither {LINES} nor {LEGACY}")
-        self._shown = _Lines(file=open(path / SHOWN, "rb")) if (path / SHOWN).is_file() else None  # noqa: SIM115
+        self._shown = _Lines.mapped(path / SHOWN) if (path / SHOWN).is_file() else None
 
     def scan(self) -> Iterator[dict]:
         """Every card in line order, read once sequentially (at load), noting where lines start.
@@ -120,6 +142,6 @@ class CardStore:
         return Shown(title, description, url, popularity, text_words(title, vocabulary), text_words(description, vocabulary))
 
     def cards(self) -> Iterator[dict]:
-        """Every card, one at a time (for views built after load: suggestions, rankings)."""
-        for n in range(len(self)):
-            yield self.card(n)
+        """Every card, one at a time (for views built after load: suggestions)."""
+        for line in self._cards.lines():
+            yield orjson.loads(line)["card"]

@@ -136,7 +136,8 @@ class LoadedGeneration:
         return self.store.card(int(self.lines[docnum]))
 
     def shown(self, docnum: int) -> Shown:
-        return self.store.shown(int(self.lines[docnum]), self.lexicon.known)
+        # Layouts that stored no joins derive them with the same vocabulary the indexer uses.
+        return self.store.shown(int(self.lines[docnum]), self.lexicon.written)
 
     def cards(self) -> Iterator[dict]:
         """Every card served, one at a time."""
