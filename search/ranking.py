@@ -29,7 +29,8 @@ DEFAULT_ACTIONS = "صدور دریافت درخواست ثبت‌نام ثبت �
 POPULARITY_WEIGHT = 0.35  # at most +35% for the most demanded service
 # No candidate's score is multiplied by more than this (every signal at its most, a little slack
 # for rounding): a candidate whose BM25F score times this cannot reach the results is not scored.
-MAX_BOOST = (1 + PHRASE_BOOST + max(EXACT_TITLE_BOOST, DEFAULT_ACTION_BOOST) + AGENCY_BOOST) * (1 + POPULARITY_WEIGHT) * (1 + 1e-9)
+MAX_TEXT_BOOST = (1 + PHRASE_BOOST + max(EXACT_TITLE_BOOST, DEFAULT_ACTION_BOOST) + AGENCY_BOOST) * (1 + 1e-9)
+MAX_BOOST = MAX_TEXT_BOOST * (1 + POPULARITY_WEIGHT)
 
 
 def _alternative_terms(plan: Plan) -> list[set[str]]:
@@ -85,29 +86,35 @@ def popularity_prior(popularity: float, max_popularity: float) -> float:
 def rerank(scored: list[tuple[int, float]], plan: Plan, gen, signals: Signals, need: int | None = None) -> list[tuple[int, float]]:
     """`scored` (best BM25F first) re-scored by the signals, best first. With `need`, only the
     best `need` are asked for: scoring stops at the first candidate that could not reach them
-    even with every signal, and the list ends there."""
+    even with every signal, and the list ends there; a candidate that could not reach them even
+    with every signal but its own popularity's is left out."""
     slot_terms = _alternative_terms(plan)
     answered = set().union(*slot_terms) if slot_terms else set()
     prior = gen.popularity_prior if signals.popularity else None
     out = []
     best: list[float] = []  # a heap of the `need` best re-scored so far
-    titles = gen.title_terms
+    titles, agency_terms = gen.title_terms, gen.agency_terms
+    phrase, exact, action, agency = signals.phrase, signals.exact_title, signals.default_action, signals.agency
     for docnum, score in scored:
-        if need and len(best) == need and score * MAX_BOOST < best[0]:
-            break
+        if need and len(best) == need:
+            if score * MAX_BOOST < best[0]:
+                break
+            # This card's own popularity bounds it tighter: past it, but a later one may reach.
+            if prior is not None and score * MAX_TEXT_BOOST * prior[docnum] < best[0]:
+                continue
         title = titles[docnum]
         hits = list(map(answered.__contains__, title))
         answering = sum(hits)
         boost = 1.0
         # Each signal needs title words that answer the query; most candidates have few.
-        if signals.phrase and answering >= 2 and any(map(operator.and_, hits, hits[1:])):
+        if phrase and answering >= 2 and any(map(operator.and_, hits, hits[1:])):
             boost += PHRASE_BOOST * phrase_score(title, slot_terms)
         left = len(hits) - answering
-        if signals.exact_title and left == 0 and exact_title(title, slot_terms):
+        if exact and left == 0 and exact_title(title, slot_terms):
             boost += EXACT_TITLE_BOOST
-        elif signals.default_action and left == 1 and default_action(title, answered):
+        elif action and left == 1 and default_action(title, answered):
             boost += DEFAULT_ACTION_BOOST
-        if signals.agency and answered & gen.agency_terms[docnum]:
+        if agency and not answered.isdisjoint(agency_terms[docnum]):
             boost += AGENCY_BOOST
         if prior is not None:
             boost *= prior[docnum]

@@ -39,7 +39,8 @@ def test_agency_words_are_the_ones_that_tell_agencies_apart(bundled_index):
 
 def test_scoring_only_the_candidates_that_can_reach_the_page_changes_no_result(bundled_engine, monkeypatch):
     # rerank stops at the first candidate that could not reach the page even with every signal
-    # at its most; with no bound at all every candidate is scored. Same pages either way.
+    # at its most, and skips one that could not with its own popularity; with no bound at all
+    # every candidate is scored. Same pages either way.
     import csv
 
     from conftest import ROOT
@@ -54,4 +55,5 @@ def test_scoring_only_the_candidates_that_can_reach_the_page_changes_no_result(b
 
     bounded = pages()
     monkeypatch.setattr(ranking, "MAX_BOOST", float("inf"))
+    monkeypatch.setattr(ranking, "MAX_TEXT_BOOST", float("inf"))
     assert pages() == bounded
