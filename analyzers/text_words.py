@@ -19,7 +19,7 @@ from collections.abc import Container
 
 from analyzers.chain import analyze_word, is_word
 from analyzers.chars import fold_characters
-from analyzers.inflection import reduce_word
+from analyzers.inflection import ZWNJ_SUFFIXES, reduce_word
 
 # The stored form's version: a reader meeting one it does not know analyses the text itself.
 # 1: [offsets as base64 of native 32-bit integers, terms, bases, parts].
@@ -77,13 +77,29 @@ def _joined(left: str, right: str) -> str:
     return reduce_word(left + right)
 
 
+@functools.lru_cache(maxsize=100_000)  # pairs of words recur from text to text
+def _may_join(left: str, right: str, vocabulary: Container[str]) -> bool:
+    """Whether `left` and the start of `right` run together are a known word: what a compound
+    they make looks like once inflection is taken off `right`. Checked first because reducing
+    the joined text (reduce_word on a long unknown word) costs over a hundred times more, and
+    nearly no pair of neighbours makes a compound. A suffix written apart (موتورسیکلت های) may
+    join too: what it makes is `left` inflected."""
+    if right in ZWNJ_SUFFIXES:
+        return True
+    for k in range(len(right), 0, -1):
+        head = left + right[:k]
+        if head in vocabulary or is_word(head):
+            return True
+    return False
+
+
 def _joins(terms: list[str], bases: list[str], vocabulary: Container[str]) -> list[list]:
     """Where a word and the next, written apart, make a compound that the lexicon or the index
     knows: a query that writes it joined (گواهینامه, مردمنهاد) marks both (گواهی نامه)."""
     out = []
     for i in range(len(terms) - 1):
         left, right = bases[i] or terms[i], bases[i + 1] or terms[i + 1]
-        if left and right:
+        if left and right and _may_join(left, right, vocabulary):
             joined = _joined(left, right)
             if joined and (joined in vocabulary or is_word(joined)):
                 out.append([i, joined, left])
@@ -128,3 +144,4 @@ def clear_cache() -> None:
     """Forget the analysed words (a build's texts are not a server's)."""
     _analyze_surface.cache_clear()
     _joined.cache_clear()
+    _may_join.cache_clear()
