@@ -63,3 +63,14 @@ def test_a_compound_written_apart_is_marked_when_the_index_or_the_lexicon_knows_
     assert _marked(highlight_title(title, text_words(title), wanted)) == []
     stored = from_stored(text_words(title, frozenset(wanted)).stored())
     assert _marked(highlight_title(title, stored, wanted)) == ["مردم", "نهاد"]
+
+
+def test_a_suffix_written_apart_is_marked_with_its_word_but_a_neighbour_that_only_looks_like_one_is_not():
+    # The query's plan holds the word and its joined form (موتورسیکلت‌های → موتورسیکلتهای).
+    title = "شماره گذاری موتورسیکلت های نو"
+    wanted = frozenset({"موتورسیکلت", "موتورسیکلتهای", "نو"})
+    assert _marked(highlight_title(title, text_words(title), wanted)) == ["موتورسیکلت", "های", "نو"]
+    # روی after معافیت is a word of its own, though inflection would strip it off معافیتروی.
+    text = "نوع و بند معافیت روی آن درج شده است"
+    wanted = frozenset({"معافیت", "معافیتکفالت", "کفالت"})
+    assert _marked(highlight_fragment(text, text_words(text), wanted)) == ["معافیت"]
