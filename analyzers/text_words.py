@@ -77,20 +77,20 @@ def _joined(left: str, right: str) -> str:
     return reduce_word(left + right)
 
 
-@functools.lru_cache(maxsize=100_000)  # pairs of words recur from text to text
 def _may_join(left: str, right: str, vocabulary: Container[str]) -> bool:
     """Whether `left` and the start of `right` run together are a known word: what a compound
     they make looks like once inflection is taken off `right`. Checked first because reducing
     the joined text (reduce_word on a long unknown word) costs over a hundred times more, and
     nearly no pair of neighbours makes a compound. A suffix written apart (موتورسیکلت های) may
     join too: what it makes is `left` inflected."""
-    if right in ZWNJ_SUFFIXES:
-        return True
-    for k in range(len(right), 0, -1):
-        head = left + right[:k]
-        if head in vocabulary or is_word(head):
-            return True
-    return False
+    return _lexicon_may_join(left, right) or any(left + right[:k] in vocabulary for k in range(len(right), 0, -1))
+
+
+@functools.lru_cache(maxsize=100_000)  # pairs of words recur from text to text
+def _lexicon_may_join(left: str, right: str) -> bool:
+    """_may_join with the lexicon alone (slow lookups, so cached; the vocabulary is a hash lookup
+    and stays out of the cache, which would otherwise keep a replaced generation's alive)."""
+    return right in ZWNJ_SUFFIXES or any(is_word(left + right[:k]) for k in range(len(right), 0, -1))
 
 
 def _joins(terms: list[str], bases: list[str], vocabulary: Container[str]) -> list[list]:
@@ -144,4 +144,4 @@ def clear_cache() -> None:
     """Forget the analysed words (a build's texts are not a server's)."""
     _analyze_surface.cache_clear()
     _joined.cache_clear()
-    _may_join.cache_clear()
+    _lexicon_may_join.cache_clear()

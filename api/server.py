@@ -30,8 +30,8 @@ SWITCH_INTERVAL = 0.001  # seconds a thread may hold the GIL while others wait (
 
 def run_worker(settings: Settings, host: str, port: int, reuse_port: bool, balance: ConnectionBalance | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format=f"%(asctime)s [{os.getpid()}] %(levelname)s %(name)s: %(message)s")
-    # A search thread holding the GIL keeps the event loop (and a thread back from a pread)
-    # waiting up to the switch interval. 1 ms instead of Python's 5: requests/s at 10k cards,
+    # A search thread holding the GIL keeps the event loop and the other search thread waiting
+    # up to the switch interval. 1 ms instead of Python's 5: requests/s at 10k cards,
     # distinct queries, alternating runs: 254/284/269 vs 227/271/271 (and 5% more in three
     # earlier pairs); p99 mixed. Small, and no worse in any pair.
     sys.setswitchinterval(SWITCH_INTERVAL)
