@@ -25,8 +25,8 @@ def _seat_variants(word: str) -> set[str]:
     out = {word}
     for i, ch in enumerate(word):
         if ch in SEATS:
-            out |= {v[:i] + seat + v[i + 1:] for v in out for seat in SEATS[ch]}
-            out |= {v[:i] + v[i + 1:] for v in out if ch == "ء" and i == len(v) - 1}
+            out |= {v[:i] + seat + v[i + 1 :] for v in out for seat in SEATS[ch]}
+            out |= {v[:i] + v[i + 1 :] for v in out if ch == "ء" and i == len(v) - 1}
     return out
 
 

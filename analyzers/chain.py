@@ -1,4 +1,4 @@
-"""The analysis chain, one for index and query:
+"""The full analysis chain, one for index and query (the folding-only one is folding.py):
 
     fold_characters → hazm spacing → tokenize → fold_hamza → stop words → compounds → inflection
 
@@ -14,7 +14,6 @@ them in order and says which kind each output token is:
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -23,8 +22,8 @@ from analyzers.chars import ZWNJ, fold_characters
 from analyzers.hamza import fold_hamza
 from analyzers.inflection import is_verb, reduce_word, strip_zwnj_suffixes
 from analyzers.stopwords import STOPWORDS
+from analyzers.tokens import WORD
 
-_WORD = re.compile(r"(?:[^\W_]|\u200c)+")
 _MIN_JOINED = 5  # shorter concatenations collide with unrelated words too often
 
 
@@ -82,7 +81,7 @@ def analyze(text: str, *, parts: bool = True, joined: bool = True) -> list[Token
     """Every token of `text`, terms first-class, with positions for phrase matching."""
     tokens: list[Token] = []
     prev: str | None = None  # the previous word's base, while nothing was dropped between
-    for pos, match in enumerate(_WORD.finditer(normalize(text))):
+    for pos, match in enumerate(WORD.finditer(normalize(text))):
         term, word_parts, base, verb = analyze_word(match.group())
         if not term:
             prev = None

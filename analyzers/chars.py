@@ -37,7 +37,7 @@ _LETTERS = {
     "\u06d5": "\u0647",  # AE
     "\u06c1": "\u0647",  # HEH GOAL
     "\u06be": "\u0647",  # HEH DOACHASHMEE
-    "\u0640": "",        # TATWEEL (kashida), pure decoration
+    "\u0640": "",  # TATWEEL (kashida), pure decoration
 }
 
 # Harakat, tanwin, shadda, sukun, superscript alef, hamza above/below as marks, Quranic marks.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 _SEP = "\n"  # never inside a word
 
@@ -31,7 +31,7 @@ class _Keys(Sequence[str]):
 
 
 class CompactSet:
-    __slots__ = ("_keys", "_heads")
+    __slots__ = ("_heads", "_keys")
 
     def __init__(self, keys: Iterable[str]):
         ordered = sorted(set(keys))
@@ -86,7 +86,7 @@ def _heads(keys: _Keys) -> dict[str, tuple[int, int]]:
 class CompactMap:
     """str → one of a few distinct values (a verb's lemma, a flag)."""
 
-    __slots__ = ("_set", "_codes", "_values")
+    __slots__ = ("_codes", "_set", "_values")
 
     def __init__(self, items: dict):
         self._set = CompactSet(items)

@@ -83,7 +83,10 @@ def _build() -> tuple[CompactSet, CompactMap, dict[str, str], CompactMap]:
     # frequencies and tag tuples it loads per process: a quarter of the memory.
     # It reads entry[0] > 0: two shared tuples stand for every entry.
     frequent, rare = (1,), (0,)
-    spacing = {w: frequent if freq > 0 else rare for w, (freq, _tags) in hazm.WordTokenizer(join_verb_parts=False).words.items()}
+    spacing = {
+        w: frequent if freq > 0 else rare
+        for w, (freq, _tags) in hazm.WordTokenizer(join_verb_parts=False).words.items()
+    }
     # Packed (compact.py): about 15 MB instead of 110 in every process that analyses text.
     return CompactSet(words), CompactMap(verbs), informal, CompactMap(spacing)
 

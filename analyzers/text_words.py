@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import functools
-import re
 import sys
 from array import array
 from collections.abc import Container
@@ -20,6 +19,7 @@ from collections.abc import Container
 from analyzers.chain import analyze_word, is_word
 from analyzers.chars import fold_characters
 from analyzers.inflection import ZWNJ_SUFFIXES, reduce_word
+from analyzers.tokens import WORD
 
 # The stored form's version: a reader meeting one it does not know analyses the text itself.
 # 1: [offsets as base64 of native 32-bit integers, terms, bases, parts].
@@ -28,7 +28,6 @@ from analyzers.inflection import ZWNJ_SUFFIXES, reduce_word
 #    parts, joins]: bases are not stored, the joins they were for are.
 STORED_VERSION = 2
 READABLE_VERSIONS = (1, 2)
-WORD = re.compile(r"(?:[^\W_]|\u200c)+")
 
 
 class TextWords:
@@ -38,7 +37,7 @@ class TextWords:
     the word's base] where the word and the next, written apart, make a compound the lexicon
     knows: گواهی نامه)."""
 
-    __slots__ = ("spans", "line", "parts", "joins")
+    __slots__ = ("joins", "line", "parts", "spans")
 
     def __init__(self, spans: array, line: str, parts: list[list], joins: list[list]):
         self.spans, self.line, self.parts, self.joins = spans, line, parts, joins
@@ -106,7 +105,9 @@ def _joins(terms: list[str], bases: list[str], vocabulary: Container[str]) -> li
     return out
 
 
-def _words(spans: array, terms: list[str], bases: list[str], parts: list[list], vocabulary: Container[str]) -> TextWords:
+def _words(
+    spans: array, terms: list[str], bases: list[str], parts: list[list], vocabulary: Container[str]
+) -> TextWords:
     return TextWords(spans, f" {' '.join(terms)} ", parts, _joins(terms, bases, vocabulary))
 
 

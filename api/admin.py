@@ -39,9 +39,13 @@ def authorize(request: web.Request) -> None:
         raise Problem(404, "not found")
     header = request.headers.get("Authorization", "")
     if not header:
-        raise Problem(401, "this route needs an admin token", headers={"WWW-Authenticate": 'Bearer realm="dargah-admin"'})
+        raise Problem(
+            401, "this route needs an admin token", headers={"WWW-Authenticate": 'Bearer realm="dargah-admin"'}
+        )
     scheme, _, sent = header.partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(sent.strip().encode("utf-8", "surrogateescape"), token.encode()):
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        sent.strip().encode("utf-8", "surrogateescape"), token.encode()
+    ):
         raise Problem(403, "the admin token is not valid")
 
 
@@ -64,9 +68,14 @@ async def reindex(request: web.Request) -> web.Response:
     root = _root(request)
     has_body = request.can_read_body and (request.content_length or 0) != 0
     if has_body and request.content_type not in NDJSON_TYPES:
-        raise Problem(415, "send the corpus as application/x-ndjson (one card per line), or an empty body to rebuild from the configured corpus")
+        raise Problem(
+            415,
+            "send the corpus as application/x-ndjson (one card per line), or an empty body to rebuild from the configured corpus",
+        )
     if not has_body and not settings.corpus_path:
-        raise invalid("body", "no corpus is configured on this server (dargah serve --corpus PATH); send the cards as the body")
+        raise invalid(
+            "body", "no corpus is configured on this server (dargah serve --corpus PATH); send the cards as the body"
+        )
     fd = generations.try_lock(root)
     if fd is None:
         raise Problem(409, "a rebuild is already running")
@@ -82,8 +91,11 @@ async def reindex(request: web.Request) -> web.Response:
         os.close(fd)
         raise
     os.close(fd)  # the job process holds the lock now
-    return json_response({"job": {"id": job["id"], "status": job["status"]}}, status=202,
-                         headers={"Location": f"/api/v1/admin/jobs/{job['id']}"})
+    return json_response(
+        {"job": {"id": job["id"], "status": job["status"]}},
+        status=202,
+        headers={"Location": f"/api/v1/admin/jobs/{job['id']}"},
+    )
 
 
 async def _save_body(request: web.Request, path: Path, limit: int) -> None:
@@ -102,8 +114,19 @@ async def _save_body(request: web.Request, path: Path, limit: int) -> None:
 
 async def _spawn(app: web.Application, root: Path, job: dict, corpus: Path, fd: int) -> None:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "indexer.jobs", "--index", str(root), "--job", job["id"], "--corpus", str(corpus),
-        "--lock-fd", str(fd), pass_fds=(fd,), stdin=asyncio.subprocess.DEVNULL,
+        sys.executable,
+        "-m",
+        "indexer.jobs",
+        "--index",
+        str(root),
+        "--job",
+        job["id"],
+        "--corpus",
+        str(corpus),
+        "--lock-fd",
+        str(fd),
+        pass_fds=(fd,),
+        stdin=asyncio.subprocess.DEVNULL,
     )
     task = asyncio.create_task(_watch(root, job["id"], proc, corpus if corpus.parent == jobs.jobs_dir(root) else None))
     app[TASKS].add(task)
@@ -137,7 +160,9 @@ async def job_status(request: web.Request) -> web.Response:
                 job["status"] = "failed"
                 job["errors"].append({"line": 0, "field": "(build)", "message": "the build process is gone"})
                 jobs.write(root, job)
-    return json_response({k: job.get(k) for k in ("id", "status", "progress", "errors", "generation", "source", "created", "finished")})
+    return json_response(
+        {k: job.get(k) for k in ("id", "status", "progress", "errors", "generation", "source", "created", "finished")}
+    )
 
 
 # -- single cards -------------------------------------------------------------------------------
@@ -156,7 +181,11 @@ async def put_service(request: web.Request) -> web.Response:
         card.setdefault("id", service_id)
     problem = validate_card(card)
     if problem:
-        raise Problem(400, f"invalid card: {problem[0]}: {problem[1]}", invalid_params=[{"name": problem[0], "reason": problem[1]}])
+        raise Problem(
+            400,
+            f"invalid card: {problem[0]}: {problem[1]}",
+            invalid_params=[{"name": problem[0], "reason": problem[1]}],
+        )
     if card["id"] != service_id:
         raise invalid("id", "the card's id must match the id in the path")
     gen = await _locked(request, update.upsert, _root(request), card)
@@ -178,7 +207,9 @@ async def _locked(request, fn, *args):
         return await _in_thread(request, fn, *args)
     except generations.IndexError_ as e:
         status = 409 if "another build" in str(e) else 503
-        raise Problem(status, "a rebuild is running; try again when it has finished" if status == 409 else "no index to update") from None
+        raise Problem(
+            status, "a rebuild is running; try again when it has finished" if status == 409 else "no index to update"
+        ) from None
 
 
 # -- generations and analytics ------------------------------------------------------------------

@@ -18,10 +18,9 @@ from pathlib import Path
 import orjson
 from aiohttp import web
 
-from api import params
+from api import admin, params
 from api.metrics import Metrics, route_name
 from api.openapi import document as openapi_document
-from api import admin
 from api.querylog import QueryLog
 from api.ratelimit import RateLimiter
 from api.response_cache import ResponseCache
@@ -100,7 +99,9 @@ async def run_engine(request: web.Request, fn, *args):
     except IndexUnavailable:
         raise Problem(503, "the search index is not available yet", headers={"Retry-After": "5"}) from None
     except TimeoutError:
-        raise Problem(503, "the search took too long; try again or simplify the query", headers={"Retry-After": "2"}) from None
+        raise Problem(
+            503, "the search took too long; try again or simplify the query", headers={"Retry-After": "2"}
+        ) from None
     finally:
         inflight[0] -= 1
 
@@ -240,7 +241,9 @@ async def rate_limit(request: web.Request, handler):
         client = limiter.client(request.remote, request.headers.get("X-Forwarded-For"))
         wait = limiter.allow(client)
         if wait:
-            raise Problem(429, "too many requests from this address", headers={"Retry-After": str(max(1, round(wait + 0.5)))})
+            raise Problem(
+                429, "too many requests from this address", headers={"Retry-After": str(max(1, round(wait + 0.5)))}
+            )
     return await handler(request)
 
 
@@ -260,7 +263,11 @@ async def observe(request: web.Request, handler):
 
 
 def _cacheable(request: web.Request) -> bool:
-    return request.method in ("GET", "HEAD") and request.path.startswith(API + "/") and not request.path.startswith(API + "/admin")
+    return (
+        request.method in ("GET", "HEAD")
+        and request.path.startswith(API + "/")
+        and not request.path.startswith(API + "/admin")
+    )
 
 
 @web.middleware
@@ -275,7 +282,9 @@ async def conditional(request: web.Request, handler):
     generation = request.app[ENGINE].generation_name()
     if generation is None:
         return await handler(request)
-    digest = hashlib.blake2b(f"{generation}\n{request.path_qs}".encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+    digest = hashlib.blake2b(
+        f"{generation}\n{request.path_qs}".encode("utf-8", "surrogatepass"), digest_size=12
+    ).hexdigest()
     etag = f'W/"{digest}"'
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Origin"}
     inm = request.headers.get("If-None-Match", "")
@@ -369,7 +378,11 @@ def create_app(index_dir: Path | str | None = None, *, settings: Settings | None
         client_max_size=1024**2,
         # A request line up to 128 kB reaches the handlers, which answer an over-long query with a
         # problem+json 400 instead of the HTTP parser's bare error.
-        handler_args={"max_line_size": 128 * 1024, "max_field_size": 16 * 1024, "keepalive_timeout": settings.keepalive_timeout},
+        handler_args={
+            "max_line_size": 128 * 1024,
+            "max_field_size": 16 * 1024,
+            "keepalive_timeout": settings.keepalive_timeout,
+        },
     )
     app[SETTINGS] = settings
     app[ENGINE] = Engine(settings.index_dir)

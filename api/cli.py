@@ -32,7 +32,11 @@ def _progress(total: int):
             eta = (total - done) / rate if rate else 0
             width = 30
             filled = int(width * done / max(total, 1))
-            print(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} cards, {rate:.0f}/s, ETA {eta:.0f}s", end="", file=sys.stderr)
+            print(
+                f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} cards, {rate:.0f}/s, ETA {eta:.0f}s",
+                end="",
+                file=sys.stderr,
+            )
             if done == total:
                 print(file=sys.stderr)
         elif done % step == 0 or done == total:
@@ -53,14 +57,18 @@ def cmd_index(args) -> int:
     for problem in corpus.problems:
         print(problem, file=sys.stderr)
     if corpus.problems and not args.skip_invalid:
-        return _fail(f"{len(corpus.problems)} invalid card(s); nothing was indexed (use --skip-invalid to index the valid ones)")
+        return _fail(
+            f"{len(corpus.problems)} invalid card(s); nothing was indexed (use --skip-invalid to index the valid ones)"
+        )
     if not corpus.cards:
         return _fail("the corpus holds no valid cards")
     folder = source if source.is_dir() else source.parent
     extras = {name: Path(getattr(args, name.split(".")[0]) or folder / name) for name in build.EXTRA_FILES}
     print(f"dargah: indexing {len(corpus.cards)} cards from {source} into {args.index}", file=sys.stderr)
     try:
-        result = build.build(Path(args.index), corpus.cards, extras=extras, source=str(source), progress=_progress(len(corpus.cards)))
+        result = build.build(
+            Path(args.index), corpus.cards, extras=extras, source=str(source), progress=_progress(len(corpus.cards))
+        )
     except (generations.IndexError_, build.BuildCheckFailed, OSError) as e:
         return _fail(f"build failed, the serving index is untouched: {e}")
     print(
@@ -140,7 +148,9 @@ def cmd_generations(args) -> int:
     for g in gens:
         meta = g.meta()
         mark = "*" if g.name == serving else " "
-        print(f"{mark} {g.name}  {meta.get('cards', '?')} cards  built {meta.get('built_at', '?')}  {meta.get('source', '')}")
+        print(
+            f"{mark} {g.name}  {meta.get('cards', '?')} cards  built {meta.get('built_at', '?')}  {meta.get('source', '')}"
+        )
     return 0
 
 
@@ -226,17 +236,23 @@ def _port(value: str) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="dargah", description="Persian search for a national portal of government services.")
+    p = argparse.ArgumentParser(
+        prog="dargah", description="Persian search for a national portal of government services."
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("index", help="build and publish an index generation from a corpus of cards")
     s.add_argument("corpus", metavar="CORPUS", help="a JSON Lines file of cards, or a folder of them (e.g. corpus/)")
     s.add_argument("--index", required=True, metavar="DIR", help="index directory")
     mode = s.add_mutually_exclusive_group()
-    mode.add_argument("--strict", action="store_true", default=True, help="refuse the whole build on any invalid card (default)")
+    mode.add_argument(
+        "--strict", action="store_true", default=True, help="refuse the whole build on any invalid card (default)"
+    )
     mode.add_argument("--skip-invalid", action="store_true", help="index the valid cards and report the rest")
     s.add_argument("--synonyms", metavar="FILE", help="synonyms TSV (default: synonyms.tsv beside the corpus)")
-    s.add_argument("--best-bets", dest="best_bets", metavar="FILE", help="best bets TSV (default: best_bets.tsv beside the corpus)")
+    s.add_argument(
+        "--best-bets", dest="best_bets", metavar="FILE", help="best bets TSV (default: best_bets.tsv beside the corpus)"
+    )
     s.set_defaults(func=cmd_index)
 
     s = sub.add_parser("serve", help="serve the HTTP API and the search page")
@@ -246,14 +262,45 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=_positive, default=1, metavar="N")
     s.add_argument("--admin-token-file", metavar="FILE", help="enables the admin API (or set DARGAH_ADMIN_TOKEN)")
     s.add_argument("--corpus", metavar="PATH", help="what an admin rebuild with an empty body rebuilds from")
-    s.add_argument("--max-body-mb", type=_positive, default=64, metavar="MB", help="largest corpus an admin may upload (default 64)")
-    s.add_argument("--cors-origin", action="append", metavar="ORIGIN", help="allowed origin for the public API (repeatable; default *)")
+    s.add_argument(
+        "--max-body-mb",
+        type=_positive,
+        default=64,
+        metavar="MB",
+        help="largest corpus an admin may upload (default 64)",
+    )
+    s.add_argument(
+        "--cors-origin",
+        action="append",
+        metavar="ORIGIN",
+        help="allowed origin for the public API (repeatable; default *)",
+    )
     s.add_argument("--analytics-dir", metavar="DIR", help="where the query log is kept (default INDEX/analytics)")
-    s.add_argument("--search-timeout", type=_seconds, default=2.0, metavar="S", help="a slower search answers 503 (default 2)")
-    s.add_argument("--max-concurrent", type=_positive, default=64, metavar="N", help="searches in flight per worker before 503 (default 64)")
+    s.add_argument(
+        "--search-timeout", type=_seconds, default=2.0, metavar="S", help="a slower search answers 503 (default 2)"
+    )
+    s.add_argument(
+        "--max-concurrent",
+        type=_positive,
+        default=64,
+        metavar="N",
+        help="searches in flight per worker before 503 (default 64)",
+    )
     s.add_argument("--rate-limit", type=_rate, metavar="N/s", help="per client address; 429 past it (default: off)")
-    s.add_argument("--trusted-proxy", action="append", metavar="ADDR", type=_trusted, help="proxy address or CIDR whose X-Forwarded-For is believed (repeatable)")
-    s.add_argument("--keepalive-timeout", type=_seconds, default=15.0, metavar="S", help="idle keep-alive connections close after this (default 15)")
+    s.add_argument(
+        "--trusted-proxy",
+        action="append",
+        metavar="ADDR",
+        type=_trusted,
+        help="proxy address or CIDR whose X-Forwarded-For is believed (repeatable)",
+    )
+    s.add_argument(
+        "--keepalive-timeout",
+        type=_seconds,
+        default=15.0,
+        metavar="S",
+        help="idle keep-alive connections close after this (default 15)",
+    )
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("generations", help="list the index generations, * marks the serving one")

@@ -42,7 +42,7 @@ class Metrics:
         ]
         for route, counts in sorted(self.latency.items()):
             cumulative = 0
-            for bound, n in zip(BUCKETS, counts):
+            for bound, n in zip(BUCKETS, counts, strict=False):
                 cumulative += n
                 out.append(f'dargah_request_duration_seconds_bucket{{route="{route}",le="{bound}"}} {cumulative}')
             cumulative += counts[-1]

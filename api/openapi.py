@@ -19,11 +19,17 @@ _NULLABLE_STR = {"type": ["string", "null"]}
 
 
 def _problem(description: str) -> dict:
-    return {"description": description, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    return {
+        "description": description,
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
 
 
 def _json(ref: str, description: str = "OK") -> dict:
-    return {"description": description, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
+    }
 
 
 _ERRORS = {"400": _problem("Invalid parameter"), "503": _problem("No index loaded yet")}
@@ -45,7 +51,11 @@ SCHEMAS = {
             "detail": _STR,
             "invalid_params": {
                 "type": "array",
-                "items": {"type": "object", "required": ["name", "reason"], "properties": {"name": _STR, "reason": _STR}},
+                "items": {
+                    "type": "object",
+                    "required": ["name", "reason"],
+                    "properties": {"name": _STR, "reason": _STR},
+                },
             },
         },
     },
@@ -56,7 +66,19 @@ SCHEMAS = {
     },
     "Hit": {
         "type": "object",
-        "required": ["id", "title", "agency", "cluster", "url", "score", "weak", "snippet", "highlights", "e_readiness", "electronic"],
+        "required": [
+            "id",
+            "title",
+            "agency",
+            "cluster",
+            "url",
+            "score",
+            "weak",
+            "snippet",
+            "highlights",
+            "e_readiness",
+            "electronic",
+        ],
         "properties": {
             "id": _STR,
             "title": _STR,
@@ -140,7 +162,11 @@ SCHEMAS = {
         "properties": {
             "clusters": {
                 "type": "array",
-                "items": {"type": "object", "required": ["value", "count"], "properties": {"value": _STR, "count": {"type": "integer", "minimum": 1}}},
+                "items": {
+                    "type": "object",
+                    "required": ["value", "count"],
+                    "properties": {"value": _STR, "count": {"type": "integer", "minimum": 1}},
+                },
             },
             "generation": _STR,
         },
@@ -182,12 +208,26 @@ def _param(name: str, description: str, schema: dict, required: bool = False, re
     return p
 
 
-_FILTER = {"type": "string", "maxLength": params.MAX_Q, "pattern": _TEXT_PATTERN, "description": "empty values are ignored"}
+_FILTER = {
+    "type": "string",
+    "maxLength": params.MAX_Q,
+    "pattern": _TEXT_PATTERN,
+    "description": "empty values are ignored",
+}
 SEARCH_PARAMS = [
-    _param("q", "What the citizen typed (any spelling, Latin letters or the wrong keyboard layout welcome). Empty: browse.", {"type": "string", "maxLength": params.MAX_Q, "pattern": _TEXT_PATTERN}),
+    _param(
+        "q",
+        "What the citizen typed (any spelling, Latin letters or the wrong keyboard layout welcome). Empty: browse.",
+        {"type": "string", "maxLength": params.MAX_Q, "pattern": _TEXT_PATTERN},
+    ),
     _param("page", "Result page, from 1.", {"type": "integer", "minimum": 1, "maximum": params.MAX_PAGE}),
     _param("size", "Hits per page.", {"type": "integer", "minimum": 1, "maximum": params.MAX_SIZE}),
-    *[_param(f, f"Only services with this {f} (repeatable: OR within a facet, AND across facets).", _FILTER, repeat=True) for f in FACETS],
+    *[
+        _param(
+            f, f"Only services with this {f} (repeatable: OR within a facet, AND across facets).", _FILTER, repeat=True
+        )
+        for f in FACETS
+    ],
     _param("electronic", "Only services whose application stage is online.", {"type": "boolean"}),
     _param("sort", "Result order.", {"enum": list(SORTS)}),
 ]
@@ -206,12 +246,18 @@ def document() -> dict:
             "description": "Persian search over the national catalogue of government service cards.",
         },
         "paths": {
-            "/api/v1/search": get("Search services, with facets and highlights", _json("SearchResponse"), SEARCH_PARAMS),
+            "/api/v1/search": get(
+                "Search services, with facets and highlights", _json("SearchResponse"), SEARCH_PARAMS
+            ),
             "/api/v1/suggest": get(
                 "As-you-type suggestions",
                 _json("SuggestResponse"),
                 [
-                    _param("q", "The letters typed so far.", {"type": "string", "maxLength": params.MAX_Q, "pattern": _TEXT_PATTERN}),
+                    _param(
+                        "q",
+                        "The letters typed so far.",
+                        {"type": "string", "maxLength": params.MAX_Q, "pattern": _TEXT_PATTERN},
+                    ),
                     _param("size", "How many suggestions.", {"type": "integer", "minimum": 1, "maximum": 10}),
                 ],
             ),
@@ -219,19 +265,37 @@ def document() -> dict:
                 "get": {
                     "summary": "One service card with derived fields",
                     "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-                    "responses": {"200": _json("Service"), "404": _problem("No such service"), "503": _problem("No index loaded yet")},
+                    "responses": {
+                        "200": _json("Service"),
+                        "404": _problem("No such service"),
+                        "503": _problem("No index loaded yet"),
+                    },
                 }
             },
-            "/api/v1/clusters": get("Every cluster with its service count", _json("ClustersResponse"), errors={"503": _problem("No index loaded yet")}),
-            "/api/v1/agencies": get("The national e-readiness ranking of agencies", _json("AgenciesResponse"), errors={"503": _problem("No index loaded yet")}),
+            "/api/v1/clusters": get(
+                "Every cluster with its service count",
+                _json("ClustersResponse"),
+                errors={"503": _problem("No index loaded yet")},
+            ),
+            "/api/v1/agencies": get(
+                "The national e-readiness ranking of agencies",
+                _json("AgenciesResponse"),
+                errors={"503": _problem("No index loaded yet")},
+            ),
             "/api/v1/analyze": get(
                 "The analyzer's normalized text and index terms",
                 _json("AnalyzeResponse"),
-                [_param("text", "Any text.", {"type": "string", "maxLength": params.MAX_Q * 5, "pattern": _TEXT_PATTERN})],
+                [
+                    _param(
+                        "text", "Any text.", {"type": "string", "maxLength": params.MAX_Q * 5, "pattern": _TEXT_PATTERN}
+                    )
+                ],
                 errors={"400": _problem("Invalid parameter")},
             ),
             "/healthz": get("Liveness", _json("Status"), errors={}),
-            "/readyz": get("Readiness: an index generation is loaded", _json("Status"), errors={"503": _problem("Not ready")}),
+            "/readyz": get(
+                "Readiness: an index generation is loaded", _json("Status"), errors={"503": _problem("Not ready")}
+            ),
         },
         "components": {"schemas": SCHEMAS},
     }

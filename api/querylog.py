@@ -70,7 +70,9 @@ class QueryLog:
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
             try:
                 where = "day >= ?" + (" AND zero = 1" if kind == "zero" else "")
-                for query, count in conn.execute(f"SELECT query, SUM(count) FROM queries WHERE {where} GROUP BY query", (since,)):
+                for query, count in conn.execute(
+                    f"SELECT query, SUM(count) FROM queries WHERE {where} GROUP BY query", (since,)
+                ):
                     totals[query] += count
             except sqlite3.OperationalError:
                 continue  # a file another replica is creating right now

@@ -57,7 +57,7 @@ class RateLimiter:
 
 
 def parse_rate(text: str) -> float:
-    """"20/s", "20", "600/m" → requests per second."""
+    """ "20/s", "20", "600/m" → requests per second."""
     value, _, unit = text.strip().partition("/")
     per = {"": 1, "s": 1, "sec": 1, "m": 60, "min": 60}.get(unit.strip().lower())
     rate = float(value)

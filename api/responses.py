@@ -24,7 +24,9 @@ def json_response(data, status: int = 200, headers: dict | None = None) -> web.R
 class Problem(web.HTTPException):
     """An error the client can act on, rendered as application/problem+json."""
 
-    def __init__(self, status: int, detail: str, *, invalid_params: list[dict] | None = None, headers: dict | None = None):
+    def __init__(
+        self, status: int, detail: str, *, invalid_params: list[dict] | None = None, headers: dict | None = None
+    ):
         self.status_code = status
         super().__init__(headers=headers)
         body = {

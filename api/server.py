@@ -28,7 +28,9 @@ SHUTDOWN_TIMEOUT = 10.0  # seconds a worker may take to finish in-flight request
 SWITCH_INTERVAL = 0.001  # seconds a thread may hold the GIL while others wait (see run_worker)
 
 
-def run_worker(settings: Settings, host: str, port: int, reuse_port: bool, balance: ConnectionBalance | None = None) -> None:
+def run_worker(
+    settings: Settings, host: str, port: int, reuse_port: bool, balance: ConnectionBalance | None = None
+) -> None:
     logging.basicConfig(level=logging.INFO, format=f"%(asctime)s [{os.getpid()}] %(levelname)s %(name)s: %(message)s")
     # A search thread holding the GIL keeps the event loop and the other search thread waiting
     # up to the switch interval. 1 ms instead of Python's 5: requests/s at 10k cards,
@@ -38,7 +40,9 @@ def run_worker(settings: Settings, host: str, port: int, reuse_port: bool, balan
     asyncio.run(_serve(settings, host, port, reuse_port, balance))
 
 
-async def _serve(settings: Settings, host: str, port: int, reuse_port: bool, balance: ConnectionBalance | None = None) -> None:
+async def _serve(
+    settings: Settings, host: str, port: int, reuse_port: bool, balance: ConnectionBalance | None = None
+) -> None:
     """Serve until SIGTERM or SIGINT, then drain: stop accepting, let the requests in flight
     finish (up to SHUTDOWN_TIMEOUT), run the cleanups, exit.
 
@@ -82,7 +86,9 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> int:
 
     def start(slot: int) -> None:
         balance = ConnectionBalance(counts, slot)
-        p = ctx.Process(target=run_worker, args=(settings, host, port, True, balance), name=f"dargah-worker-{slot}", daemon=False)
+        p = ctx.Process(
+            target=run_worker, args=(settings, host, port, True, balance), name=f"dargah-worker-{slot}", daemon=False
+        )
         p.start()
         procs[slot] = p
 

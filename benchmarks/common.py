@@ -267,7 +267,11 @@ def files_key(paths: list[Path], extra: str = "") -> str:
     """A digest of the files' names and bytes (folders recursively, __pycache__ skipped)."""
     h = hashlib.sha256(extra.encode())
     for path in sorted(paths):
-        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        files = (
+            [path]
+            if path.is_file()
+            else sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        )
         for f in files:
             h.update(str(f.relative_to(ROOT)).encode() + b"\0")
             h.update(f.read_bytes())

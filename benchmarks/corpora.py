@@ -28,7 +28,9 @@ CORPORA = VAR / "corpora"
 INDEXES = VAR / "idx"
 BUNDLED_SOURCES = [ROOT / "corpus" / "services", ROOT / "corpus" / "synonyms.tsv"]
 # What a generation on disk is made of (the analysis itself is fingerprinted: dargah_key_extra).
-DARGAH_CODE = [ROOT / "indexer" / f for f in ("whoosh_index.py", "build.py", "card_lines.py", "documents.py")] + [ROOT / "analyzers" / "text_words.py"]
+DARGAH_CODE = [ROOT / "indexer" / f for f in ("whoosh_index.py", "build.py", "card_lines.py", "documents.py")] + [
+    ROOT / "analyzers" / "text_words.py"
+]
 FINGERPRINT_CARDS = 300
 TANTIVY_CODE = [BENCH / "tantivy_service.py", BENCH / "requirements.txt"]
 
@@ -107,13 +109,17 @@ def analysis_fingerprint(corpus: Corpus) -> str:
 
     files = sorted((corpus.path / "services").glob("*.jsonl")) if corpus.path.is_dir() else [corpus.path]
     h = hashlib.sha256()
-    lines = itertools.islice((line for f in files for line in f.open(encoding="utf-8") if line.strip()), FINGERPRINT_CARDS)
+    lines = itertools.islice(
+        (line for f in files for line in f.open(encoding="utf-8") if line.strip()), FINGERPRINT_CARDS
+    )
     for line in lines:
         h.update(json.dumps(field_terms(json.loads(line)), ensure_ascii=False, sort_keys=True).encode())
     return h.hexdigest()[:16]
 
 
-def _index(engine: str, corpus: Corpus, code: list[Path], command, rebuild: bool, timeout: float, extra: str = "", usable=None) -> Built:
+def _index(
+    engine: str, corpus: Corpus, code: list[Path], command, rebuild: bool, timeout: float, extra: str = "", usable=None
+) -> Built:
     INDEXES.mkdir(parents=True, exist_ok=True)
     index = INDEXES / f"{engine}-{corpus.label}"
     meta_path = INDEXES / f"{engine}-{corpus.label}.json"
@@ -124,14 +130,21 @@ def _index(engine: str, corpus: Corpus, code: list[Path], command, rebuild: bool
     shutil.rmtree(index, ignore_errors=True)
     meta_path.unlink(missing_ok=True)
     cmd = command(corpus, index)
-    log(f"building the {engine} index of {corpus.label} ({corpus.cards} cards): {' '.join(Path(c).name if i < 2 else c for i, c in enumerate(cmd))}")
+    log(
+        f"building the {engine} index of {corpus.label} ({corpus.cards} cards): {' '.join(Path(c).name if i < 2 else c for i, c in enumerate(cmd))}"
+    )
     logfile = VAR / f"build-{engine}-{corpus.label}.log"
     with logfile.open("wb") as err:
         m = run_measured(cmd, stdout=err, stderr=err, timeout=timeout)
     if m.returncode != 0:
         raise RuntimeError(f"{engine} index build of {corpus.label} failed with {m.returncode}; see {logfile}")
     built_at = time.strftime("%Y-%m-%d %H:%M")
-    meta = {"key": key, "seconds": round(m.seconds, 2), "max_rss_mb": round(m.max_rss_kb / 1024, 1), "built_at": built_at}
+    meta = {
+        "key": key,
+        "seconds": round(m.seconds, 2),
+        "max_rss_mb": round(m.max_rss_kb / 1024, 1),
+        "built_at": built_at,
+    }
     meta_path.write_text(json.dumps(meta), "utf-8")
     log(f"  built in {m.seconds:.1f} s, peak RSS {m.max_rss_kb / 1024:.0f} MB")
     return Built(engine, corpus.label, index, meta["seconds"], meta["max_rss_mb"], built_at, False)

@@ -27,7 +27,6 @@ if str(ROOT) not in sys.path:
 import orjson  # noqa: E402
 
 
-
 def percentile(values: list[float], p: float) -> float | None:
     """Nearest-rank percentile (p in 0..100) of `values`."""
     if not values:
@@ -103,7 +102,12 @@ def main(argv=None) -> int:
             return tantivy_service.search(ix, q, 10)
 
     load_s = time.perf_counter() - t
-    out = {"engine": args.engine, "load_s": round(load_s, 2), "cards": cards, "rss_after_load_mb": round(vm_rss_mb(), 1)}
+    out = {
+        "engine": args.engine,
+        "load_s": round(load_s, 2),
+        "cards": cards,
+        "rss_after_load_mb": round(vm_rss_mb(), 1),
+    }
     run(search, sets.get("warmup", []), None)
     out["judged"] = run(search, sets["judged"], args.budget)
     out["distinct"] = run(search, sets["distinct"], args.budget)

@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -37,7 +37,9 @@ def instrument_app(search, setup: Callable[[web.Application], None] | None = Non
 
 
 def _worker(make_app: Callable[[], web.Application], host: str, port: int, reuse_port: bool) -> None:
-    web.run_app(make_app(), host=host, port=port, reuse_port=reuse_port, access_log=None, print=None, shutdown_timeout=5)
+    web.run_app(
+        make_app(), host=host, port=port, reuse_port=reuse_port, access_log=None, print=None, shutdown_timeout=5
+    )
 
 
 def serve(make_app: Callable[[], web.Application], host: str, port: int, workers: int, name: str) -> int:

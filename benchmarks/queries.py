@@ -63,7 +63,17 @@ def read_cards(path: Path) -> list[dict]:
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in text.replace("،", " ").replace("؛", " ").replace(".", " ").replace(":", " ").replace("(", " ").replace(")", " ").split() if w]
+    return [
+        w
+        for w in text.replace("،", " ")
+        .replace("؛", " ")
+        .replace(".", " ")
+        .replace(":", " ")
+        .replace("(", " ")
+        .replace(")", " ")
+        .split()
+        if w
+    ]
 
 
 def _ngrams(words: list[str], lo: int, hi: int):

@@ -45,12 +45,11 @@ if str(ROOT) not in sys.path:
 from benchmarks import corpora, queries  # noqa: E402
 from benchmarks.common import (  # noqa: E402
     BENCH,
-    busy_cpu_seconds,
-    process_cpu_seconds,
     DARGAH,
     HOST,
     PYTHON,
     VAR,
+    busy_cpu_seconds,
     children,
     free_port,
     http_get,
@@ -58,6 +57,7 @@ from benchmarks.common import (  # noqa: E402
     loadavg,
     log,
     machine,
+    process_cpu_seconds,
     pss_kb,
     rss_kb,
     run_measured,
@@ -88,16 +88,31 @@ TARGETS = {
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="benchmarks/run.py", description=__doc__.split("\n\n")[0])
-    p.add_argument("--quick", action="store_true", help="smoke run (~2 min): bundled corpus only, short loads, bounded engine run")
+    p.add_argument(
+        "--quick", action="store_true", help="smoke run (~2 min): bundled corpus only, short loads, bounded engine run"
+    )
     p.add_argument("--duration", type=float, help="seconds of each measured load run (default 15; 5 with --quick)")
     p.add_argument("--warmup", type=float, help="seconds of warm-up load before each run (default 5; 2 with --quick)")
     p.add_argument("--connections", type=int, default=64, help="wrk connections (default 64)")
     p.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
-    p.add_argument("--timeout", type=float, default=10.0, help="wrk per-request timeout in seconds; a timeout is an error (default 10)")
-    p.add_argument("--synth", default="10000,50000", help="synthetic corpus sizes for the engine run (default 10000,50000)")
-    p.add_argument("--service-synth", default="10000", help="synthetic corpus sizes for the service runs (default 10000)")
-    p.add_argument("--engine-queries", type=int, default=2400, help="distinct queries for the engine run (default 2400)")
-    p.add_argument("--service-queries", type=int, default=20000, help="distinct request paths for the service runs (default 20000)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        help="wrk per-request timeout in seconds; a timeout is an error (default 10)",
+    )
+    p.add_argument(
+        "--synth", default="10000,50000", help="synthetic corpus sizes for the engine run (default 10000,50000)"
+    )
+    p.add_argument(
+        "--service-synth", default="10000", help="synthetic corpus sizes for the service runs (default 10000)"
+    )
+    p.add_argument(
+        "--engine-queries", type=int, default=2400, help="distinct queries for the engine run (default 2400)"
+    )
+    p.add_argument(
+        "--service-queries", type=int, default=20000, help="distinct request paths for the service runs (default 20000)"
+    )
     p.add_argument(
         "--engine-budget",
         type=float,
@@ -108,9 +123,17 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--rebuild", action="store_true", help="rebuild the synthetic corpora's indexes even when unchanged")
     p.add_argument("--skip-engine", action="store_true", help="skip the in-process engine runs")
     p.add_argument("--skip-service", action="store_true", help="skip the service load runs")
-    p.add_argument("--judged-warmup-max", type=float, help="seconds the judged mix may warm dargah's cache (default 90; 10 with --quick)")
-    p.add_argument("--no-profile", dest="profile", action="store_false",
-                   help="skip the extra run that samples a dargah worker with py-spy under the distinct load")
+    p.add_argument(
+        "--judged-warmup-max",
+        type=float,
+        help="seconds the judged mix may warm dargah's cache (default 90; 10 with --quick)",
+    )
+    p.add_argument(
+        "--no-profile",
+        dest="profile",
+        action="store_false",
+        help="skip the extra run that samples a dargah worker with py-spy under the distinct load",
+    )
     p.add_argument("--no-readme", action="store_true", help="do not write the table into benchmarks/README.md")
     a = p.parse_args(argv)
     a.duration = a.duration or (5.0 if a.quick else 15.0)
@@ -168,7 +191,8 @@ class QuerySets:
         d.mkdir(parents=True, exist_ok=True)
         self.engine_file = d / "engine.json"
         self.engine_file.write_text(
-            json.dumps({"warmup": self.warm[:50], "judged": shuffled, "distinct": self.engine}, ensure_ascii=False), "utf-8"
+            json.dumps({"warmup": self.warm[:50], "judged": shuffled, "distinct": self.engine}, ensure_ascii=False),
+            "utf-8",
         )
         self.files = {
             "judged": queries.write_paths(d / "judged.paths", self.judged),
@@ -185,11 +209,23 @@ class QuerySets:
 def engine_run(engine: str, index: Path, qs: QuerySets, budget: float | None) -> dict:
     out_file = VAR / "logs" / f"engine-{engine}-{qs.label}.json"
     out_file.parent.mkdir(parents=True, exist_ok=True)
-    cmd = [PYTHON, "-m", "benchmarks.engine_bench", "--index", str(index), "--queries", str(qs.engine_file), "--engine", engine]
+    cmd = [
+        PYTHON,
+        "-m",
+        "benchmarks.engine_bench",
+        "--index",
+        str(index),
+        "--queries",
+        str(qs.engine_file),
+        "--engine",
+        engine,
+    ]
     if budget:
         cmd += ["--budget", str(budget)]
-    log(f"engine: {engine} on {qs.label} ({len(qs.judged)} judged + {len(qs.engine)} distinct queries"
-        + (f", at most {budget:.0f} s per set)" if budget else ")"))
+    log(
+        f"engine: {engine} on {qs.label} ({len(qs.judged)} judged + {len(qs.engine)} distinct queries"
+        + (f", at most {budget:.0f} s per set)" if budget else ")")
+    )
     busy0, kids0 = busy_cpu_seconds(), resource.getrusage(resource.RUSAGE_CHILDREN)
     with out_file.open("wb") as f, (VAR / "logs" / f"engine-{engine}-{qs.label}.err").open("wb") as err:
         m = run_measured(cmd, stdout=f, stderr=err, timeout=(4 * budget + 1800) if budget else 3600)
@@ -197,14 +233,18 @@ def engine_run(engine: str, index: Path, qs: QuerySets, budget: float | None) ->
     own = (kids1.ru_utime - kids0.ru_utime) + (kids1.ru_stime - kids0.ru_stime)
     other = max(0.0, busy_cpu_seconds() - busy0 - own) / (max(m.seconds, 1e-6) * (os.cpu_count() or 1))
     if m.returncode != 0:
-        raise RuntimeError(f"engine run {engine}/{qs.label} failed ({m.returncode}); see {out_file.with_suffix('.err')}")
+        raise RuntimeError(
+            f"engine run {engine}/{qs.label} failed ({m.returncode}); see {out_file.with_suffix('.err')}"
+        )
     result = json.loads(out_file.read_text("utf-8").strip().splitlines()[-1])
     result["peak_rss_mb"] = round(m.max_rss_kb / 1024, 1)
     result["wall_s"] = round(m.seconds, 1)
     result["other_cpu_share"] = round(other, 3)  # of the machine, while it ran: other work (1 CPU of 2 = 50%)
     j, d = result["judged"], result["distinct"]
-    log(f"  judged p50 {j['p50_ms']} ms p99 {j['p99_ms']} ms (n={j['n']}); distinct p50 {d['p50_ms']} ms "
-        f"p99 {d['p99_ms']} ms (n={d['n']}/{d['planned']}); peak RSS {result['peak_rss_mb']} MB")
+    log(
+        f"  judged p50 {j['p50_ms']} ms p99 {j['p99_ms']} ms (n={j['n']}); distinct p50 {d['p50_ms']} ms "
+        f"p99 {d['p99_ms']} ms (n={d['n']}/{d['planned']}); peak RSS {result['peak_rss_mb']} MB"
+    )
     return result
 
 
@@ -215,8 +255,33 @@ def server_command(kind: str, index: Path | None, port: int, body: Path | None =
     if kind == "dargah":
         return [DARGAH, "serve", "--index", str(index), "--workers", "2", "--host", HOST, "--port", str(port)]
     if kind == "tantivy":
-        return [PYTHON, "-m", "benchmarks.tantivy_service", "serve", "--index", str(index), "--workers", "2", "--host", HOST, "--port", str(port)]
-    return [PYTHON, "-m", "benchmarks.fixed_service", "--body", str(body), "--workers", "2", "--host", HOST, "--port", str(port)]
+        return [
+            PYTHON,
+            "-m",
+            "benchmarks.tantivy_service",
+            "serve",
+            "--index",
+            str(index),
+            "--workers",
+            "2",
+            "--host",
+            HOST,
+            "--port",
+            str(port),
+        ]
+    return [
+        PYTHON,
+        "-m",
+        "benchmarks.fixed_service",
+        "--body",
+        str(body),
+        "--workers",
+        "2",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+    ]
 
 
 def start_server(kind: str, index, label: str, body=None) -> tuple[subprocess.Popen, int, float]:
@@ -247,9 +312,22 @@ def wrk(port: int, paths: Path, seconds: float, args, server_pids=None) -> dict:
     t0, busy0, own0 = time.monotonic(), busy_cpu_seconds(), process_cpu_seconds(pids)
     kids0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cmd = [
-        "wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{max(1, round(seconds))}s",
-        "--timeout", f"{max(1, round(args.timeout))}s", "-s", str(LUA), f"http://{HOST}:{port}",
-        "--", str(paths), str(args.threads), "count",
+        "wrk",
+        "-t",
+        str(args.threads),
+        "-c",
+        str(args.connections),
+        "-d",
+        f"{max(1, round(seconds))}s",
+        "--timeout",
+        f"{max(1, round(args.timeout))}s",
+        "-s",
+        str(LUA),
+        f"http://{HOST}:{port}",
+        "--",
+        str(paths),
+        str(args.threads),
+        "count",
     ]
     p = spawn(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -317,8 +395,21 @@ def py_spy() -> str:
 def profile_worker(pid: int, seconds: float, out: Path) -> subprocess.Popen:
     # --gil: only the thread holding the GIL is sampled, so the shares are of the worker's Python CPU
     # time (threads waiting for the GIL would otherwise show as busy in whatever frame they wait).
-    cmd = [py_spy(), "record", "--pid", str(pid), "--duration", str(max(1, round(seconds))), "--rate", "100",
-           "--gil", "--format", "raw", "--output", str(out)]
+    cmd = [
+        py_spy(),
+        "record",
+        "--pid",
+        str(pid),
+        "--duration",
+        str(max(1, round(seconds))),
+        "--rate",
+        "100",
+        "--gil",
+        "--format",
+        "raw",
+        "--output",
+        str(out),
+    ]
     return spawn(cmd, stdout=subprocess.DEVNULL, stderr=(VAR / "logs" / "py-spy.log").open("ab"))
 
 
@@ -328,7 +419,12 @@ def summarize_profile(raw: Path, top: int = 15) -> dict:
     own: dict[str, int] = {}
     total = 0
     # Leaf frames of a thread that waits (py-spy does not always tell idle threads apart).
-    idle = ("select (selectors.py)", "_worker (concurrent/futures/thread.py)", "wait (threading.py)", "Engine._watch (search/engine.py)")
+    idle = (
+        "select (selectors.py)",
+        "_worker (concurrent/futures/thread.py)",
+        "wait (threading.py)",
+        "Engine._watch (search/engine.py)",
+    )
     for line in raw.read_text("utf-8", "replace").splitlines():
         stack, _, count = line.rpartition(" ")
         if not stack or not count.isdigit():
@@ -408,14 +504,19 @@ def load_suite(kind: str, corpus_label: str, index, qs: QuerySets, args, body=No
                     hits, misses = after[0] - mid[0], after[1] - mid[1]
                     r["cache_hit_ratio"] = round(hits / (hits + misses), 3) if hits + misses else None
             res[mix] = r
-            log(f"  {mix:8} {r['rps']:8.1f} req/s (2xx)  p50 {r['p50_ms']:8.2f} ms  p99 {r['p99_ms']:8.2f} ms  "
-                f"errors {r['errors']}" + (f"  cache hits {r.get('cache_hit_ratio')}" if kind == "dargah" else "")
-                + f"  (other work: {r['other_cpu_share']:.0%} of the CPUs)")
+            log(
+                f"  {mix:8} {r['rps']:8.1f} req/s (2xx)  p50 {r['p50_ms']:8.2f} ms  p99 {r['p99_ms']:8.2f} ms  "
+                f"errors {r['errors']}"
+                + (f"  cache hits {r.get('cache_hit_ratio')}" if kind == "dargah" else "")
+                + f"  (other work: {r['other_cpu_share']:.0%} of the CPUs)"
+            )
         workers = children(proc.pid)
         res["worker_rss_mb"] = [round((rss_kb(w) or 0) / 1024, 1) for w in workers]
         res["worker_pss_mb"] = [round((pss_kb(w) or 0) / 1024, 1) for w in workers]
         res["parent_rss_mb"] = round((rss_kb(proc.pid) or 0) / 1024, 1)
-        log(f"  worker RSS {res['worker_rss_mb']} MB, PSS {res['worker_pss_mb']} MB (parent RSS {res['parent_rss_mb']} MB)")
+        log(
+            f"  worker RSS {res['worker_rss_mb']} MB, PSS {res['worker_pss_mb']} MB (parent RSS {res['parent_rss_mb']} MB)"
+        )
         if kind == "dargah":
             res["sample_body"] = capture_body(port, qs, corpus_label)
         if profile and kind == "dargah" and workers:
@@ -492,30 +593,66 @@ def build_report(results: dict) -> str:
     rows = []
 
     def row(name, d, t, target, ok, unit="", ratio=True):
-        rows.append(f"| {name} | {_fmt(d, unit)} | {_fmt(t, unit)} | {_fmt(_ratio(d, t)) + '×' if ratio and _ratio(d, t) is not None else '–'} | {target} | {_verdict(ok)} |")
+        rows.append(
+            f"| {name} | {_fmt(d, unit)} | {_fmt(t, unit)} | {_fmt(_ratio(d, t)) + '×' if ratio and _ratio(d, t) is not None else '–'} | {target} | {_verdict(ok)} |"
+        )
 
-    shares = [r.get("other_cpu_share") for per in svc.values() for srv in per.values() for mix in ("judged", "distinct")
-              if isinstance(srv, dict) and isinstance(r := srv.get(mix), dict) and r.get("other_cpu_share") is not None]
+    shares = [
+        r.get("other_cpu_share")
+        for per in svc.values()
+        for srv in per.values()
+        for mix in ("judged", "distinct")
+        if isinstance(srv, dict) and isinstance(r := srv.get(mix), dict) and r.get("other_cpu_share") is not None
+    ]
     if shares:
-        lines[-1:-1] = [f"Other work on the machine during the load runs: {min(shares):.0%} to {max(shares):.0%} of the CPUs "
-                        "(last column of the service runs; more than a few % makes that run's numbers worse)."]
+        lines[-1:-1] = [
+            f"Other work on the machine during the load runs: {min(shares):.0%} to {max(shares):.0%} of the CPUs "
+            "(last column of the service runs; more than a few % makes that run's numbers worse)."
+        ]
     if svc:
         big = next((c for c in svc if c != "bundled"), None)
         d, t = get("bundled", "dargah", "judged", "rps"), get("bundled", "tantivy", "judged", "rps")
-        row("req/s, judged mix, bundled", d, t, "≥ 1.0× tantivy", None if _ratio(d, t) is None else _ratio(d, t) >= TARGETS["judged_rps_ratio"])
+        row(
+            "req/s, judged mix, bundled",
+            d,
+            t,
+            "≥ 1.0× tantivy",
+            None if _ratio(d, t) is None else _ratio(d, t) >= TARGETS["judged_rps_ratio"],
+        )
         d, t = get("bundled", "dargah", "judged", "p99_ms"), get("bundled", "tantivy", "judged", "p99_ms")
         row("p99 ms, judged mix, bundled", d, t, "≤ 50 ms", None if d is None else d <= TARGETS["judged_p99_ms"])
         d, t = get("bundled", "dargah", "distinct", "rps"), get("bundled", "tantivy", "distinct", "rps")
-        row("req/s, distinct, bundled", d, t, "≥ 0.3× tantivy", None if _ratio(d, t) is None else _ratio(d, t) >= TARGETS["distinct_bundled_rps_ratio"])
+        row(
+            "req/s, distinct, bundled",
+            d,
+            t,
+            "≥ 0.3× tantivy",
+            None if _ratio(d, t) is None else _ratio(d, t) >= TARGETS["distinct_bundled_rps_ratio"],
+        )
         d, t = get("bundled", "dargah", "distinct", "p99_ms"), get("bundled", "tantivy", "distinct", "p99_ms")
         row("p99 ms, distinct, bundled", d, t, "", None)
         if big:
             d, t = get(big, "dargah", "distinct", "rps"), get(big, "tantivy", "distinct", "rps")
-            row(f"req/s, distinct, {big}", d, t, "≥ 0.1× tantivy", None if _ratio(d, t) is None else _ratio(d, t) >= TARGETS["distinct_10k_rps_ratio"])
+            row(
+                f"req/s, distinct, {big}",
+                d,
+                t,
+                "≥ 0.1× tantivy",
+                None if _ratio(d, t) is None else _ratio(d, t) >= TARGETS["distinct_10k_rps_ratio"],
+            )
             d, t = get(big, "dargah", "distinct", "p99_ms"), get(big, "tantivy", "distinct", "p99_ms")
-            row(f"p99 ms, distinct, {big}", d, t, "≤ 250 ms", None if d is None else d <= TARGETS["distinct_10k_p99_ms"])
+            row(
+                f"p99 ms, distinct, {big}", d, t, "≤ 250 ms", None if d is None else d <= TARGETS["distinct_10k_p99_ms"]
+            )
             d, t = get(big, "dargah", "distinct", "errors"), get(big, "tantivy", "distinct", "errors")
-            row(f"errors, distinct, {big}", d, t, "0", None if d is None else d == TARGETS["distinct_10k_errors"], ratio=False)
+            row(
+                f"errors, distinct, {big}",
+                d,
+                t,
+                "0",
+                None if d is None else d == TARGETS["distinct_10k_errors"],
+                ratio=False,
+            )
             d, t = get(big, "dargah", "judged", "rps"), get(big, "tantivy", "judged", "rps")
             row(f"req/s, judged mix, {big}", d, t, "", None)
         derr = sum(get(c, "dargah", mix, "errors") or 0 for c in svc for mix in ("judged", "distinct"))
@@ -524,12 +661,24 @@ def build_report(results: dict) -> str:
         for c in svc:
             d = svc[c].get("dargah", {}).get("cold_start_median_s")
             t = svc[c].get("tantivy", {}).get("cold_start_median_s")
-            row(f"cold start s (median of {cfg['cold_starts']}), {c}", d, t, "≤ 5 s", None if d is None else d <= TARGETS["cold_start_s"])
+            row(
+                f"cold start s (median of {cfg['cold_starts']}), {c}",
+                d,
+                t,
+                "≤ 5 s",
+                None if d is None else d <= TARGETS["cold_start_s"],
+            )
         for c in svc:
             d = max(svc[c].get("dargah", {}).get("worker_rss_mb") or [0]) or None
             t = max(svc[c].get("tantivy", {}).get("worker_rss_mb") or [0]) or None
             target = "≤ 300 MB" if c != "bundled" else ""
-            row(f"RSS per worker MB after load, {c} (largest)", d, t, target, None if d is None or c == "bundled" else d <= TARGETS["rss_per_worker_mb"])
+            row(
+                f"RSS per worker MB after load, {c} (largest)",
+                d,
+                t,
+                target,
+                None if d is None or c == "bundled" else d <= TARGETS["rss_per_worker_mb"],
+            )
             d = max(svc[c].get("dargah", {}).get("worker_pss_mb") or [0]) or None
             t = max(svc[c].get("tantivy", {}).get("worker_pss_mb") or [0]) or None
             row(f"PSS per worker MB after load, {c} (largest; shared pages split)", d, t, "", None)
@@ -557,12 +706,18 @@ def build_report(results: dict) -> str:
                         f"{r['max_ms']:.0f} | {r['errors']} | {r['mean_body_bytes']:,} | {'' if hit is None else f'{hit:.0%}'} | "
                         f"{_fmt(r.get('server_cpu_s'))} | {_fmt(r.get('wrk_cpu_s'))} | {'–' if r.get('other_cpu_share') is None else format(r['other_cpu_share'], '.0%')} |"
                     )
-        lines += ["", "Cold start (s, each start) and resident memory after the load (MB, each worker; the parent apart):", ""]
+        lines += [
+            "",
+            "Cold start (s, each start) and resident memory after the load (MB, each worker; the parent apart):",
+            "",
+        ]
         for c in svc:
             for s in ("dargah", "tantivy"):
                 r = svc[c].get(s)
                 if r:
-                    lines.append(f"- {c}, {s}: cold start {r['cold_start_s']}; workers {r['worker_rss_mb']} (parent {r['parent_rss_mb']})")
+                    lines.append(
+                        f"- {c}, {s}: cold start {r['cold_start_s']}; workers {r['worker_rss_mb']} (parent {r['parent_rss_mb']})"
+                    )
         lines.append("")
 
     eng = results.get("engine", {})
@@ -589,7 +744,10 @@ def build_report(results: dict) -> str:
                 )
         synth = results.get("synth_seconds") or {}
         if synth:
-            lines += ["", "Synthetic corpora: " + ", ".join(f"{k} generated in {v:.0f} s" for k, v in synth.items() if v) + "."]
+            lines += [
+                "",
+                "Synthetic corpora: " + ", ".join(f"{k} generated in {v:.0f} s" for k, v in synth.items() if v) + ".",
+            ]
         lines.append("")
 
     prof = [(c, svc[c]["dargah"]["profile"]) for c in svc if svc[c].get("dargah", {}).get("profile")]
@@ -601,7 +759,7 @@ def build_report(results: dict) -> str:
             "| inclusive | dargah function | | self | any function |",
             "| ---: | --- | --- | ---: | --- |",
         ]
-        for a, b in zip(p["inclusive"], p["self"]):
+        for a, b in zip(p["inclusive"], p["self"], strict=False):
             lines.append(f"| {a['share']:.0%} | `{a['function']}` | | {b['share']:.0%} | `{b['function']}` |")
         lines.append("")
     return "\n".join(lines)
@@ -629,13 +787,30 @@ def main(argv=None) -> int:
         "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
         "machine": machine(),
         "load_before": loadavg(),
-        "config": {k: getattr(args, k) for k in ("quick", "duration", "warmup", "connections", "threads", "timeout", "cold_starts", "engine_budget", "engine_queries", "service_queries", "judged_warmup_max")},
+        "config": {
+            k: getattr(args, k)
+            for k in (
+                "quick",
+                "duration",
+                "warmup",
+                "connections",
+                "threads",
+                "timeout",
+                "cold_starts",
+                "engine_budget",
+                "engine_queries",
+                "service_queries",
+                "judged_warmup_max",
+            )
+        },
         "builds": {},
         "engine": {},
         "service": {},
         "synth_seconds": {},
     }
-    log(f"benchmark ({'quick' if args.quick else 'full'}) on {results['machine']['nproc']} CPUs, load average {results['load_before']}")
+    log(
+        f"benchmark ({'quick' if args.quick else 'full'}) on {results['machine']['nproc']} CPUs, load average {results['load_before']}"
+    )
 
     # Corpora and indexes.
     corpus_list = [corpora.bundled()]
@@ -651,9 +826,16 @@ def main(argv=None) -> int:
         for e, fn in (("dargah", corpora.dargah_index), ("tantivy", corpora.tantivy_index)):
             b = fn(c, rebuild=args.rebuild)
             built[c.label][e] = b.index
-            results["builds"][f"{e}-{c.label}"] = {"seconds": b.seconds, "max_rss_mb": b.max_rss_mb, "built_at": b.built_at, "reused": b.reused}
+            results["builds"][f"{e}-{c.label}"] = {
+                "seconds": b.seconds,
+                "max_rss_mb": b.max_rss_mb,
+                "built_at": b.built_at,
+                "reused": b.reused,
+            }
             if b.reused:
-                log(f"{e} index of {c.label}: unchanged, kept (built {b.built_at} in {b.seconds:.0f} s, peak {b.max_rss_mb:.0f} MB)")
+                log(
+                    f"{e} index of {c.label}: unchanged, kept (built {b.built_at} in {b.seconds:.0f} s, peak {b.max_rss_mb:.0f} MB)"
+                )
 
     qsets = {c.label: QuerySets(c, args) for c in corpus_list}
 
@@ -673,7 +855,9 @@ def main(argv=None) -> int:
             if c.label not in service_labels:
                 continue
             per = results["service"][c.label] = {}
-            per["dargah"] = load_suite("dargah", c.label, built[c.label]["dargah"], qsets[c.label], args, profile=args.profile)
+            per["dargah"] = load_suite(
+                "dargah", c.label, built[c.label]["dargah"], qsets[c.label], args, profile=args.profile
+            )
             per["tantivy"] = load_suite("tantivy", c.label, built[c.label]["tantivy"], qsets[c.label], args)
             body = Path(per["dargah"]["sample_body"])
             fixed_args = argparse.Namespace(**{**vars(args), "cold_starts": 1})

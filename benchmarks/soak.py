@@ -65,12 +65,33 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="dargah-soak-"))
     index = work / "index"
-    subprocess.run([PY, "-m", "api.cli", "index", str(ROOT / "corpus"), "--index", str(index)], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [PY, "-m", "api.cli", "index", str(ROOT / "corpus"), "--index", str(index)],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     port = free_port()
     server = subprocess.Popen(
-        [PY, "-m", "api.cli", "serve", "--index", str(index), "--port", str(port), "--workers", "2", "--corpus", str(ROOT / "corpus")],
-        cwd=ROOT, env={**os.environ, "DARGAH_ADMIN_TOKEN": TOKEN}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            PY,
+            "-m",
+            "api.cli",
+            "serve",
+            "--index",
+            str(index),
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--corpus",
+            str(ROOT / "corpus"),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DARGAH_ADMIN_TOKEN": TOKEN},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     texts = queries()
     latencies: list[float] = []
@@ -108,7 +129,7 @@ def main() -> int:
                 r.read()
                 if r.status != 200:
                     raise RuntimeError(f"{r.status} on {kind}")
-            except Exception as e:  # noqa: BLE001 - every failure a client sees is counted
+            except Exception as e:
                 with lock:
                     errors.append(repr(e))
                 conn.close()
@@ -149,7 +170,11 @@ def main() -> int:
             t.join()
         # Let the last rebuild finish before judging it.
         deadline = time.monotonic() + 300
-        while rebuilds and time.monotonic() < deadline and admin("GET", f"/api/v1/admin/jobs/{rebuilds[-1]}")[1]["status"] in ("queued", "running"):
+        while (
+            rebuilds
+            and time.monotonic() < deadline
+            and admin("GET", f"/api/v1/admin/jobs/{rebuilds[-1]}")[1]["status"] in ("queued", "running")
+        ):
             time.sleep(1)
         statuses = [admin("GET", f"/api/v1/admin/jobs/{j}")[1]["status"] for j in rebuilds]
     finally:
@@ -164,8 +189,12 @@ def main() -> int:
     lat = sorted(latencies)
     pct = lambda f: lat[min(len(lat) - 1, int(len(lat) * f))] * 1000 if lat else float("nan")  # noqa: E731
     total = sum(counts.values())
-    print(f"\nsoak: {args.minutes:g} min, {args.threads} client threads, 2 workers, a rebuild every {args.rebuild_every:g} s")
-    print(f"requests {total} ({counts['search']} search, {counts['suggest']} suggest), {total / (args.minutes * 60):.0f}/s")
+    print(
+        f"\nsoak: {args.minutes:g} min, {args.threads} client threads, 2 workers, a rebuild every {args.rebuild_every:g} s"
+    )
+    print(
+        f"requests {total} ({counts['search']} search, {counts['suggest']} suggest), {total / (args.minutes * 60):.0f}/s"
+    )
     print(f"errors {len(errors)}" + (f": {errors[:5]}" if errors else ""))
     print(f"latency p50 {pct(0.5):.1f} ms, p99 {pct(0.99):.1f} ms, max {pct(1.0):.1f} ms")
     print(f"rebuilds {len(rebuilds)}: {', '.join(statuses) if rebuilds else '-'}")
@@ -175,11 +204,13 @@ def main() -> int:
         # The first third is the caches filling up (postings, responses, the allocator's pools);
         # levelling off means the last third grows little over the middle one.
         third = len(samples) // 3
-        mean = lambda rows: [statistics.mean(v) for v in zip(*rows)]  # noqa: E731
+        mean = lambda rows: [statistics.mean(v) for v in zip(*rows, strict=False)]  # noqa: E731
         first, middle, last = mean(samples[:third]), mean(samples[third : 2 * third]), mean(samples[2 * third :])
-        peak = [max(v) for v in zip(*samples)]
-        print(f"worker RSS MB by thirds: {[round(x) for x in first]} → {[round(x) for x in middle]} → {[round(x) for x in last]}, peak {[round(x) for x in peak]}")
-        growth_ok = all(b <= a * 1.10 + 10 for a, b in zip(middle, last))
+        peak = [max(v) for v in zip(*samples, strict=False)]
+        print(
+            f"worker RSS MB by thirds: {[round(x) for x in first]} → {[round(x) for x in middle]} → {[round(x) for x in last]}, peak {[round(x) for x in peak]}"
+        )
+        growth_ok = all(b <= a * 1.10 + 10 for a, b in zip(middle, last, strict=False))
         print("memory levels off" if growth_ok else "memory keeps growing")
     ok = not errors and growth_ok and all(s == "succeeded" for s in statuses)
     print("soak: PASS" if ok else "soak: FAIL")

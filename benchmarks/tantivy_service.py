@@ -108,9 +108,7 @@ def search(ix: tantivy.Index, q: str, size: int) -> dict:
     else:
         query = tantivy.Query.all_query()
         result = searcher.search(query, size, order_by_field="popularity")
-    aggs = searcher.aggregate(
-        query, {f: {"terms": {"field": f"{f}_facet", "size": FACET_LIMIT}} for f in FACETS}
-    )
+    aggs = searcher.aggregate(query, {f: {"terms": {"field": f"{f}_facet", "size": FACET_LIMIT}} for f in FACETS})
     snippets = tantivy.SnippetGenerator.create(searcher, query, ix.schema, "description") if q else None
     if snippets is not None:
         snippets.set_max_num_chars(SNIPPET_CHARS)
@@ -134,7 +132,8 @@ def search(ix: tantivy.Index, q: str, size: int) -> dict:
         "size": size,
         "hits": hits,
         "facets": {
-            f: [{"value": b["key"], "count": b["doc_count"]} for b in aggs.get(f, {}).get("buckets", [])] for f in FACETS
+            f: [{"value": b["key"], "count": b["doc_count"]} for b in aggs.get(f, {}).get("buckets", [])]
+            for f in FACETS
         },
         "took_ms": round((time.perf_counter() - started) * 1000, 2),
     }

@@ -42,9 +42,10 @@ import re
 import sys
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, TextIO
+from typing import TextIO
 
 from corpus import ROOT
 
@@ -63,10 +64,36 @@ PROVINCIAL_SHARE = 0.7  # of the cards whose (national) agency has provincial of
 _TITLE_LENGTH_WEIGHTS = {3: 8, 4: 14, 5: 18, 6: 20, 7: 22, 8: 18}
 
 PROVINCES = (
-    "آذربایجان شرقی", "آذربایجان غربی", "اردبیل", "اصفهان", "البرز", "ایلام", "بوشهر", "تهران",
-    "چهارمحال و بختیاری", "خراسان جنوبی", "خراسان رضوی", "خراسان شمالی", "خوزستان", "زنجان",
-    "سمنان", "سیستان و بلوچستان", "فارس", "قزوین", "قم", "کردستان", "کرمان", "کرمانشاه",
-    "کهگیلویه و بویراحمد", "گلستان", "گیلان", "لرستان", "مازندران", "مرکزی", "هرمزگان", "همدان",
+    "آذربایجان شرقی",
+    "آذربایجان غربی",
+    "اردبیل",
+    "اصفهان",
+    "البرز",
+    "ایلام",
+    "بوشهر",
+    "تهران",
+    "چهارمحال و بختیاری",
+    "خراسان جنوبی",
+    "خراسان رضوی",
+    "خراسان شمالی",
+    "خوزستان",
+    "زنجان",
+    "سمنان",
+    "سیستان و بلوچستان",
+    "فارس",
+    "قزوین",
+    "قم",
+    "کردستان",
+    "کرمان",
+    "کرمانشاه",
+    "کهگیلویه و بویراحمد",
+    "گلستان",
+    "گیلان",
+    "لرستان",
+    "مازندران",
+    "مرکزی",
+    "هرمزگان",
+    "همدان",
     "یزد",
 )
 
@@ -95,19 +122,53 @@ _PROVINCIAL_SENTENCES = (
 
 # Qualifiers a title may end with, besides the tails of the real titles of its cluster.
 _GENERIC_TAILS = (
-    "برای اشخاص حقیقی", "برای اشخاص حقوقی", "ویژه اتباع خارجی", "ویژه ایثارگران",
-    "ویژه بازنشستگان", "ویژه دانشجویان", "از طریق دفاتر پیشخوان", "به‌صورت الکترونیکی",
-    "به‌صورت حضوری", "با کد ملی", "با کد رهگیری", "در دفاتر خدمات الکترونیک",
-    "ویژه روستاییان", "برای خانوارهای کم‌درآمد", "در مناطق آزاد تجاری",
+    "برای اشخاص حقیقی",
+    "برای اشخاص حقوقی",
+    "ویژه اتباع خارجی",
+    "ویژه ایثارگران",
+    "ویژه بازنشستگان",
+    "ویژه دانشجویان",
+    "از طریق دفاتر پیشخوان",
+    "به‌صورت الکترونیکی",
+    "به‌صورت حضوری",
+    "با کد ملی",
+    "با کد رهگیری",
+    "در دفاتر خدمات الکترونیک",
+    "ویژه روستاییان",
+    "برای خانوارهای کم‌درآمد",
+    "در مناطق آزاد تجاری",
 )
-_TAIL_HEADS = frozenset("در برای ویژه با از به".split())
+_TAIL_HEADS = frozenset(["در", "برای", "ویژه", "با", "از", "به"])
 
 # Words a title should not end on.
 _ARABIC = str.maketrans({"ی": "ي", "ک": "ك"})
 _DANGLING = frozenset(
     form
-    for word in "و از به در برای با یا را تا که بر های ها این آن یک بدون پس پیش طریق توسط اساس جهت"
-    .split()
+    for word in [
+        "و",
+        "از",
+        "به",
+        "در",
+        "برای",
+        "با",
+        "یا",
+        "را",
+        "تا",
+        "که",
+        "بر",
+        "های",
+        "ها",
+        "این",
+        "آن",
+        "یک",
+        "بدون",
+        "پس",
+        "پیش",
+        "طریق",
+        "توسط",
+        "اساس",
+        "جهت",
+    ]
     for form in (word, word.translate(_ARABIC))
 )
 _SENTENCE_END = (".", "؛", "!", "?", "؟")
@@ -125,8 +186,7 @@ class _Chain:
     frequencies). None ends a text."""
 
     starts: list[str] = field(default_factory=list)
-    follow2: dict[tuple[str | None, str], list[str | None]] = field(
-        default_factory=lambda: defaultdict(list))
+    follow2: dict[tuple[str | None, str], list[str | None]] = field(default_factory=lambda: defaultdict(list))
     follow1: dict[str, list[str | None]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, words: list[str]) -> None:
@@ -134,7 +194,7 @@ class _Chain:
             return
         self.starts.append(words[0])
         follow1, follow2 = self.follow1, self.follow2
-        for a, b, c in zip([None] + words, words, words[1:] + [None]):
+        for a, b, c in zip([None] + words, words, words[1:] + [None], strict=False):
             follow2[a, b].append(c)
             follow1[b].append(c)
 
@@ -264,7 +324,8 @@ def vocabulary(root: Path = ROOT) -> Vocabulary:
         if _is_messy(card):
             continue
         channels.setdefault(card["agency"], []).extend(
-            ch for ch in card.get("channels", []) if isinstance(ch, dict) and "type" in ch)
+            ch for ch in card.get("channels", []) if isinstance(ch, dict) and "type" in ch
+        )
         _add_card((clusters.setdefault(card["cluster"], _Cluster(card["cluster"])), everything), card)
     for card in donors:  # a cluster with only messy cards still gets a (pooled) vocabulary
         clusters.setdefault(card["cluster"], _Cluster(card["cluster"]))
@@ -293,8 +354,7 @@ def _pick(rng: random.Random, items: list):
     return items[int(rng.random() * len(items))]  # rng.choice, at half the cost
 
 
-def _walk(rng: random.Random, own: _Chain, pooled: _Chain, limit: int,
-          stray: float) -> tuple[list[str], bool]:
+def _walk(rng: random.Random, own: _Chain, pooled: _Chain, limit: int, stray: float) -> tuple[list[str], bool]:
     """A trigram walk of at most `limit` words on the cluster's own chain, but with probability
     `stray` at each word on the pooled chain of all clusters (which mixes texts); when a pair was
     never seen, a bigram step on the pooled chain. Also says whether the walk reached an end of a
@@ -329,8 +389,7 @@ def _walk(rng: random.Random, own: _Chain, pooled: _Chain, limit: int,
     return words, False
 
 
-def _unique(rng: random.Random, own: list, pooled: list, k: int, stray: float = 0.15,
-            key=None) -> list:
+def _unique(rng: random.Random, own: list, pooled: list, k: int, stray: float = 0.15, key=None) -> list:
     """k distinct items (distinct by `key`), drawn with their real frequencies from the cluster's
     own pool (or, with probability `stray` or when it runs dry, from the pooled one)."""
     chosen: dict = {}
@@ -402,8 +461,9 @@ def _end_sentence(words: list[str]) -> list[str]:
     return words
 
 
-def _description_body(rng: random.Random, vocab: Vocabulary, cluster: _Cluster, budget: int,
-                      extra: str | None) -> list[str]:
+def _description_body(
+    rng: random.Random, vocab: Vocabulary, cluster: _Cluster, budget: int, extra: str | None
+) -> list[str]:
     words: list[str] = []
     sentences = 0
     while len(words) < budget:
@@ -490,23 +550,26 @@ def make_card(rng: random.Random, number: int, vocab: Vocabulary) -> dict:
     channels: list[dict] = []
     # The channels (and url) of the real agency, so that addresses fit the agency.
     own_channels = vocab.agency_channels.get(donor["agency"]) or cluster.channels
-    for ch in _unique(rng, own_channels, pooled.channels, rng.choice((1, 2, 2, 2, 3)), 0.0,
-                      key=_channel_type):
+    for ch in _unique(rng, own_channels, pooled.channels, rng.choice((1, 2, 2, 2, 3)), 0.0, key=_channel_type):
         ch = dict(ch)
         if province and ch["type"] in ("counter_office", "in_person") and rng.random() < 0.5:
             ch["address"] = agency
         channels.append(ch)
 
-    card: dict = {"id": f"{ID_PREFIX}{number:06d}", "synthetic": True, "title": title,
-                  "description": description, "agency": agency}
+    card: dict = {
+        "id": f"{ID_PREFIX}{number:06d}",
+        "synthetic": True,
+        "title": title,
+        "description": description,
+        "agency": agency,
+    }
     if parent:
         card["parent_agency"] = parent
     card["cluster"] = donor["cluster"]
     card["audience"] = list(donor.get("audience") or ["citizen"])
     card["level"] = level
     if donor.get("life_events"):
-        card["life_events"] = _unique(rng, cluster.life_events, pooled.life_events,
-                                      rng.randint(1, 2), 0.1)
+        card["life_events"] = _unique(rng, cluster.life_events, pooled.life_events, rng.randint(1, 2), 0.1)
     card["keywords"] = [messy(k) for k in keywords]
     card["documents"] = [messy(d) for d in documents]
     card["steps"] = [messy(s) for s in steps]
@@ -517,8 +580,7 @@ def make_card(rng: random.Random, number: int, vocab: Vocabulary) -> dict:
     if donor.get("inquiries"):
         card["inquiries"] = _unique(rng, cluster.inquiries, pooled.inquiries, rng.randint(1, 3), 0.0)
     if donor.get("legal_basis"):
-        card["legal_basis"] = _unique(rng, cluster.legal_basis, pooled.legal_basis,
-                                      rng.randint(1, 2), 0.0)
+        card["legal_basis"] = _unique(rng, cluster.legal_basis, pooled.legal_basis, rng.randint(1, 2), 0.0)
     card["popularity"] = _popularity(rng, province is not None)
     card["updated_at"] = datetime.date.fromordinal(rng.randint(_FIRST_DAY, _LAST_DAY)).isoformat()
     return card
@@ -578,7 +640,7 @@ def catalogue_target(fd: int, root: Path = ROOT) -> Path | None:
 def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m corpus.synth",
-        description="Write N synthetic service cards (ids synth-NNNNNN, \"synthetic\": true) as "
+        description='Write N synthetic service cards (ids synth-NNNNNN, "synthetic": true) as '
         "JSON Lines to stdout, for scale runs. Never put them into corpus/services.",
     )
     parser.add_argument("n", type=int, metavar="N", help="how many cards")
@@ -591,10 +653,12 @@ def main(argv: Iterable[str] | None = None) -> int:
     except (AttributeError, OSError, ValueError):  # stdout is not a real file
         target = None
     if target is not None:
-        print(f"corpus.synth: refusing to write synthetic cards into the bundled catalogue "
-              f"({target}); redirect to a path outside corpus/ (and delete that file if the shell "
-              f"has just created it empty)",
-              file=sys.stderr)
+        print(
+            f"corpus.synth: refusing to write synthetic cards into the bundled catalogue "
+            f"({target}); redirect to a path outside corpus/ (and delete that file if the shell "
+            f"has just created it empty)",
+            file=sys.stderr,
+        )
         return 2
     try:
         write(args.n, args.seed)

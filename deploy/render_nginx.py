@@ -69,13 +69,17 @@ def render_site(
             out.append(f"{indent}{directive} {cache_dir} {rest};  # render:cache")
         elif name == "log" and log_dir is not None:
             path, _, rest = args.partition(" ")
-            out.append(f"{indent}{directive} {os.path.join(log_dir, os.path.basename(path))}{' ' + rest if rest else ''};  # render:log")
+            out.append(
+                f"{indent}{directive} {os.path.join(log_dir, os.path.basename(path))}{' ' + rest if rest else ''};  # render:log"
+            )
         else:
             out.append(line)
     wanted = {"upstream": upstreams, "listen": listens, "name": server_name, "cache": cache_dir, "log": log_dir}
     missing = sorted(k for k, v in wanted.items() if v is not None and k not in seen)
     if missing:
-        raise RenderError(f"the template has no `# render:{missing[0]}` line (markers found: {', '.join(sorted(seen)) or 'none'})")
+        raise RenderError(
+            f"the template has no `# render:{missing[0]}` line (markers found: {', '.join(sorted(seen)) or 'none'})"
+        )
     return "\n".join(out) + "\n"
 
 
@@ -134,11 +138,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="render_nginx.py", description=__doc__.split("\n\n")[0])
     ap.add_argument("--template", type=Path, default=TEMPLATE, help="default: deploy/nginx.conf beside this script")
     ap.add_argument("--upstream", action="append", type=_hostport, metavar="HOST:PORT", help="a replica (repeatable)")
-    ap.add_argument("--listen", action="append", metavar="ADDR", help="a listen address, e.g. 80 or 127.0.0.1:8080 (repeatable)")
+    ap.add_argument(
+        "--listen", action="append", metavar="ADDR", help="a listen address, e.g. 80 or 127.0.0.1:8080 (repeatable)"
+    )
     ap.add_argument("--server-name", metavar="NAME")
     ap.add_argument("--cache-dir", metavar="DIR", help="proxy_cache_path directory (standalone default: PREFIX/cache)")
     ap.add_argument("--log-dir", metavar="DIR", help="access/error log directory (standalone default: PREFIX/logs)")
-    ap.add_argument("--standalone", type=Path, metavar="PREFIX", help="write a whole configuration that keeps everything in PREFIX")
+    ap.add_argument(
+        "--standalone", type=Path, metavar="PREFIX", help="write a whole configuration that keeps everything in PREFIX"
+    )
     ap.add_argument("--worker-processes", type=int, default=1, metavar="N", help="standalone only (default 1)")
     ap.add_argument("--user", help="standalone only: `user` directive (default: the invoking user when run as root)")
     ap.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: standard output")
@@ -155,13 +163,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         site = render_site(
             args.template.read_text("utf-8"),
-            upstreams=args.upstream, listens=args.listen, server_name=args.server_name,
-            cache_dir=cache_dir, log_dir=log_dir,
+            upstreams=args.upstream,
+            listens=args.listen,
+            server_name=args.server_name,
+            cache_dir=cache_dir,
+            log_dir=log_dir,
         )
     except (OSError, RenderError) as e:
         print(f"render_nginx.py: error: {e}", file=sys.stderr)
         return 2
-    text = standalone(site, args.standalone, workers=args.worker_processes, user=args.user or _default_user()) if args.standalone else site
+    text = (
+        standalone(site, args.standalone, workers=args.worker_processes, user=args.user or _default_user())
+        if args.standalone
+        else site
+    )
     if args.output:
         args.output.write_text(text, "utf-8")
     else:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import orjson
 from whoosh import index as whoosh_index
 from whoosh.query import Term
-
-from contextlib import nullcontext
 
 from indexer import card_lines, generations, overlay
 from indexer import whoosh_index as windex

@@ -35,7 +35,13 @@ def shown_line(card: dict, vocabulary: Container[str]) -> bytes:
         "title": text_words.text_words(card["title"], vocabulary).stored(),
         "description": text_words.text_words(description, vocabulary).stored(),
     }
-    shown = {"title": card["title"], "description": description, "url": card.get("url"), "popularity": card.get("popularity"), "words": words}
+    shown = {
+        "title": card["title"],
+        "description": description,
+        "url": card.get("url"),
+        "popularity": card.get("popularity"),
+        "words": words,
+    }
     return orjson.dumps(shown) + b"\n"
 
 

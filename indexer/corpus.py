@@ -9,9 +9,9 @@ from __future__ import annotations
 import functools
 import json
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import fastjsonschema
 
@@ -127,7 +127,9 @@ def read_stream(name: str, data: Iterable[bytes], corpus: Corpus | None = None, 
         card = _nfc(card)
         where = f"{name}:{number}"
         if card["id"] in seen:
-            corpus.problems.append(Problem(name, number, "id", f"duplicate id {card['id']!r}, first at {seen[card['id']]}"))
+            corpus.problems.append(
+                Problem(name, number, "id", f"duplicate id {card['id']!r}, first at {seen[card['id']]}")
+            )
             continue
         seen[card["id"]] = where
         corpus.cards.append(card)

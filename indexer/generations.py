@@ -167,7 +167,7 @@ def prune(root: Path, keep: int = DEFAULT_KEEP, grace: float = GRACE_SECONDS) ->
     serving = current_name(root)
     gens = list_generations(root)
     now = time.time()
-    for gen, successor in zip(gens[: max(0, len(gens) - keep)], gens[1:]):
+    for gen, successor in zip(gens[: max(0, len(gens) - keep)], gens[1:], strict=False):
         try:
             superseded_at = successor.path.stat().st_mtime
         except OSError:

@@ -57,8 +57,15 @@ def read(root: Path, job_id: str) -> dict | None:
 
 
 def create(root: Path, source: str) -> dict:
-    job = {"id": new_id(), "status": "queued", "progress": {"done": 0, "total": 0}, "errors": [],
-           "generation": None, "source": source, "created": time.time()}
+    job = {
+        "id": new_id(),
+        "status": "queued",
+        "progress": {"done": 0, "total": 0},
+        "errors": [],
+        "generation": None,
+        "source": source,
+        "created": time.time(),
+    }
     write(root, job)
     return job
 
@@ -76,7 +83,9 @@ def run(root: Path, job: dict, corpus_path: Path, *, skip_invalid: bool = False,
     if corpus.problems and not skip_invalid:
         return _finish(root, job, "failed")
     if not corpus.cards:
-        return _finish(root, job, "failed", errors=job["errors"] or [{"line": 0, "field": "(corpus)", "message": "no valid cards"}])
+        return _finish(
+            root, job, "failed", errors=job["errors"] or [{"line": 0, "field": "(corpus)", "message": "no valid cards"}]
+        )
     last = [0.0]
 
     def progress(done: int) -> None:
@@ -87,8 +96,14 @@ def run(root: Path, job: dict, corpus_path: Path, *, skip_invalid: bool = False,
             write(root, job)
 
     try:
-        result = build.build(root, corpus.cards, extras=_extras(root, corpus_path), source=f"admin job {job['id']}",
-                             progress=progress, locked=locked)
+        result = build.build(
+            root,
+            corpus.cards,
+            extras=_extras(root, corpus_path),
+            source=f"admin job {job['id']}",
+            progress=progress,
+            locked=locked,
+        )
     except Exception as e:  # reported in the job; the serving generation is untouched
         return _finish(root, job, "failed", errors=job["errors"] + [{"line": 0, "field": "(build)", "message": str(e)}])
     job["generation"] = result.generation.name

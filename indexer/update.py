@@ -51,8 +51,12 @@ def _apply(root: Path, card_id: str, card: dict | None, keep: int) -> generation
             cards = [c for c, _, _ in kept]
             card_lines.rewrite(build_dir, kept)
             meta = orjson.loads((build_dir / "meta.json").read_bytes())
-            meta.update(cards=len(cards), agencies=len({c["agency"] for c in cards}), clusters=len({c["cluster"] for c in cards}),
-                        source=f"{meta.get('source', '')} + {'upsert' if card else 'delete'} {card_id}")
+            meta.update(
+                cards=len(cards),
+                agencies=len({c["agency"] for c in cards}),
+                clusters=len({c["cluster"] for c in cards}),
+                source=f"{meta.get('source', '')} + {'upsert' if card else 'delete'} {card_id}",
+            )
             (build_dir / "meta.json").write_bytes(orjson.dumps(meta))
             _check(build_dir, cards)
             gen = generations.publish(root, build_dir, keep)

@@ -16,7 +16,10 @@ SEARCH_FIELDS = (*TEXT_SOURCES, *DERIVED_FIELDS.values())
 def schema() -> Schema:
     terms = SpaceSeparatedTokenizer()
     # The title's analysed terms are stored too: ranking compares them with the query's.
-    fields = {name: TEXT(analyzer=terms, phrase=name in ("title", "keywords"), stored=name == "title") for name in SEARCH_FIELDS}
+    fields = {
+        name: TEXT(analyzer=terms, phrase=name in ("title", "keywords"), stored=name == "title")
+        for name in SEARCH_FIELDS
+    }
     return Schema(id=ID(stored=True, unique=True), **fields)
 
 

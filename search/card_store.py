@@ -53,7 +53,7 @@ class _Lines:
         self.offsets = array("q", [0])  # where each line starts, then the end of the last
 
     @classmethod
-    def mapped(cls, path: Path) -> "_Lines":
+    def mapped(cls, path: Path) -> _Lines:
         with open(path, "rb") as f:
             if os.fstat(f.fileno()).st_size == 0:
                 return cls(b"")
@@ -100,7 +100,9 @@ class CardStore:
         if (path / LINES).is_file():
             self._cards = _Lines.mapped(path / LINES)
         elif (path / LEGACY).is_file():
-            memory = b"".join(orjson.dumps({"id": c["id"], "card": c}) + b"\n" for c in orjson.loads((path / LEGACY).read_bytes()))
+            memory = b"".join(
+                orjson.dumps({"id": c["id"], "card": c}) + b"\n" for c in orjson.loads((path / LEGACY).read_bytes())
+            )
             self._cards = _Lines(memory)
         else:
             raise FileNotFoundError(f"{path} has neither {LINES} nor {LEGACY}")
@@ -137,9 +139,17 @@ class CardStore:
             url, popularity = card.get("url"), card.get("popularity")
         version = words.get("version") if words else None
         if version in READABLE_VERSIONS:
-            return Shown(title, description, url, popularity, from_stored(words["title"], version, vocabulary),
-                         from_stored(words["description"], version, vocabulary))
-        return Shown(title, description, url, popularity, text_words(title, vocabulary), text_words(description, vocabulary))
+            return Shown(
+                title,
+                description,
+                url,
+                popularity,
+                from_stored(words["title"], version, vocabulary),
+                from_stored(words["description"], version, vocabulary),
+            )
+        return Shown(
+            title, description, url, popularity, text_words(title, vocabulary), text_words(description, vocabulary)
+        )
 
     def cards(self) -> Iterator[dict]:
         """Every card, one at a time (for views built after load: suggestions)."""

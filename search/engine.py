@@ -18,19 +18,17 @@ from pathlib import Path
 import numpy as np
 
 import analyzers
+from search import catalogue, matching, ranking
 from search import facets as facet_counts
-from search import matching
 from search import query as query_builder
-from search import ranking
 from search.card_store import Shown
 from search.generation import FACETS, CardFacts, LoadedGeneration
+from search.highlight import highlight_fragment, highlight_title
+from search.index_dir import IndexUnavailable, current_generation
 from search.signals import DEFAULT as DEFAULT_SIGNALS
 from search.signals import Signals
-from search.understand import understand
-from search.index_dir import IndexUnavailable, current_generation
-from search import catalogue
-from search.highlight import highlight_fragment, highlight_title
 from search.snippets import snippet
+from search.understand import understand
 
 SORTS = ("relevance", "popularity", "title")
 RETRY_FAILED = 10.0  # seconds before a generation that failed to open is tried again
@@ -101,7 +99,9 @@ class Engine:
 
     def _newest_good_before(self, name: str) -> LoadedGeneration | None:
         base = self.index_dir / "generations"
-        older = sorted((p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name < name), reverse=True)
+        older = sorted(
+            (p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name < name), reverse=True
+        )
         for path in older:
             try:
                 return LoadedGeneration.open(path.name, path)
@@ -225,7 +225,7 @@ class Engine:
             ranked = [(d, ranked[0][1] if ranked else 1.0) for d in pins] + [r for r in ranked if r[0] not in pins]
         page = ranked[offset : offset + req.size]
         wanted = frozenset(t for slot in plan.slots if slot.known for a in slot.alternatives for t in a.terms)
-        weak_at = (lambda d: coverage[d] < 1.0) if coverage is not None else (lambda d: False)  # noqa: E731
+        weak_at = (lambda d: coverage[d] < 1.0) if coverage is not None else (lambda d: False)
         hits = [self._hit(gen.facts[d], gen.shown(d), score, bool(weak_at(d)), wanted) for d, score in page]
         weak = coverage is not None and bool((coverage[matched] < 1.0).any())
         return {
@@ -234,7 +234,8 @@ class Engine:
                 "normalized": plan.normalized,  # normalised once, by understanding
                 "terms": plan.terms,
                 "corrected": plan.corrected,
-                "interpretation": plan.interpretation + ([{"kind": "relaxed", "matched": "most words"}] if weak else []),
+                "interpretation": plan.interpretation
+                + ([{"kind": "relaxed", "matched": "most words"}] if weak else []),
                 "relaxed": weak,
             },
             "total": int(np.count_nonzero(in_all)),
@@ -289,15 +290,16 @@ class Engine:
         need = len(required) - 1 if len(required) <= 3 else math.ceil(RELAXED_SLOT_SHARE * len(required))
         covered = np.zeros(gen.size, np.float64)
         counts = np.zeros(gen.size, np.int16)
-        for m, w in zip(slots, idf):
+        for m, w in zip(slots, idf, strict=False):
             covered += m.mask * w
             counts += m.mask
         if self.signals.nonsense:
             covered[(covered < RELAXED_IDF_SHARE * total) | (counts < need)] = 0.0
         return covered / total
 
-    def _rank(self, gen, plan, req, docs: np.ndarray, limit: int, coverage: np.ndarray | None,
-              scores: np.ndarray | None) -> list[tuple[int, float]]:
+    def _rank(
+        self, gen, plan, req, docs: np.ndarray, limit: int, coverage: np.ndarray | None, scores: np.ndarray | None
+    ) -> list[tuple[int, float]]:
         """The best `limit` of the cards in `docs`, re-scored by the ranking signals, full
         matches before weak ones."""
         if not docs.any():
@@ -317,10 +319,13 @@ class Engine:
             keep = sc >= edge
             candidates, sc = candidates[keep], sc[keep]
         order = np.lexsort((candidates, -sc))
-        scored = list(zip(candidates[order[:depth]].tolist(), sc[order[:depth]].tolist()))
+        scored = list(zip(candidates[order[:depth]].tolist(), sc[order[:depth]].tolist(), strict=False))
         # Weak matches are ordered by coverage after re-scoring: they need every candidate scored.
         need = limit if coverage is None and limit <= ranking.RERANK_DEPTH else None
-        top = ranking.rerank(scored[: ranking.RERANK_DEPTH], plan, gen, self.signals, need) + scored[ranking.RERANK_DEPTH :]
+        top = (
+            ranking.rerank(scored[: ranking.RERANK_DEPTH], plan, gen, self.signals, need)
+            + scored[ranking.RERANK_DEPTH :]
+        )
         if coverage is not None:
             # Cards with every word of the query come before those with most of them.
             top.sort(key=lambda x: coverage[x[0]] < 1.0)
@@ -369,4 +374,3 @@ class Engine:
     @staticmethod
     def analyze(text: str) -> dict:
         return {"normalized": analyzers.normalize(text), "tokens": analyzers.terms(text)}
-

@@ -116,7 +116,9 @@ def fmt(x: float) -> str:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m search.evaluate")
     p.add_argument("--index", required=True)
-    p.add_argument("--queries", default=str(Path(__file__).resolve().parent.parent / "corpus" / "judgments" / "queries.tsv"))
+    p.add_argument(
+        "--queries", default=str(Path(__file__).resolve().parent.parent / "corpus" / "judgments" / "queries.tsv")
+    )
     p.add_argument("--ablations", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--json", metavar="FILE", help="also write every number to FILE")
     args = p.parse_args(argv)
@@ -142,8 +144,10 @@ def main(argv: list[str] | None = None) -> int:
     header = f"{'variant':<16}{'nDCG@10':>9}{'MRR':>8}{'S@1':>8}{'R@10':>8}{'zero':>8}{'false':>8}{'anyhit':>8}\n"
 
     def row(name: str, s: dict) -> str:
-        return (f"{name:<16}{fmt(s['ndcg']):>9}{fmt(s['mrr']):>8}{fmt(s['success1']):>8}{fmt(s['recall']):>8}"
-                f"{fmt(s['zero']):>8}{fmt(s['false_hit']):>8}{fmt(s['any_hit']):>8}\n")
+        return (
+            f"{name:<16}{fmt(s['ndcg']):>9}{fmt(s['mrr']):>8}{fmt(s['success1']):>8}{fmt(s['recall']):>8}"
+            f"{fmt(s['zero']):>8}{fmt(s['false_hit']):>8}{fmt(s['any_hit']):>8}\n"
+        )
 
     summary = {name: summarise(rows) for name, rows in variants.items()}
     cats_full = by_category(variants["dargah"])
@@ -152,10 +156,14 @@ def main(argv: list[str] | None = None) -> int:
     out.write(f"{'category':<14}{'n':>4}{'nDCG':>8}{'base':>8}{'MRR':>8}{'S@1':>8}{'zero':>8}{'false':>8}\n")
     for cat, s_ in cats_full.items():
         b = cats_base.get(cat, {})
-        out.write(f"{cat:<14}{s_['n']:>4}{fmt(s_['ndcg']):>8}{fmt(b.get('ndcg', float('nan'))):>8}{fmt(s_['mrr']):>8}"
-                  f"{fmt(s_['success1']):>8}{fmt(s_['zero']):>8}{fmt(s_['false_hit']):>8}\n")
+        out.write(
+            f"{cat:<14}{s_['n']:>4}{fmt(s_['ndcg']):>8}{fmt(b.get('ndcg', float('nan'))):>8}{fmt(s_['mrr']):>8}"
+            f"{fmt(s_['success1']):>8}{fmt(s_['zero']):>8}{fmt(s_['false_hit']):>8}\n"
+        )
     lat = sorted(timings["dargah"])
-    out.write(f"\nengine latency over the judged queries: p50 {lat[len(lat) // 2]:.1f} ms, p99 {lat[int(len(lat) * 0.99) - 1]:.1f} ms\n")
+    out.write(
+        f"\nengine latency over the judged queries: p50 {lat[len(lat) // 2]:.1f} ms, p99 {lat[int(len(lat) * 0.99) - 1]:.1f} ms\n"
+    )
     out.write(f"nDCG@10 over the baseline: {summary['dargah']['ndcg'] - summary['baseline']['ndcg']:+.3f}\n\n")
     out.write(header + row("dargah", summary["dargah"]) + row("baseline", summary["baseline"]))
     out.flush()  # the headline first: the ablations below take most of the run
@@ -169,7 +177,12 @@ def main(argv: list[str] | None = None) -> int:
             out.flush()
         engine.signals = DEFAULT
     if args.json:
-        Path(args.json).write_bytes(orjson.dumps({"summary": summary, "categories": cats_full, "baseline_categories": cats_base}, option=orjson.OPT_INDENT_2))
+        Path(args.json).write_bytes(
+            orjson.dumps(
+                {"summary": summary, "categories": cats_full, "baseline_categories": cats_base},
+                option=orjson.OPT_INDENT_2,
+            )
+        )
     return 0
 
 

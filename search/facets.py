@@ -7,7 +7,7 @@ Sets of cards are bool vectors by docnum.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -24,7 +24,9 @@ def allowed_by(gen: LoadedGeneration, facet: str, selected: Iterable[str]) -> np
     return mask
 
 
-def count_all(gen: LoadedGeneration, docs: dict[str, np.ndarray], selected: dict[str, list[str]], limit: int | None = None) -> dict[str, list[dict]]:
+def count_all(
+    gen: LoadedGeneration, docs: dict[str, np.ndarray], selected: dict[str, list[str]], limit: int | None = None
+) -> dict[str, list[dict]]:
     """Value counts of every facet over its own bool vector of cards, most frequent first.
 
     Facets counted over the same vector (all of them when nothing is filtered; four of five when
@@ -52,9 +54,15 @@ def _listing(column, counts: np.ndarray, selected: list[str], limit: int | None)
     values = column.values
     chosen = set(selected)
     # Python ints from numpy once (indexing a list with numpy integers costs more than the list).
-    out = [{"value": values[o], "count": c, "selected": values[o] in chosen}
-           for o, c in zip(present.tolist(), counts[present].tolist())]
+    out = [
+        {"value": values[o], "count": c, "selected": values[o] in chosen}
+        for o, c in zip(present.tolist(), counts[present].tolist(), strict=False)
+    ]
     listed = {v["value"] for v in out}
     index = column.index
-    out.extend({"value": s, "count": int(counts[index[s]]) if s in index else 0, "selected": True} for s in selected if s not in listed)
+    out.extend(
+        {"value": s, "count": int(counts[index[s]]) if s in index else 0, "selected": True}
+        for s in selected
+        if s not in listed
+    )
     return out

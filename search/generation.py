@@ -10,9 +10,10 @@ from __future__ import annotations
 import functools
 import sys
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import orjson
@@ -23,9 +24,9 @@ import analyzers
 from search import catalogue, ranking
 from search.best_bets import BestBets
 from search.card_store import CardStore, Shown
+from search.lexicon import Lexicon
 from search.postings import TermScores
 from search.suggest import Suggester
-from search.lexicon import Lexicon
 from search.synonyms import Synonyms
 
 FACETS = ("cluster", "agency", "audience", "level", "channel")
@@ -104,16 +105,24 @@ class LoadedGeneration:
     _local: threading.local = field(default_factory=threading.local, repr=False)
 
     @classmethod
-    def open(cls, name: str, path: Path) -> "LoadedGeneration":
+    def open(cls, name: str, path: Path) -> LoadedGeneration:
         ix = whoosh_index.open_dir(str(path / "whoosh"))
         store = CardStore(path)
         facts_by_line: list[CardFacts] = []
         values_by_line: list[list[list[str]]] = []
         for card in store.scan():
             # Agency and cluster names repeat from card to card: one string each, not one per card.
-            facts_by_line.append(CardFacts(card["id"], card["title"], sys.intern(card["agency"]), sys.intern(card["cluster"]),
-                                           float(card.get("popularity") or 0), catalogue.is_electronic(card),
-                                           catalogue.e_readiness(card)))
+            facts_by_line.append(
+                CardFacts(
+                    card["id"],
+                    card["title"],
+                    sys.intern(card["agency"]),
+                    sys.intern(card["cluster"]),
+                    float(card.get("popularity") or 0),
+                    catalogue.is_electronic(card),
+                    catalogue.e_readiness(card),
+                )
+            )
             values_by_line.append([card_facet_values(card, f) for f in FACETS])
         meta = orjson.loads((path / "meta.json").read_bytes())
         with ix.searcher() as s:

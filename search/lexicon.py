@@ -32,7 +32,7 @@ class Lexicon:
         self.vocab = Vocabulary(df)
 
     @functools.cached_property
-    def written(self) -> "WrittenTerms":
+    def written(self) -> WrittenTerms:
         """The terms the cards write as one word (in a field of their texts)."""
         mask = sum(bit for name, bit in self.field_bits.items() if name not in DERIVED_FIELDS)
         return WrittenTerms(self.known, mask)

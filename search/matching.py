@@ -23,7 +23,9 @@ class SlotMatch:
     scores: np.ndarray  # float: its BM25F score there (0 elsewhere)
 
 
-def _alternative(terms: TermScores, searcher, alt: Alternative, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+def _alternative(
+    terms: TermScores, searcher, alt: Alternative, weights: dict[str, float]
+) -> tuple[np.ndarray, np.ndarray]:
     """(docnums, scores) of the cards having every word of one alternative."""
     postings = [terms.term(searcher, t, weights) for t in alt.terms]
     ids, scores = postings[0]

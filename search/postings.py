@@ -69,7 +69,9 @@ class TermScores:
         found = self._lengths.get(field)
         if found is None:
             reader = searcher.reader()
-            found = self._lengths[field] = np.array([reader.doc_field_length(d, field, 1) or 1 for d in range(self.size)], np.float64)
+            found = self._lengths[field] = np.array(
+                [reader.doc_field_length(d, field, 1) or 1 for d in range(self.size)], np.float64
+            )
         return found
 
     def _read(self, searcher, term: str, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:

@@ -13,7 +13,6 @@ import math
 import operator
 
 import analyzers
-
 from search.signals import Signals
 from search.understand import Plan
 
@@ -65,7 +64,9 @@ def exact_title(title: tuple[str, ...], slot_terms: list[set[str]]) -> bool:
     if not title or not slot_terms:
         return False
     words = set(title)
-    return all(any(w in allowed for allowed in slot_terms) for w in words) and all(words & allowed for allowed in slot_terms)
+    return all(any(w in allowed for allowed in slot_terms) for w in words) and all(
+        words & allowed for allowed in slot_terms
+    )
 
 
 @functools.cache
@@ -83,7 +84,9 @@ def popularity_prior(popularity: float, max_popularity: float) -> float:
     return 1.0 + POPULARITY_WEIGHT * math.log1p(max(popularity, 0)) / math.log1p(max(max_popularity, 1))
 
 
-def rerank(scored: list[tuple[int, float]], plan: Plan, gen, signals: Signals, need: int | None = None) -> list[tuple[int, float]]:
+def rerank(
+    scored: list[tuple[int, float]], plan: Plan, gen, signals: Signals, need: int | None = None
+) -> list[tuple[int, float]]:
     """`scored` (best BM25F first) re-scored by the signals, best first. With `need`, only the
     best `need` are asked for: scoring stops at the first candidate that could not reach them
     even with every signal, and the list ends there; a candidate that could not reach them even

@@ -21,7 +21,7 @@ class Signals:
     layout: bool = True
     nonsense: bool = True  # show nothing rather than noise for weak matches
 
-    def without(self, name: str) -> "Signals":
+    def without(self, name: str) -> Signals:
         return replace(self, **{name: False})
 
     @classmethod

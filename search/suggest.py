@@ -10,25 +10,12 @@ from __future__ import annotations
 
 import bisect
 import functools
-import re
 from dataclasses import dataclass
 
-from analyzers.chars import fold_characters
-from analyzers.hamza import fold_hamza
+from analyzers import fold_words
 from search import layout
 
-_WORD = re.compile(r"(?:[^\W_]|\u200c)+")
 MAX_SUGGESTIONS = 10
-
-
-def fold_words(text: str) -> tuple[str, ...]:
-    """The words of `text` with the letter folds search applies (no stemming: these are prefixes)."""
-    return tuple(w for w in map(_fold_word, _WORD.findall(fold_characters(text))) if w)
-
-
-@functools.lru_cache(maxsize=100_000)  # a catalogue's titles and keywords repeat their words
-def _fold_word(word: str) -> str:
-    return fold_hamza(word).replace("\u200c", "")
 
 
 @functools.lru_cache(maxsize=20_000)  # keywords repeat from card to card; cleared after a build
@@ -54,7 +41,7 @@ class Suggester:
         self._ids = [i for _, i in pairs]
 
     @classmethod
-    def from_cards(cls, cards: list[dict], popular_queries: list[tuple[str, float]] = ()) -> "Suggester":
+    def from_cards(cls, cards: list[dict], popular_queries: list[tuple[str, float]] = ()) -> Suggester:
         entries: list[Suggestion] = []
         names: dict[str, tuple[str, float]] = {}
         for card in cards:
@@ -90,7 +77,10 @@ class Suggester:
         words = fold_words(q) or fold_words(layout.to_persian(q))
         head = words[0] if words else ""
         # Suggestions that begin the way the query begins come first, then the most demanded.
-        ranked = sorted(found, key=lambda i: (not self.first_word[i].startswith(head), -self.entries[i].weight, self.entries[i].text))
+        ranked = sorted(
+            found,
+            key=lambda i: (not self.first_word[i].startswith(head), -self.entries[i].weight, self.entries[i].text),
+        )
         seen: set[str] = set()
         out = []
         for i in ranked:

@@ -8,16 +8,15 @@ response, what was done.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from analyzers import analyze, analyze_word, is_word, normalize
+from analyzers.tokens import WORD
 from search import layout, transliterate
 from search.lexicon import Lexicon
 from search.signals import Signals
 from search.synonyms import Synonyms
 
-_WORD = re.compile(r"(?:[^\W_]|\u200c)+")
 MAX_SLOTS = 32  # a longer query is cut: no citizen's need takes more words
 
 SYNONYM_WEIGHT = 0.85
@@ -103,7 +102,7 @@ def understand(text: str, lex: Lexicon, synonyms: Synonyms, signals: Signals) ->
 
     tokens = analyze(text)
     normalized = normalize(text)
-    words = _WORD.findall(normalized)
+    words = WORD.findall(normalized)
     terms = [t for t in tokens if t.kind == "term"][:MAX_SLOTS]
     joined = {t.pos: t.text for t in tokens if t.kind == "joined"}
     plan = Plan(text=text, interpretation=interpretation, normalized=normalized)
@@ -119,12 +118,18 @@ def understand(text: str, lex: Lexicon, synonyms: Synonyms, signals: Signals) ->
         for expr in sorted(expansions):
             slot.alternatives.append(Alternative(expr, SYNONYM_WEIGHT, "synonym"))
         if n:
-            interpretation.append({"kind": "synonym", "from": " ".join(typed), "to": [" ".join(e) for e in sorted(expansions)]})
+            interpretation.append(
+                {"kind": "synonym", "from": " ".join(typed), "to": [" ".join(e) for e in sorted(expansions)]}
+            )
         # Two query words written apart that the cards write together (گواهی نامه → گواهینامه).
         if span == 1 and i + 1 < len(terms) and terms[i + 1].pos == term.pos + 1:
             together = joined.get(term.pos)
             if together and together in lex.known and together not in typed:
-                slot = Slot((term.text, terms[i + 1].text), [Alternative((term.text, terms[i + 1].text)), Alternative((together,), JOINED_WEIGHT, "joined")], word_pos=term.pos)
+                slot = Slot(
+                    (term.text, terms[i + 1].text),
+                    [Alternative((term.text, terms[i + 1].text)), Alternative((together,), JOINED_WEIGHT, "joined")],
+                    word_pos=term.pos,
+                )
                 span = 2
         if span == 1 and not term.verb:
             # Latin words are repaired even when a card uses them: "code posti" means کد پستی.
@@ -165,7 +170,9 @@ def _clitic(slot: Slot, word: str, lex: Lexicon) -> None:
         return
 
 
-def _repair(slot: Slot, term: str, base: str, lex: Lexicon, signals: Signals, interpretation: list, fixes: dict, pos: int) -> None:
+def _repair(
+    slot: Slot, term: str, base: str, lex: Lexicon, signals: Signals, interpretation: list, fixes: dict, pos: int
+) -> None:
     """Alternatives for a word the index does not know (or a Latin one: see below)."""
     if term.isascii() and term.isalpha():
         if signals.finglish:
@@ -189,8 +196,10 @@ def _repair(slot: Slot, term: str, base: str, lex: Lexicon, signals: Signals, in
             fixes[pos] = f"{left} {right}"
             return
     # The word as typed (کفلات) is what was misspelt, not what inflection made of it (کفل).
-    found = sorted(set(lex.vocab.corrections(term, 2)) | set(lex.vocab.corrections(base, 2) if base and base != term else ()),
-                   key=lambda c: (c[1], -lex.vocab.freq(c[0])))[:2]
+    found = sorted(
+        set(lex.vocab.corrections(term, 2)) | set(lex.vocab.corrections(base, 2) if base and base != term else ()),
+        key=lambda c: (c[1], -lex.vocab.freq(c[0])),
+    )[:2]
     for cand, dist in found:
         slot.alternatives.append(Alternative((cand,), CORRECTION_WEIGHT / dist, "correction"))
     if found:

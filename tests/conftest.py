@@ -105,8 +105,12 @@ def live_server(tmp_path_factory, mini_index):
     index = tmp_path_factory.mktemp("live") / "index"
     shutil.copytree(mini_index, index)
     port = free_port()
-    proc = subprocess.Popen([*DARGAH, "serve", "--index", str(index), "--port", str(port)], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*DARGAH, "serve", "--index", str(index), "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_ready(base + "/readyz")

@@ -467,8 +467,9 @@ SOURCE_CHECKS = {
     "zwnj_lookalikes": lambda a, b: any(c in a for c in _LOOKALIKES) and ZWNJ in b,
     "diacritics": lambda a, b: any(c in _MARKS for c in a),
     "kashida": lambda a, b: "\u0640" in a and a.replace("\u0640", "") == b,
-    "latin_case": lambda a, b: a != b
-    and unicodedata.normalize("NFKC", a).casefold() == unicodedata.normalize("NFKC", b).casefold(),
+    "latin_case": lambda a, b: (
+        a != b and unicodedata.normalize("NFKC", a).casefold() == unicodedata.normalize("NFKC", b).casefold()
+    ),
     "digits": lambda a, b: a != b and any(c.isdigit() for c in a),
     "half_spaces": lambda a, b: a != b and _spacing_free(a) == _spacing_free(b),
 }
@@ -502,7 +503,8 @@ def _match_params():
 MATCH_PARAMS = list(_match_params())
 MATCH_PARAMS_WITH_GAPS = [
     pytest.param(*p.values, id=p.id, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[p.values[1:]])])
-    if p.values[1:] in KNOWN_GAPS else p
+    if p.values[1:] in KNOWN_GAPS
+    else p
     for p in MATCH_PARAMS
 ]
 
@@ -640,7 +642,9 @@ FOLD_CHARACTERS = [
 ]
 
 
-@pytest.mark.parametrize("text,expected", [pytest.param(t, e, id=f"fold_characters-{i:02d}") for i, (t, e) in enumerate(FOLD_CHARACTERS, 1)])
+@pytest.mark.parametrize(
+    "text,expected", [pytest.param(t, e, id=f"fold_characters-{i:02d}") for i, (t, e) in enumerate(FOLD_CHARACTERS, 1)]
+)
 def test_fold_characters(text, expected):
     assert fold_characters(text) == expected
 
@@ -664,7 +668,9 @@ FOLD_HAMZA_GROUPS = [
 ]
 
 
-@pytest.mark.parametrize("group", [pytest.param(g, id=f"fold_hamza-{i:02d}") for i, g in enumerate(FOLD_HAMZA_GROUPS, 1)])
+@pytest.mark.parametrize(
+    "group", [pytest.param(g, id=f"fold_hamza-{i:02d}") for i, g in enumerate(FOLD_HAMZA_GROUPS, 1)]
+)
 def test_fold_hamza_brings_variants_together(group):
     folded = {w: fold_hamza(w) for w in group}
     assert len(set(folded.values())) == 1, folded
@@ -679,7 +685,9 @@ FOLD_HAMZA_APART = [
 ]
 
 
-@pytest.mark.parametrize("a,b", [pytest.param(a, b, id=f"fold_hamza_apart-{i:02d}") for i, (a, b) in enumerate(FOLD_HAMZA_APART, 1)])
+@pytest.mark.parametrize(
+    "a,b", [pytest.param(a, b, id=f"fold_hamza_apart-{i:02d}") for i, (a, b) in enumerate(FOLD_HAMZA_APART, 1)]
+)
 def test_fold_hamza_keeps_words_apart(a, b):
     if a == b:
         assert fold_hamza(a) == a
@@ -716,7 +724,9 @@ REDUCE_WORD = [
 ]
 
 
-@pytest.mark.parametrize("word,expected", [pytest.param(w, e, id=f"reduce_word-{i:02d}") for i, (w, e) in enumerate(REDUCE_WORD, 1)])
+@pytest.mark.parametrize(
+    "word,expected", [pytest.param(w, e, id=f"reduce_word-{i:02d}") for i, (w, e) in enumerate(REDUCE_WORD, 1)]
+)
 def test_reduce_word(word, expected):
     assert reduce_word(word) == expected
 
@@ -733,12 +743,44 @@ def _as_stopword(word: str) -> str:
 
 
 STOPWORDS_IN = [
-    "چطور", "چطوری", "چگونه", "چجوری", "چه\u200cجوری", "کجا", "کجاست", "از", "میخوام", "می\u200cخواهم",
-    "باید", "رو", "را", "میتونم", "می\u200cتوانم", "آیا", "لطفا", "برای", "چیه", "چقدر",
+    "چطور",
+    "چطوری",
+    "چگونه",
+    "چجوری",
+    "چه\u200cجوری",
+    "کجا",
+    "کجاست",
+    "از",
+    "میخوام",
+    "می\u200cخواهم",
+    "باید",
+    "رو",
+    "را",
+    "میتونم",
+    "می\u200cتوانم",
+    "آیا",
+    "لطفا",
+    "برای",
+    "چیه",
+    "چقدر",
 ]
 STOPWORDS_OUT = [
-    "کار", "امور", "ارائه", "مالیات", "خدمات", "ثبت", "نام", "کارت", "ملی", "پرداخت", "دریافت",
-    "خانه", "شماره", "دفتر", "مدرک", "سوال",
+    "کار",
+    "امور",
+    "ارائه",
+    "مالیات",
+    "خدمات",
+    "ثبت",
+    "نام",
+    "کارت",
+    "ملی",
+    "پرداخت",
+    "دریافت",
+    "خانه",
+    "شماره",
+    "دفتر",
+    "مدرک",
+    "سوال",
 ]
 
 
@@ -782,12 +824,16 @@ def _content_terms(text: str) -> list[str]:
     return [t.text for t in analyze(text, parts=False, joined=False) if not t.verb]
 
 
-@pytest.mark.parametrize("query,content", [pytest.param(q, c, id=f"natural_query-{i:02d}") for i, (q, c) in enumerate(NATURAL_QUERIES, 1)])
+@pytest.mark.parametrize(
+    "query,content", [pytest.param(q, c, id=f"natural_query-{i:02d}") for i, (q, c) in enumerate(NATURAL_QUERIES, 1)]
+)
 def test_natural_query_reduces_to_its_content_words(query, content):
     expected = _content_terms(content)
     assert expected, content
     got = _content_terms(query)
-    assert got == expected, f"{query!r} -> {terms(query)} (verbs allowed: {[t.text for t in analyze(query, parts=False, joined=False) if t.verb]})  vs  {content!r} -> {expected}"
+    assert got == expected, (
+        f"{query!r} -> {terms(query)} (verbs allowed: {[t.text for t in analyze(query, parts=False, joined=False) if t.verb]})  vs  {content!r} -> {expected}"
+    )
 
 
 def test_table_sizes():

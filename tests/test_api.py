@@ -6,12 +6,12 @@ import re
 
 import jsonschema
 import pytest
+from conftest import mini_cards
 from openapi_spec_validator import validate as validate_spec
 from referencing import Registry, Resource
 
 from api.app import create_app
 from api.openapi import document
-from conftest import mini_cards
 
 PASSPORT_CLUSTER = "گذرنامه و سفر"
 POLICE = "پلیس مهاجرت و گذرنامه فراجا"
@@ -38,10 +38,19 @@ def facet(body, name):
 @pytest.mark.parametrize(
     "params,name",
     [
-        ({"page": "0"}, "page"), ({"page": "-3"}, "page"), ({"page": "x"}, "page"), ({"page": "9" * 40}, "page"),
-        ({"size": "0"}, "size"), ({"size": "51"}, "size"), ({"size": "1.5"}, "size"),
-        ({"page": "21"}, "page"), ({"sort": "random"}, "sort"), ({"electronic": "maybe"}, "electronic"),
-        ({"q": "ب" * 201}, "q"), ([("q", "a"), ("q", "b")], "q"), ([("cluster", "x")] * 21, "cluster"),
+        ({"page": "0"}, "page"),
+        ({"page": "-3"}, "page"),
+        ({"page": "x"}, "page"),
+        ({"page": "9" * 40}, "page"),
+        ({"size": "0"}, "size"),
+        ({"size": "51"}, "size"),
+        ({"size": "1.5"}, "size"),
+        ({"page": "21"}, "page"),
+        ({"sort": "random"}, "sort"),
+        ({"electronic": "maybe"}, "electronic"),
+        ({"q": "ب" * 201}, "q"),
+        ([("q", "a"), ("q", "b")], "q"),
+        ([("cluster", "x")] * 21, "cluster"),
         ([("channel", "")] * 19 + [("channel", "web")] * 2, "channel"),
     ],
 )
@@ -76,7 +85,9 @@ async def test_facet_counts_ignore_their_own_selection_only(client):
     assert {h["agency"] for h in chosen["hits"]} == {POLICE}
     assert chosen["total"] == facet(everything, "agency")[POLICE]["count"]
     # The agency facet keeps every agency and its unfiltered count (multi-select) …
-    assert {v: f["count"] for v, f in facet(chosen, "agency").items()} == {v: f["count"] for v, f in facet(everything, "agency").items()}
+    assert {v: f["count"] for v, f in facet(chosen, "agency").items()} == {
+        v: f["count"] for v, f in facet(everything, "agency").items()
+    }
     assert facet(chosen, "agency")[POLICE]["selected"] is True
     assert not any(f["selected"] for v, f in facet(chosen, "agency").items() if v != POLICE)
     # … while every other facet applies it.
@@ -87,7 +98,9 @@ async def test_facet_counts_ignore_their_own_selection_only(client):
 async def test_or_within_and_across_facets(client):
     both = await get(client, "/api/v1/search", [("cluster", PASSPORT_CLUSTER), ("cluster", "مالیات")])
     assert {h["cluster"] for h in both["hits"]} == {PASSPORT_CLUSTER, "مالیات"}
-    narrowed = await get(client, "/api/v1/search", [("cluster", PASSPORT_CLUSTER), ("cluster", "مالیات"), ("audience", "business")])
+    narrowed = await get(
+        client, "/api/v1/search", [("cluster", PASSPORT_CLUSTER), ("cluster", "مالیات"), ("audience", "business")]
+    )
     assert [h["id"] for h in narrowed["hits"]] == ["t-tax-return"]
     # The audience facet, not selected by itself, is counted over both clusters.
     assert facet(narrowed, "audience")["citizen"]["count"] == 3
@@ -205,7 +218,9 @@ async def test_etag_changes_with_the_generation(aiohttp_client, tmp_path, mini_i
 async def test_cors_and_security_headers(client):
     r = await client.get("/api/v1/clusters", headers={"Origin": "https://portal.example"})
     assert r.headers["Access-Control-Allow-Origin"] == "*"
-    pre = await client.options("/api/v1/search", headers={"Origin": "https://portal.example", "Access-Control-Request-Method": "GET"})
+    pre = await client.options(
+        "/api/v1/search", headers={"Origin": "https://portal.example", "Access-Control-Request-Method": "GET"}
+    )
     assert pre.status == 204 and "GET" in pre.headers["Access-Control-Allow-Methods"]
     page = await client.get("/")
     assert page.status == 200
@@ -241,7 +256,9 @@ def test_openapi_document_is_valid():
 
 def _validator(ref: str):
     doc = document()
-    registry = Registry().with_resource("urn:dargah", Resource.from_contents({"$schema": "https://json-schema.org/draft/2020-12/schema", **doc}))
+    registry = Registry().with_resource(
+        "urn:dargah", Resource.from_contents({"$schema": "https://json-schema.org/draft/2020-12/schema", **doc})
+    )
     return jsonschema.Draft202012Validator({"$ref": f"urn:dargah#/components/schemas/{ref}"}, registry=registry)
 
 
@@ -259,7 +276,9 @@ async def test_every_documented_route_answers_as_documented(client):
     }
     assert set(examples) == set(doc["paths"])
     for path, calls in examples.items():
-        schema = doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+        schema = doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit(
+            "/", 1
+        )[1]
         for params in calls:
             url = path.replace("{id}", "t-passport-renew")
             body = await get(client, url, params or {})

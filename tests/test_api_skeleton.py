@@ -1,9 +1,9 @@
 """The HTTP API on a real server bound to loopback (pytest-aiohttp's aiohttp_server)."""
 
 import pytest
+from conftest import mini_cards
 
 from api.app import create_app
-from conftest import mini_cards
 
 
 @pytest.fixture
@@ -59,7 +59,12 @@ async def test_analyze_returns_index_terms(client):
 
 
 async def test_bad_parameters_are_400_naming_the_parameter(client):
-    for params, name in (({"page": "0"}, "page"), ({"size": "51"}, "size"), ({"size": "ten"}, "size"), ({"q": "x" * 201}, "q")):
+    for params, name in (
+        ({"page": "0"}, "page"),
+        ({"size": "51"}, "size"),
+        ({"size": "ten"}, "size"),
+        ({"q": "x" * 201}, "q"),
+    ):
         r = await client.get("/api/v1/search", params=params)
         assert r.status == 400, params
         body = await r.json()

@@ -17,7 +17,11 @@ def _worker_of(client_port: int, server_port: int, workers: list[int]) -> int | 
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
         cols = line.split()
         local, remote, state = cols[1], cols[2], cols[3]
-        if state == "01" and int(local.split(":")[1], 16) == server_port and int(remote.split(":")[1], 16) == client_port:
+        if (
+            state == "01"
+            and int(local.split(":")[1], 16) == server_port
+            and int(remote.split(":")[1], 16) == client_port
+        ):
             inode = cols[9]
     if inode is None:
         return None
@@ -58,8 +62,11 @@ def test_a_worker_holding_more_than_its_share_of_connections_sheds_them(tmp_path
     index = tmp_path / "index"
     shutil.copytree(mini_index, index)
     port = free_port()
-    proc = subprocess.Popen([*DARGAH, "serve", "--index", str(index), "--port", str(port), "--workers", "2"], cwd=ROOT,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*DARGAH, "serve", "--index", str(index), "--port", str(port), "--workers", "2"],
+        cwd=ROOT,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_ready(f"http://127.0.0.1:{port}/readyz")
         workers = _children(proc.pid)

@@ -16,14 +16,22 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import DARGAH, ROOT, free_port, wait_ready
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium (/usr/bin/chromium) is not installed; `make browser` installs it")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian's Chromium (/usr/bin/chromium) is not installed; `make browser` installs it"
+)
 
 if CHROMIUM.exists():
     from playwright.sync_api import expect, sync_playwright
@@ -102,8 +110,13 @@ def open_page(browser, base, problems: Problems, **context_args):
     page.set_default_timeout(10_000)
     page.on("console", lambda m: m.type == "error" and problems.add("console", m.text))
     page.on("pageerror", lambda e: problems.add("pageerror", str(e)))
-    page.on("requestfailed", lambda r: (r.failure or "") != "net::ERR_ABORTED" and problems.add("requestfailed", f"{r.url} {r.failure}"))
-    page.on("response", lambda r: r.url.startswith(base) and r.status >= 400 and problems.add("http", f"{r.status} {r.url}"))
+    page.on(
+        "requestfailed",
+        lambda r: (r.failure or "") != "net::ERR_ABORTED" and problems.add("requestfailed", f"{r.url} {r.failure}"),
+    )
+    page.on(
+        "response", lambda r: r.url.startswith(base) and r.status >= 400 and problems.add("http", f"{r.status} {r.url}")
+    )
     # The page's own report of anything its Content-Security-Policy refused.
     page.expose_function("__cspViolation", lambda text: problems.add("csp", text))
     page.add_init_script(
@@ -157,7 +170,9 @@ def test_page_is_persian_right_to_left(page, base, api):
     expect(page.locator("#home-clusters li")).to_have_count(len(clusters))
     expect(page.locator("#home-clusters li").first).to_contain_text(fa(clusters[0]["count"]))
     expect(page.locator("#home-popular li").first).to_be_visible()
-    assert not re.search(r"[0-9]", page.locator("#view-home").inner_text()), "numbers shown to people use Persian digits"
+    assert not re.search(r"[0-9]", page.locator("#view-home").inner_text()), (
+        "numbers shown to people use Persian digits"
+    )
 
 
 def test_suggestions_by_keyboard(page, base, api):
@@ -333,7 +348,9 @@ def test_corrections_layout_and_empty_state(page, base, api):
 
 
 def test_phone_width_has_no_horizontal_scroll(browser, base, api, problems):
-    context, page = open_page(browser, base, problems, viewport={"width": 375, "height": 800}, is_mobile=True, has_touch=True)
+    context, page = open_page(
+        browser, base, problems, viewport={"width": 375, "height": 800}, is_mobile=True, has_touch=True
+    )
     try:
 
         def no_sideways_scroll(where: str) -> None:
@@ -390,8 +407,12 @@ def test_agencies_ranking(page, base, api):
     # Narrowing the table, then opening an agency's services.
     target = ranking[len(ranking) // 2]
     page.get_by_label("جست‌وجوی دستگاه:").fill(target["value"])
-    expect(page.locator("#agencies tbody tr:visible")).to_have_count(sum(target["value"] in a["value"] for a in ranking))
-    page.locator("#agencies tbody tr:visible .agency-name a").filter(has_text=re.compile("^" + re.escape(target["value"]) + "$")).click()
+    expect(page.locator("#agencies tbody tr:visible")).to_have_count(
+        sum(target["value"] in a["value"] for a in ranking)
+    )
+    page.locator("#agencies tbody tr:visible .agency-name a").filter(
+        has_text=re.compile("^" + re.escape(target["value"]) + "$")
+    ).click()
     expect(page).to_have_url(re.compile(r"[?&]agency=" + re.escape(urllib.parse.quote_plus(target["value"]))))
     expect(page.locator("#result-count")).to_contain_text(fa(target["count"]))
     page.go_back()
@@ -405,8 +426,15 @@ def test_error_state_and_retry(page, base, problems):
     searches = re.compile(r"/api/v1/search\?")
 
     def unavailable(route):
-        problem = {"type": "about:blank", "title": "Service Unavailable", "status": 503, "detail": "the search index is not available yet"}
-        route.fulfill(status=503, content_type="application/problem+json", body=json.dumps(problem), headers={"Retry-After": "5"})
+        problem = {
+            "type": "about:blank",
+            "title": "Service Unavailable",
+            "status": 503,
+            "detail": "the search index is not available yet",
+        }
+        route.fulfill(
+            status=503, content_type="application/problem+json", body=json.dumps(problem), headers={"Retry-After": "5"}
+        )
 
     page.route(searches, unavailable)
     search_for(page, "گذرنامه")

@@ -5,15 +5,23 @@ import unicodedata
 from collections import Counter
 
 import pytest
-
 from conftest import ROOT
+
 from indexer.corpus import read_corpus
 from search.evaluate import load_queries
 
 CORPUS = ROOT / "corpus"
 MINIMUM_CATEGORIES = {
-    "clean": 30, "natural": 45, "orthography": 45, "synonym": 35, "typo": 35, "morphology": 25,
-    "agency": 20, "finglish": 20, "layout": 15, "nonsense": 15,
+    "clean": 30,
+    "natural": 45,
+    "orthography": 45,
+    "synonym": 35,
+    "typo": 35,
+    "morphology": 25,
+    "agency": 20,
+    "finglish": 20,
+    "layout": 15,
+    "nonsense": 15,
 }
 
 
@@ -40,7 +48,10 @@ def test_catalogue_has_the_shape_of_a_national_portal(corpus):
 
 
 def test_text_is_nfc(corpus):
-    for path in sorted((CORPUS / "services").glob("*.jsonl")) + [CORPUS / "synonyms.tsv", CORPUS / "judgments" / "queries.tsv"]:
+    for path in sorted((CORPUS / "services").glob("*.jsonl")) + [
+        CORPUS / "synonyms.tsv",
+        CORPUS / "judgments" / "queries.tsv",
+    ]:
         text = path.read_text("utf-8")
         assert unicodedata.normalize("NFC", text) == text, path
 

@@ -84,8 +84,11 @@ def legacy_index(tmp_path, bundled_index):
     return index
 
 
-@pytest.mark.parametrize("make", [_make_legacy, _make_words_in_card_lines, _make_other_version],
-                         ids=["cards.json", "words in card lines", "other words version"])
+@pytest.mark.parametrize(
+    "make",
+    [_make_legacy, _make_words_in_card_lines, _make_other_version],
+    ids=["cards.json", "words in card lines", "other words version"],
+)
 def test_a_generation_written_by_another_version_serves_the_same_answers(tmp_path, bundled_index, bundled_engine, make):
     # Highlights there come from analysing the text when shown, or from words stored the way an
     # older indexer stored them; here from this indexer's analysis in shown.jsonl.
@@ -105,7 +108,9 @@ def test_a_single_card_change_on_an_old_generation_writes_the_new_cards_files(le
     card = orjson.loads((path / "cards.json").read_bytes())[0]
     published = update.upsert(legacy_index, {**card, "title": card["title"] + " ویژه"})
     assert (published.path / "cards.jsonl").is_file() and not (published.path / "cards.json").exists()
-    assert len((published.path / "shown.jsonl").read_bytes().splitlines()) == len((published.path / "cards.jsonl").read_bytes().splitlines())
+    assert len((published.path / "shown.jsonl").read_bytes().splitlines()) == len(
+        (published.path / "cards.jsonl").read_bytes().splitlines()
+    )
     engine = Engine(legacy_index)
     engine.load()
     assert engine.service(card["id"])["title"].endswith(" ویژه")

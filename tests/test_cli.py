@@ -50,10 +50,14 @@ def test_serve_answers_over_http(mini_index):
     from conftest import DARGAH, ROOT
 
     port = free_port()
-    proc = subprocess.Popen([*DARGAH, "serve", "--index", str(mini_index), "--port", str(port), "--workers", "2"], cwd=ROOT)
+    proc = subprocess.Popen(
+        [*DARGAH, "serve", "--index", str(mini_index), "--port", str(port), "--workers", "2"], cwd=ROOT
+    )
     try:
         wait_ready(f"http://127.0.0.1:{port}/readyz")
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/search?q=%DA%AF%D8%B0%D8%B1%D9%86%D8%A7%D9%85%D9%87") as r:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/api/v1/search?q=%DA%AF%D8%B0%D8%B1%D9%86%D8%A7%D9%85%D9%87"
+        ) as r:
             assert json.load(r)["total"] == 2
     finally:
         proc.terminate()

@@ -55,12 +55,26 @@ def test_every_card_valid_under_the_shared_schema_is_accepted(tmp_path):
     # The smallest valid card, and one with every optional property and an unknown one.
     minimal = {"id": "m", "title": "ت", "agency": "ا", "cluster": "خ"}
     full = {
-        **minimal, "id": "f", "description": "شرح", "parent_agency": "و", "audience": ["citizen", "business", "government"],
-        "level": "local", "life_events": ["تولد"], "keywords": ["ک"], "documents": ["م"], "steps": ["گ"],
-        "channels": [{"type": "ussd", "address": "*1#"}, {"type": "kiosk"}], "url": "https://example.ir",
+        **minimal,
+        "id": "f",
+        "description": "شرح",
+        "parent_agency": "و",
+        "audience": ["citizen", "business", "government"],
+        "level": "local",
+        "life_events": ["تولد"],
+        "keywords": ["ک"],
+        "documents": ["م"],
+        "steps": ["گ"],
+        "channels": [{"type": "ussd", "address": "*1#"}, {"type": "kiosk"}],
+        "url": "https://example.ir",
         "e_stages": {"information": True, "application": False, "processing": True, "delivery": False},
-        "inquiries": ["اس"], "fee": "رایگان", "duration": "یک روز", "legal_basis": ["ق"], "popularity": 0,
-        "updated_at": "2025-01-31", "x_unknown": {"kept": True},
+        "inquiries": ["اس"],
+        "fee": "رایگان",
+        "duration": "یک روز",
+        "legal_basis": ["ق"],
+        "popularity": 0,
+        "updated_at": "2025-01-31",
+        "x_unknown": {"kept": True},
     }
     read = read_corpus(write_jsonl(tmp_path / "ok.jsonl", [minimal, full]))
     assert not read.problems

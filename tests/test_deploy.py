@@ -33,7 +33,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import DARGAH, ROOT, free_port
 
 DEPLOY = ROOT / "deploy"
@@ -41,11 +40,17 @@ RENDER = DEPLOY / "render_nginx.py"
 TOKEN = "deploy-test-admin-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 NEW_CARD = {
-    "id": "t-hunting-licence", "title": "صدور پروانه شکار", "agency": "سازمان حفاظت محیط زیست", "cluster": "محیط زیست",
-    "description": "شکارچیان برای شکار قانونی باید پروانه شکار فصلی بگیرند.", "popularity": 500,
+    "id": "t-hunting-licence",
+    "title": "صدور پروانه شکار",
+    "agency": "سازمان حفاظت محیط زیست",
+    "cluster": "محیط زیست",
+    "description": "شکارچیان برای شکار قانونی باید پروانه شکار فصلی بگیرند.",
+    "popularity": 500,
 }
 LOAD_QUERIES = ["گذرنامه", "تمدید گواهینامه", "مالیات", "کارت ملی", "gozarnameh", "گواهي نامه"]
-LOG_LINE = re.compile(r'"(?P<method>\S+) (?P<uri>\S+) [^"]*" (?P<status>\d{3}) .*?cache=(?P<cache>\S+) upstream="(?P<upstream>[^"]*)" ustatus="(?P<ustatus>[^"]*)"')
+LOG_LINE = re.compile(
+    r'"(?P<method>\S+) (?P<uri>\S+) [^"]*" (?P<status>\d{3}) .*?cache=(?P<cache>\S+) upstream="(?P<upstream>[^"]*)" ustatus="(?P<ustatus>[^"]*)"'
+)
 
 
 # -- nginx ---------------------------------------------------------------------------------------
@@ -62,7 +67,10 @@ def nginx_bin() -> str:
     if found is None and os.geteuid() == 0 and shutil.which("apt-get"):
         try:
             subprocess.run(
-                "apt-get update -qq && apt-get install -y -qq nginx", shell=True, capture_output=True, timeout=600,
+                "apt-get update -qq && apt-get install -y -qq nginx",
+                shell=True,
+                capture_output=True,
+                timeout=600,
                 env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
             )
         except (OSError, subprocess.TimeoutExpired):
@@ -89,13 +97,26 @@ class Nginx:
         self.conf = prefix / "nginx.conf"
         self.access_log = prefix / "logs" / "dargah.access.log"
         prefix.mkdir(parents=True, exist_ok=True)
-        render("--standalone", prefix, "--listen", f"127.0.0.1:{self.port}",
-               *[a for port in upstreams for a in ("--upstream", f"127.0.0.1:{port}")], "-o", self.conf)
-        checked = subprocess.run([binary, "-t", "-p", str(prefix), "-c", str(self.conf)], capture_output=True, text=True, timeout=30)
+        render(
+            "--standalone",
+            prefix,
+            "--listen",
+            f"127.0.0.1:{self.port}",
+            *[a for port in upstreams for a in ("--upstream", f"127.0.0.1:{port}")],
+            "-o",
+            self.conf,
+        )
+        checked = subprocess.run(
+            [binary, "-t", "-p", str(prefix), "-c", str(self.conf)], capture_output=True, text=True, timeout=30
+        )
         assert checked.returncode == 0, checked.stderr
         self.out = open(prefix / "nginx.out", "wb")
-        self.proc = subprocess.Popen([binary, "-p", str(prefix), "-c", str(self.conf), "-g", "daemon off;"],
-                                     stdout=self.out, stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [binary, "-p", str(prefix), "-c", str(self.conf), "-g", "daemon off;"],
+            stdout=self.out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 15
         while True:
             assert self.proc.poll() is None, (prefix / "nginx.out").read_text(errors="replace")
@@ -165,7 +186,10 @@ class Replica:
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [*DARGAH, "serve", "--index", str(self.index), "--port", str(self.port), "--workers", str(self.workers)],
-            cwd=ROOT, env={**os.environ, "DARGAH_ADMIN_TOKEN": TOKEN}, stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env={**os.environ, "DARGAH_ADMIN_TOKEN": TOKEN},
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 
@@ -173,7 +197,9 @@ class Replica:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                pytest.fail(f"replica {self.port} exited with {self.proc.returncode}: {self.log_path.read_text(errors='replace')[-2000:]}")
+                pytest.fail(
+                    f"replica {self.port} exited with {self.proc.returncode}: {self.log_path.read_text(errors='replace')[-2000:]}"
+                )
             try:
                 status, _, body = request(self.base + "/readyz", timeout=2)
                 if status == 200:
@@ -231,9 +257,11 @@ class Load:
         self.lock = threading.Lock()
         self.count = 0
         self.failures: list[str] = []
-        self.threads = [threading.Thread(target=self._run, args=(i,), daemon=True, name=f"load-{i}") for i in range(threads)]
+        self.threads = [
+            threading.Thread(target=self._run, args=(i,), daemon=True, name=f"load-{i}") for i in range(threads)
+        ]
 
-    def start(self) -> "Load":
+    def start(self) -> Load:
         for t in self.threads:
             t.start()
         return self
@@ -248,7 +276,7 @@ class Load:
                 status, _, body = request(search_url(self.base, **params), timeout=20)
                 ok = status == 200 and "hits" in json.loads(body)
                 problem = None if ok else f"HTTP {status}: {body[:200]!r}"
-            except Exception as e:  # noqa: BLE001 - whatever a client sees counts
+            except Exception as e:
                 problem = repr(e)
             with self.lock:
                 self.count += 1
@@ -272,7 +300,9 @@ class Load:
 # -- the whole topology ---------------------------------------------------------------------------
 
 
-def test_replicas_behind_nginx_survive_a_publish_and_a_crash_without_one_failed_request(nginx_bin, mini_index, tmp_path):
+def test_replicas_behind_nginx_survive_a_publish_and_a_crash_without_one_failed_request(
+    nginx_bin, mini_index, tmp_path
+):
     started = time.monotonic()
     index = tmp_path / "index"
     shutil.copytree(mini_index, index)
@@ -295,7 +325,9 @@ def test_replicas_behind_nginx_survive_a_publish_and_a_crash_without_one_failed_
         load.wait_for(20)
 
         # gzip for JSON when asked for, plain otherwise.
-        status, headers, body = request(search_url(nginx.base, q="گذرنامه", size=20), headers={"Accept-Encoding": "gzip"})
+        status, headers, body = request(
+            search_url(nginx.base, q="گذرنامه", size=20), headers={"Accept-Encoding": "gzip"}
+        )
         assert status == 200 and headers["Content-Encoding"] == "gzip"
         assert headers["Content-Type"].startswith("application/json")
         assert json.loads(gzip.decompress(body))["hits"]
@@ -325,8 +357,12 @@ def test_replicas_behind_nginx_survive_a_publish_and_a_crash_without_one_failed_
             assert headers.get("X-Cache-Status") is None and headers["Cache-Control"] == "no-store"
 
         # Publish a new generation through replica a alone; both replicas serve it within 2 s.
-        status, _, body = request(a.base + f"/api/v1/admin/services/{NEW_CARD['id']}", "PUT",
-                                  {**AUTH, "Content-Type": "application/json"}, json.dumps(NEW_CARD).encode())
+        status, _, body = request(
+            a.base + f"/api/v1/admin/services/{NEW_CARD['id']}",
+            "PUT",
+            {**AUTH, "Content-Type": "application/json"},
+            json.dumps(NEW_CARD).encode(),
+        )
         assert status == 200, body
         published, new = time.monotonic(), json.loads(body)["generation"]
         assert new != first
@@ -352,7 +388,9 @@ def test_replicas_behind_nginx_survive_a_publish_and_a_crash_without_one_failed_
         # nginx sends it requests again (after fail_timeout at most) and they are answered.
         back = time.monotonic()
         after_restart = len(nginx.log())
-        while not any(m["upstream"].endswith(f":{a.port}") and m["ustatus"].endswith("200") for m in nginx.log()[after_restart:]):
+        while not any(
+            m["upstream"].endswith(f":{a.port}") and m["ustatus"].endswith("200") for m in nginx.log()[after_restart:]
+        ):
             assert time.monotonic() - back < 15, "nginx does not use the restarted replica"
             time.sleep(0.1)
         timings["restarted replica in use after"] = time.monotonic() - back
@@ -366,9 +404,12 @@ def test_replicas_behind_nginx_survive_a_publish_and_a_crash_without_one_failed_
 
     outage = nginx.log()[before_kill:]
     retried = [m for m in outage if "," in m["upstream"]]
-    print(f"\n{load.count} searches through nginx, {len(load.failures)} failed; {len(retried)} retried on the other "
-          f"replica while one was down; " + ", ".join(f"{k}: {v:.1f} s" for k, v in timings.items())
-          + f"; total {time.monotonic() - started:.1f} s")
+    print(
+        f"\n{load.count} searches through nginx, {len(load.failures)} failed; {len(retried)} retried on the other "
+        f"replica while one was down; "
+        + ", ".join(f"{k}: {v:.1f} s" for k, v in timings.items())
+        + f"; total {time.monotonic() - started:.1f} s"
+    )
     assert load.failures == [], load.failures[:10]
     assert load.count > 100
     # The zero is not luck: requests did reach the dead replica and were answered by the other.
@@ -403,13 +444,22 @@ class EchoHandler(http.server.BaseHTTPRequestHandler):
     def _answer(self):
         length = int(self.headers.get("Content-Length") or 0)
         received = len(self.rfile.read(length)) if length else 0
-        record = {"method": self.command, "path": self.path, "version": self.request_version, "peer": self.client_address[1],
-                  "headers": {k.lower(): v for k, v in self.headers.items()}, "body": received}
+        record = {
+            "method": self.command,
+            "path": self.path,
+            "version": self.request_version,
+            "peer": self.client_address[1],
+            "headers": {k.lower(): v for k, v in self.headers.items()},
+            "body": received,
+        }
         self.server.seen.append(record)
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
         out = json.dumps({**record, "padding": "x" * 600}).encode()
         self.send_response(200)
-        self.send_header("Content-Type", "application/problem+json" if query.get("ct") == ["problem"] else "application/json; charset=utf-8")
+        self.send_header(
+            "Content-Type",
+            "application/problem+json" if query.get("ct") == ["problem"] else "application/json; charset=utf-8",
+        )
         self.send_header("Content-Length", str(len(out)))
         self.send_header("Cache-Control", query.get("cc", ["public, max-age=30"])[0])
         self.send_header("ETag", 'W/"echo-1"')
@@ -470,8 +520,12 @@ def echo():
 def test_the_client_address_and_authorization_reach_the_upstream_over_kept_alive_connections(nginx_bin, echo, tmp_path):
     nginx = Nginx(nginx_bin, tmp_path / "nginx", [echo.port])
     try:
-        spoofed = {"X-Forwarded-For": "203.0.113.7", "X-Real-IP": "198.51.100.9", "Authorization": "Bearer abc",
-                   "Accept-Encoding": "gzip"}
+        spoofed = {
+            "X-Forwarded-For": "203.0.113.7",
+            "X-Real-IP": "198.51.100.9",
+            "Authorization": "Bearer abc",
+            "Accept-Encoding": "gzip",
+        }
         status, headers, _ = request(search_url(nginx.base, q="a", cc="no-store"), headers=spoofed)
         assert status == 200
         got = echo.seen[-1]["headers"]
@@ -487,7 +541,9 @@ def test_the_client_address_and_authorization_reach_the_upstream_over_kept_alive
 
         # The admin API is never cached, whatever the upstream says, and keeps its Authorization.
         for _ in range(2):
-            status, headers, _ = request(nginx.base + "/api/v1/admin/generations", headers={"Authorization": "Bearer t"})
+            status, headers, _ = request(
+                nginx.base + "/api/v1/admin/generations", headers={"Authorization": "Bearer t"}
+            )
             assert status == 200 and "no-store" in headers.get_all("Cache-Control")
         admin = [r for r in echo.seen if r["path"] == "/api/v1/admin/generations"]
         assert len(admin) == 2 and all(r["headers"]["authorization"] == "Bearer t" for r in admin)
@@ -501,7 +557,9 @@ def test_the_client_address_and_authorization_reach_the_upstream_over_kept_alive
             assert len(echo.seen) - before == (1 if cached else 2), cc
 
         # gzip covers problem+json too.
-        status, headers, body = request(search_url(nginx.base, q="p", ct="problem", cc="no-store"), headers={"Accept-Encoding": "gzip"})
+        status, headers, body = request(
+            search_url(nginx.base, q="p", ct="problem", cc="no-store"), headers={"Accept-Encoding": "gzip"}
+        )
         assert headers["Content-Encoding"] == "gzip" and json.loads(gzip.decompress(body))["method"] == "GET"
 
         # Body limits: none on the public API, 1 MB for a card, 64 MB for a corpus upload.
@@ -526,8 +584,12 @@ def test_a_get_is_retried_on_another_replica_and_a_post_never_is(nginx_bin, echo
         # POSTs until one lands on the dropping replica: that one fails, and is not sent again.
         answers = {}
         for n in range(6):
-            answers[n] = request(nginx.base + "/api/v1/admin/reindex", "POST",
-                                 {"Content-Type": "application/x-ndjson", "X-Test-Id": f"post-{n}"}, b"{}\n")[0]
+            answers[n] = request(
+                nginx.base + "/api/v1/admin/reindex",
+                "POST",
+                {"Content-Type": "application/x-ndjson", "X-Test-Id": f"post-{n}"},
+                b"{}\n",
+            )[0]
             if dropper.seen:
                 break
         assert dropper.seen, "round robin never chose the dropping upstream"
@@ -537,7 +599,9 @@ def test_a_get_is_retried_on_another_replica_and_a_post_never_is(nginx_bin, echo
         assert all(status == 200 for n, status in answers.items() if n != dropped)
         # GETs the dropping replica takes are answered by the other one.
         for n in range(6):
-            status, _, body = request(search_url(nginx.base, q="retry", cc="no-store"), headers={"X-Test-Id": f"get-{n}"})
+            status, _, body = request(
+                search_url(nginx.base, q="retry", cc="no-store"), headers={"X-Test-Id": f"get-{n}"}
+            )
             assert status == 200 and json.loads(body)["headers"]["x-test-id"] == f"get-{n}"
             if len(dropper.seen) > 1:
                 break
@@ -555,8 +619,12 @@ def test_the_shipped_site_file_renders_and_loads_into_debians_main_config(nginx_
     assert render() == shipped  # no options: the file as shipped
     three = render("--upstream", "10.0.0.11:8081", "--upstream", "10.0.0.12:8081", "--upstream", "10.0.0.13:8081")
     servers = re.findall(r"^\s*server (\S+) (max_fails=\d+ fail_timeout=\d+s);", three, re.M)
-    assert [s[0] for s in servers] == ["10.0.0.11:8081", "10.0.0.12:8081", "10.0.0.13:8081"] and len({s[1] for s in servers}) == 1
-    bad = subprocess.run([sys.executable, str(RENDER), "--upstream", "nohost"], capture_output=True, text=True, timeout=30)
+    assert [s[0] for s in servers] == ["10.0.0.11:8081", "10.0.0.12:8081", "10.0.0.13:8081"] and len(
+        {s[1] for s in servers}
+    ) == 1
+    bad = subprocess.run(
+        [sys.executable, str(RENDER), "--upstream", "nohost"], capture_output=True, text=True, timeout=30
+    )
     assert bad.returncode == 2
 
     debian = Path("/etc/nginx/nginx.conf")

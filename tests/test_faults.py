@@ -13,13 +13,19 @@ import urllib.request
 from pathlib import Path
 
 from conftest import DARGAH, ROOT, free_port, wait_ready
+
 from indexer import generations
 
 
 def start(index: Path, *extra, env=None):
     port = free_port()
-    proc = subprocess.Popen([*DARGAH, "serve", "--index", str(index), "--port", str(port), *extra], cwd=ROOT,
-                            env={**os.environ, **(env or {})}, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*DARGAH, "serve", "--index", str(index), "--port", str(port), *extra],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     wait_ready(base + "/readyz")
     return proc, base
@@ -56,7 +62,9 @@ def test_sigterm_drains_requests_in_flight_and_exits_cleanly(tmp_path, mini_inde
                 data += chunk
             s.close()
             answers.append(data)
-        assert all(a.startswith(b"HTTP/1.1 200") for a in answers), [a[:60] for a in answers if not a.startswith(b"HTTP/1.1 200")]
+        assert all(a.startswith(b"HTTP/1.1 200") for a in answers), [
+            a[:60] for a in answers if not a.startswith(b"HTTP/1.1 200")
+        ]
         assert all(json.loads(a.split(b"\r\n\r\n", 1)[1])["hits"] is not None for a in answers)
         assert proc.wait(timeout=30) == 0
         with __import__("pytest").raises(OSError):  # and nothing listens any more
@@ -71,7 +79,9 @@ def test_a_killed_worker_is_replaced_and_the_others_keep_serving(tmp_path, mini_
     shutil.copytree(mini_index, index)
     proc, base = start(index, "--workers", "2")
     try:
-        children = lambda: set(subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split())  # noqa: E731
+        children = lambda: set(
+            subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        )
         before = children()
         assert len(before) == 2
         victim = sorted(before)[0]
@@ -83,7 +93,7 @@ def test_a_killed_worker_is_replaced_and_the_others_keep_serving(tmp_path, mini_
             try:
                 assert search_total(base) == 2
                 served += 1
-            except Exception:  # noqa: BLE001
+            except Exception:
                 # A connection the kernel had already queued for the killed worker is reset
                 # with it: only the moment of the kill may cost a request (nginx retries it).
                 if time.monotonic() - killed > 0.5:
@@ -140,6 +150,7 @@ def test_a_full_disk_fails_the_build_not_the_server(tmp_path, mini_index):
     before = generations.current_name(index)
     proc, base = start(index)
     try:
+
         def small_disk():  # the build process may write at most 64 kB per file: writes past it fail
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
             resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
@@ -147,8 +158,14 @@ def test_a_full_disk_fails_the_build_not_the_server(tmp_path, mini_index):
         corpus = b"".join(p.read_bytes() for p in sorted((ROOT / "corpus" / "services").glob("*.jsonl")))
         big = tmp_path / "big.jsonl"
         big.write_bytes(corpus)
-        result = subprocess.run([*DARGAH, "index", str(big), "--index", str(index)], cwd=ROOT, capture_output=True,
-                                text=True, preexec_fn=small_disk, timeout=300)
+        result = subprocess.run(
+            [*DARGAH, "index", str(big), "--index", str(index)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            preexec_fn=small_disk,
+            timeout=300,
+        )
         assert result.returncode == 1
         assert "build failed, the serving index is untouched" in result.stderr
         assert generations.current_name(index) == before

@@ -27,7 +27,11 @@ def _marked(fragment: str) -> list[str]:
 
 @pytest.mark.parametrize("stored", [False, True], ids=["analysed", "stored and read back"])
 def test_a_late_match_in_a_long_description_is_shown_in_a_window_around_it(stored):
-    text = " ".join([FILLER] * 8) + " برای تمدید گواهي‌نامه‌ها (پایه دوم) به دفاتر پلیس مراجعه کنید. " + " ".join([FILLER] * 8)
+    text = (
+        " ".join([FILLER] * 8)
+        + " برای تمدید گواهي‌نامه‌ها (پایه دوم) به دفاتر پلیس مراجعه کنید. "
+        + " ".join([FILLER] * 8)
+    )
     words = text_words(text)
     if stored:
         words = from_stored(words.stored())

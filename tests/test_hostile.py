@@ -12,15 +12,49 @@ import pytest
 from api.app import ENGINE, Settings, create_app
 
 HOSTILE_Q = [
-    "%00", "a%00b", "%ff%fe", "%ed%a0%80", "%c0%af", "a%e2%80%aeb%e2%80%ac", "%F0%9F%98%80%F0%9F%98%80", "%EF%BF%BD",
-    urllib.parse.quote("title:گذرنامه"), "*", "a*", urllib.parse.quote("گذرنامه~9"), urllib.parse.quote("[a TO z]"),
-    urllib.parse.quote("گذرنامه^1000000"), "%22%22%22", "((((", urllib.parse.quote('"گذرنامه'), urllib.parse.quote("a OR b AND NOT c"),
-    urllib.parse.quote(" ".join(["a AND b"] * 1000)), "x" * 100_000, urllib.parse.quote("ب" * 5000), "%", "%zz", "+++",
+    "%00",
+    "a%00b",
+    "%ff%fe",
+    "%ed%a0%80",
+    "%c0%af",
+    "a%e2%80%aeb%e2%80%ac",
+    "%F0%9F%98%80%F0%9F%98%80",
+    "%EF%BF%BD",
+    urllib.parse.quote("title:گذرنامه"),
+    "*",
+    "a*",
+    urllib.parse.quote("گذرنامه~9"),
+    urllib.parse.quote("[a TO z]"),
+    urllib.parse.quote("گذرنامه^1000000"),
+    "%22%22%22",
+    "((((",
+    urllib.parse.quote('"گذرنامه'),
+    urllib.parse.quote("a OR b AND NOT c"),
+    urllib.parse.quote(" ".join(["a AND b"] * 1000)),
+    "x" * 100_000,
+    urllib.parse.quote("ب" * 5000),
+    "%",
+    "%zz",
+    "+++",
 ]
 ODD_PARAMS = [
-    "page=-1", "page=0", "page=1e9", "page=99999999999999999999999", "size=-5", "size=NaN", "size=0x10", "page=%20",
-    "sort=%00", "electronic=yes", "cluster=" + "x" * 300, "&".join(["cluster=a"] * 300), "&".join(["q=a"] * 300),
-    "unknown=1&also=2", "page=1&page=2", "size=", "q=" + "%20" * 5000,
+    "page=-1",
+    "page=0",
+    "page=1e9",
+    "page=99999999999999999999999",
+    "size=-5",
+    "size=NaN",
+    "size=0x10",
+    "page=%20",
+    "sort=%00",
+    "electronic=yes",
+    "cluster=" + "x" * 300,
+    "&".join(["cluster=a"] * 300),
+    "&".join(["q=a"] * 300),
+    "unknown=1&also=2",
+    "page=1&page=2",
+    "size=",
+    "q=" + "%20" * 5000,
 ]
 ROUTES = ["/api/v1/search?q={}", "/api/v1/suggest?q={}", "/api/v1/analyze?text={}", "/api/v1/services/{}"]
 
@@ -68,8 +102,14 @@ async def test_overlong_query_is_a_problem_not_a_parser_error(client):
 
 
 async def test_path_traversal_on_ids_and_static(client):
-    for path in ("/api/v1/services/..%2f..%2fetc%2fpasswd", "/api/v1/services/%2e%2e", "/static/..%2f..%2fpyproject.toml",
-                 "/static/%2e%2e/%2e%2e/etc/passwd", "/static//etc/passwd", "/..%2f..%2fetc/passwd"):
+    for path in (
+        "/api/v1/services/..%2f..%2fetc%2fpasswd",
+        "/api/v1/services/%2e%2e",
+        "/static/..%2f..%2fpyproject.toml",
+        "/static/%2e%2e/%2e%2e/etc/passwd",
+        "/static//etc/passwd",
+        "/..%2f..%2fetc/passwd",
+    ):
         r = await client.get(path)
         assert r.status in (400, 403, 404), path
         assert b"root:" not in await r.read()
@@ -103,7 +143,9 @@ async def test_search_timeout_is_a_503_with_retry_after(aiohttp_client, mini_ind
 
 
 async def test_saturated_worker_answers_503_at_once(aiohttp_client, mini_index):
-    client = await aiohttp_client(create_app(settings=Settings(index_dir=mini_index, max_concurrent=2, search_timeout=5)))
+    client = await aiohttp_client(
+        create_app(settings=Settings(index_dir=mini_index, max_concurrent=2, search_timeout=5))
+    )
     engine = client.server.app[ENGINE]
     real = engine.search
     engine.search = lambda req: (time.sleep(0.5), real(req))[1]
@@ -135,7 +177,9 @@ def test_idle_connections_do_not_delay_a_search(live_server):
 async def test_rate_limit_per_client_with_trusted_proxies(aiohttp_client, mini_index):
     settings = Settings(index_dir=mini_index, rate_limit=2.0, trusted_proxies=("127.0.0.1",))
     client = await aiohttp_client(create_app(settings=settings))
-    statuses = [(await client.get("/api/v1/clusters", headers={"X-Forwarded-For": "203.0.113.7"})).status for _ in range(8)]
+    statuses = [
+        (await client.get("/api/v1/clusters", headers={"X-Forwarded-For": "203.0.113.7"})).status for _ in range(8)
+    ]
     assert statuses[:4].count(200) >= 3 and 429 in statuses
     r = await client.get("/api/v1/clusters", headers={"X-Forwarded-For": "203.0.113.7"})
     assert r.status == 429 and int(r.headers["Retry-After"]) >= 1
@@ -146,7 +190,9 @@ async def test_rate_limit_per_client_with_trusted_proxies(aiohttp_client, mini_i
 
 async def test_forwarded_for_from_an_untrusted_peer_is_ignored(aiohttp_client, mini_index):
     client = await aiohttp_client(create_app(settings=Settings(index_dir=mini_index, rate_limit=1.0)))
-    statuses = [(await client.get("/api/v1/clusters", headers={"X-Forwarded-For": f"198.51.100.{i}"})).status for i in range(6)]
+    statuses = [
+        (await client.get("/api/v1/clusters", headers={"X-Forwarded-For": f"198.51.100.{i}"})).status for i in range(6)
+    ]
     assert 429 in statuses  # a client cannot buy a fresh allowance by inventing addresses
 
 

@@ -1,7 +1,6 @@
 """Index round trip and the skeleton's search behaviour, on a small corpus written for the test."""
 
 import pytest
-
 from conftest import mini_cards
 
 from search import SearchRequest
@@ -94,7 +93,9 @@ def test_a_spoken_clitic_on_a_word_the_lexicon_lists_whole_still_matches(mini_en
 
 
 @pytest.mark.parametrize("q", ["", "گواهینامه", "مجوز", "ثبت نام"])
-@pytest.mark.parametrize("chosen", [{}, {"level": ["national"]}, {"channel": ["web", "phone"], "audience": ["citizen"]}])
+@pytest.mark.parametrize(
+    "chosen", [{}, {"level": ["national"]}, {"channel": ["web", "phone"], "audience": ["citizen"]}]
+)
 def test_every_facet_count_is_what_ticking_that_value_finds(bundled_engine, q, chosen):
     # What a user sees next to a facet value is the number of results they get by ticking it.
     r = bundled_engine.search(SearchRequest(q=q, filters=chosen))

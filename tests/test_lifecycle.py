@@ -14,16 +14,20 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import DARGAH, MINI, ROOT, free_port, mini_cards, run_cli, wait_ready, write_jsonl
 
 from api.app import Settings, create_app
-from conftest import DARGAH, MINI, ROOT, free_port, mini_cards, run_cli, wait_ready, write_jsonl
 from indexer import generations, overlay
 
 TOKEN = "s3cret-token-for-tests"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 NEW_CARD = {
-    "id": "t-hunting-licence", "title": "صدور پروانه شکار", "agency": "سازمان حفاظت محیط زیست", "cluster": "محیط زیست",
-    "description": "شکارچیان برای شکار قانونی باید پروانه شکار فصلی بگیرند.", "popularity": 500,
+    "id": "t-hunting-licence",
+    "title": "صدور پروانه شکار",
+    "agency": "سازمان حفاظت محیط زیست",
+    "cluster": "محیط زیست",
+    "description": "شکارچیان برای شکار قانونی باید پروانه شکار فصلی بگیرند.",
+    "popularity": 500,
 }
 
 
@@ -36,7 +40,9 @@ def index(tmp_path, mini_index) -> Path:
 
 @pytest.fixture
 async def admin(aiohttp_client, index, tmp_path):
-    app = create_app(settings=Settings(index_dir=index, admin_token=TOKEN, corpus_path=MINI, analytics_dir=tmp_path / "analytics"))
+    app = create_app(
+        settings=Settings(index_dir=index, admin_token=TOKEN, corpus_path=MINI, analytics_dir=tmp_path / "analytics")
+    )
     client = await aiohttp_client(app)
     client.index = index
     return client
@@ -81,7 +87,9 @@ async def test_admin_needs_the_right_token(admin, aiohttp_client, index):
 async def test_reindex_from_upload_publishes_a_new_generation(admin):
     before = generations.current_name(admin.index)
     cards = mini_cards() + [NEW_CARD]
-    r = await admin.post("/api/v1/admin/reindex", data=ndjson(cards), headers={**AUTH, "Content-Type": "application/x-ndjson"})
+    r = await admin.post(
+        "/api/v1/admin/reindex", data=ndjson(cards), headers={**AUTH, "Content-Type": "application/x-ndjson"}
+    )
     assert r.status == 202
     job = (await r.json())["job"]
     assert job["status"] in ("queued", "running")
@@ -101,8 +109,15 @@ async def test_empty_body_rebuilds_from_the_configured_corpus(admin):
 
 async def test_invalid_corpus_fails_the_job_and_keeps_serving(admin):
     before = generations.current_name(admin.index)
-    cards = [mini_cards()[0], "{broken", {**mini_cards()[1], "audience": ["aliens"]}, {"id": "no-title", "agency": "a", "cluster": "c"}]
-    r = await admin.post("/api/v1/admin/reindex", data=ndjson(cards), headers={**AUTH, "Content-Type": "application/x-ndjson"})
+    cards = [
+        mini_cards()[0],
+        "{broken",
+        {**mini_cards()[1], "audience": ["aliens"]},
+        {"id": "no-title", "agency": "a", "cluster": "c"},
+    ]
+    r = await admin.post(
+        "/api/v1/admin/reindex", data=ndjson(cards), headers={**AUTH, "Content-Type": "application/x-ndjson"}
+    )
     job = await wait_job(admin, (await r.json())["job"]["id"])
     assert job["status"] == "failed" and job["generation"] is None
     assert [(e["line"], e["field"]) for e in job["errors"]] == [(2, "(line)"), (3, "audience.0"), (4, "title")]
@@ -115,25 +130,35 @@ async def test_wrong_content_type_and_oversized_upload(admin, aiohttp_client, in
     assert r.status == 415
     limit = len(ndjson(mini_cards())) + 100
     small = await aiohttp_client(create_app(settings=Settings(index_dir=index, admin_token=TOKEN, max_body=limit)))
-    r = await small.post("/api/v1/admin/reindex", data=ndjson(mini_cards() * 5), headers={**AUTH, "Content-Type": "application/x-ndjson"})
+    r = await small.post(
+        "/api/v1/admin/reindex", data=ndjson(mini_cards() * 5), headers={**AUTH, "Content-Type": "application/x-ndjson"}
+    )
     assert r.status == 413
     # The lock was released: a rebuild can start now.
-    r = await small.post("/api/v1/admin/reindex", data=ndjson(mini_cards()), headers={**AUTH, "Content-Type": "application/x-ndjson"})
+    r = await small.post(
+        "/api/v1/admin/reindex", data=ndjson(mini_cards()), headers={**AUTH, "Content-Type": "application/x-ndjson"}
+    )
     assert r.status == 202
 
 
 async def test_a_second_rebuild_while_one_runs_is_409(admin):
     fd = generations.try_lock(admin.index)  # what a running job holds
     try:
-        r = await admin.post("/api/v1/admin/reindex", data=ndjson(mini_cards()), headers={**AUTH, "Content-Type": "application/x-ndjson"})
+        r = await admin.post(
+            "/api/v1/admin/reindex", data=ndjson(mini_cards()), headers={**AUTH, "Content-Type": "application/x-ndjson"}
+        )
         assert r.status == 409
         r = await admin.put(f"/api/v1/admin/services/{NEW_CARD['id']}", json=NEW_CARD, headers=AUTH)
         assert r.status == 409
     finally:
         os.close(fd)
-    r = await admin.post("/api/v1/admin/reindex", data=ndjson(mini_cards()), headers={**AUTH, "Content-Type": "application/x-ndjson"})
+    r = await admin.post(
+        "/api/v1/admin/reindex", data=ndjson(mini_cards()), headers={**AUTH, "Content-Type": "application/x-ndjson"}
+    )
     assert r.status == 202
-    second = await admin.post("/api/v1/admin/reindex", data=ndjson(mini_cards()), headers={**AUTH, "Content-Type": "application/x-ndjson"})
+    second = await admin.post(
+        "/api/v1/admin/reindex", data=ndjson(mini_cards()), headers={**AUTH, "Content-Type": "application/x-ndjson"}
+    )
     assert second.status in (202, 409)  # 409 unless the first already finished
     await wait_job(admin, (await r.json())["job"]["id"])
 
@@ -159,7 +184,9 @@ async def test_upsert_and_delete_and_the_overlay_rule(admin):
     assert "t-passport-issue" not in await search_ids(admin, "صدور گذرنامه")
     # … until the corpus itself carries them: then the overlay forgets them.
     cards = [c for c in mini_cards() if c["id"] != "t-passport-issue"] + [NEW_CARD]
-    r = await admin.post("/api/v1/admin/reindex", data=ndjson(cards), headers={**AUTH, "Content-Type": "application/x-ndjson"})
+    r = await admin.post(
+        "/api/v1/admin/reindex", data=ndjson(cards), headers={**AUTH, "Content-Type": "application/x-ndjson"}
+    )
     assert (await wait_job(admin, (await r.json())["job"]["id"]))["status"] == "succeeded"
     assert overlay.load(admin.index) == {}
 
@@ -199,7 +226,9 @@ async def test_analytics_counts_top_and_zero_queries(admin):
     for q in ("گذرنامه", "گذرنامه", "گذرنامه", "مالیات", "قورمه سبزی"):
         await admin.get("/api/v1/search", params={"q": q})
     await admin.get("/api/v1/search", params={"q": "گذرنامه", "page": "2", "size": "1"})  # not a new query
-    top = await (await admin.get("/api/v1/admin/analytics/queries", params={"kind": "top", "days": "7"}, headers=AUTH)).json()
+    top = await (
+        await admin.get("/api/v1/admin/analytics/queries", params={"kind": "top", "days": "7"}, headers=AUTH)
+    ).json()
     assert top["queries"][0] == {"query": "گذرنامه", "count": 3}
     zero = await (await admin.get("/api/v1/admin/analytics/queries", params={"kind": "zero"}, headers=AUTH)).json()
     assert zero["queries"] == [{"query": "قورمه سبزی", "count": 1}]
@@ -219,8 +248,20 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
-            [*DARGAH, "serve", "--index", str(index), "--port", str(self.port), "--workers", str(workers), "--corpus", str(MINI)],
-            cwd=ROOT, env={**os.environ, "DARGAH_ADMIN_TOKEN": TOKEN, **(env or {})},
+            [
+                *DARGAH,
+                "serve",
+                "--index",
+                str(index),
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+                "--corpus",
+                str(MINI),
+            ],
+            cwd=ROOT,
+            env={**os.environ, "DARGAH_ADMIN_TOKEN": TOKEN, **(env or {})},
         )
         wait_ready(self.base + "/readyz")
 
@@ -231,7 +272,9 @@ class Server:
             return r.status, json.load(r)
 
     def send(self, method, path, data=None, content_type="application/json"):
-        req = urllib.request.Request(self.base + path, data=data, method=method, headers={**AUTH, "Content-Type": content_type})
+        req = urllib.request.Request(
+            self.base + path, data=data, method=method, headers={**AUTH, "Content-Type": content_type}
+        )
         with urllib.request.urlopen(req, timeout=30) as r:
             return r.status, json.load(r)
 
@@ -251,7 +294,7 @@ def test_rebuild_under_load_with_two_workers_fails_no_request(index, bundled_ind
                 status, body = server.get("/api/v1/search", {"q": queries[count[0] % len(queries)]})
                 if status != 200 or "hits" not in body:
                     failures.append(status)
-            except Exception as e:  # noqa: BLE001 - any failure seen by a client counts
+            except Exception as e:
                 failures.append(repr(e))
             count[0] += 1
             done.wait(0.01)  # steady load that leaves the build some CPU on a two-core machine
@@ -316,7 +359,9 @@ def test_kill_during_a_build_leaves_a_working_index_and_start_cleans_up(index):
     before = generations.current_name(index)
     big = write_jsonl(index.parent / "big.jsonl", [])
     big.write_bytes(b"".join(p.read_bytes() for p in sorted((ROOT / "corpus" / "services").glob("*.jsonl"))))
-    proc = subprocess.Popen([*DARGAH, "index", str(big), "--index", str(index)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*DARGAH, "index", str(big), "--index", str(index)], cwd=ROOT, stderr=subprocess.PIPE, text=True
+    )
     deadline = time.monotonic() + 60
     while not list((index / "generations").glob(".building-*")):
         assert time.monotonic() < deadline and proc.poll() is None

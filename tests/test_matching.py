@@ -5,14 +5,13 @@ import csv
 
 import numpy as np
 import pytest
+from conftest import ROOT
 from whoosh import query as wq
 
 from search import Engine, matching
 from search import query as query_builder
 from search.signals import DEFAULT
 from search.understand import understand
-
-from conftest import ROOT
 
 
 def judged_queries() -> list[str]:

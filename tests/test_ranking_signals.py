@@ -44,6 +44,7 @@ def test_scoring_only_the_candidates_that_can_reach_the_page_changes_no_result(b
     import csv
 
     from conftest import ROOT
+
     from search import SearchRequest, ranking
 
     with open(ROOT / "corpus" / "judgments" / "queries.tsv", encoding="utf-8") as f:

@@ -10,8 +10,8 @@ import sys
 import unicodedata
 
 import pytest
-
 from conftest import ROOT
+
 from corpus import synth
 from indexer.corpus import read_corpus, validate_card
 
@@ -44,8 +44,14 @@ def test_command_line_writes_the_same_bytes_whatever_the_hash_seed(lines):
     # This process runs with a random hash seed, the command with a fixed one (and an ASCII
     # locale): set iteration order or the locale must not leak into the output.
     env = dict(os.environ, PYTHONHASHSEED="1", LC_ALL="C", PYTHONIOENCODING="ascii")
-    run = subprocess.run([sys.executable, "-m", "corpus.synth", "100", "--seed", "7"],
-                         cwd=ROOT, env=env, capture_output=True, check=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-m", "corpus.synth", "100", "--seed", "7"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
     assert run.stdout == ("\n".join(lines[:100]) + "\n").encode("utf-8")
 
 
