@@ -18,7 +18,7 @@ from pathlib import Path
 import orjson
 from aiohttp import web
 
-from api import admin, params
+from api import admin, params, presenters
 from api.metrics import Metrics, route_name
 from api.openapi import document as openapi_document
 from api.querylog import QueryLog
@@ -27,7 +27,7 @@ from api.response_cache import ResponseCache
 from api.responses import JSON, Problem, json_response
 from search import Engine, SearchRequest
 from search.engine import SORTS
-from search.generation import FACETS
+from search.facets import FACETS
 from search.index_dir import IndexUnavailable
 
 log = logging.getLogger("dargah.api")
@@ -152,7 +152,10 @@ def _log_note(result: dict) -> tuple[str, bool]:
 
 async def search(request: web.Request) -> web.Response:
     req = search_request(request.rel_url.query)
-    response, (normalized, zero) = await cached_json(request, request.app[ENGINE].search, req, note=_log_note)
+    engine = request.app[ENGINE]
+    response, (normalized, zero) = await cached_json(
+        request, lambda: presenters.search_json(engine.search(req)), note=_log_note
+    )
     # The query log counts what citizens ask: first pages of real queries only.
     if req.q and req.page == 1 and request.app[SETTINGS].log_queries:
         request.app[QUERYLOG].record(normalized, zero)

@@ -166,10 +166,11 @@ def cmd_rollback(args) -> int:
 
 
 def cmd_search(args) -> int:
+    from api.presenters import search_json
     from search import SearchRequest
 
     engine = _engine(args.index)
-    result = engine.search(SearchRequest(q=" ".join(args.query), size=args.size))
+    result = search_json(engine.search(SearchRequest(q=" ".join(args.query), size=args.size)))
     if args.json:
         sys.stdout.buffer.write(orjson.dumps(result) + b"\n")
         return 0

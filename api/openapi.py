@@ -10,7 +10,7 @@ import functools
 
 from api import params
 from search.engine import SORTS
-from search.generation import FACETS
+from search.facets import FACETS
 
 _STR = {"type": "string"}
 # Text parameters: NUL and U+FFFD (what invalid UTF-8 decodes to) are refused with a 400.

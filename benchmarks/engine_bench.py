@@ -82,6 +82,7 @@ def main(argv=None) -> int:
     sets = json.loads(Path(args.queries).read_text("utf-8"))
     t = time.perf_counter()
     if args.engine == "dargah":
+        from api.presenters import search_json
         from search import Engine, SearchRequest
 
         engine = Engine(args.index)
@@ -89,7 +90,7 @@ def main(argv=None) -> int:
         cards = engine.card_count()
 
         def search(q: str) -> dict:
-            return engine.search(SearchRequest(q=q, size=10))
+            return search_json(engine.search(SearchRequest(q=q, size=10)))
     else:
         import tantivy
 

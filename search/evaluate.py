@@ -96,8 +96,8 @@ def run_engine(engine: Engine, queries: list[Judged]) -> tuple[list[dict], list[
         t = time.perf_counter()
         result = engine.search(SearchRequest(q=j.query, size=K))
         times.append((time.perf_counter() - t) * 1000)
-        ranked = [h["id"] for h in result["hits"]]
-        weak = bool(result["hits"]) and all(h["weak"] for h in result["hits"])
+        ranked = [h.id for h in result.hits]
+        weak = bool(result.hits) and all(h.weak for h in result.hits)
         rows.append(score_query(j, ranked, weak) | {"category": j.category})
     return rows, times
 

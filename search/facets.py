@@ -1,4 +1,5 @@
-"""Facet filters and counts over per-document value pairs (no Whoosh `groupedby`: see generation.py).
+"""Facets: each card's values as columns built when a generation is opened, and filters and counts
+over them (no Whoosh `groupedby`).
 
 Counts follow what multi-select facet interfaces need: a facet's counts apply every filter except
 its own, so ticking one agency does not hide the others; selected values are always listed.
@@ -7,11 +8,95 @@ Sets of cards are bool vectors by docnum.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from search.generation import LoadedGeneration
+from search.results import FacetValue
+
+if TYPE_CHECKING:
+    from search.generation import LoadedGeneration
+
+FACETS = ("cluster", "agency", "audience", "level", "channel")
+
+
+def card_facet_values(card: dict, facet: str) -> list[str]:
+    """The values a card has for one facet (several for multi-valued facets)."""
+    if facet == "audience":
+        return list(card.get("audience") or [])
+    if facet == "channel":
+        return sorted({c.get("type") for c in card.get("channels") or [] if c.get("type")})
+    if facet == "level":
+        return [card["level"]] if card.get("level") else []
+    return [card[facet]]
+
+
+@dataclass
+class FacetColumn:
+    """One facet's (document, value) pairs as parallel arrays: card pair_doc[i] has value
+    values[pair_ord[i]]. Counting the values of a set of cards is one bincount."""
+
+    values: list[str]
+    pair_doc: np.ndarray  # int32 docnums
+    pair_ord: np.ndarray  # int32 value ordinals
+
+    @functools.cached_property
+    def index(self) -> dict[str, int]:
+        """Value → ordinal."""
+        return {v: i for i, v in enumerate(self.values)}
+
+    @functools.cached_property
+    def rank(self) -> np.ndarray:
+        """By ordinal, the value's place in alphabetical order (ties in counts are listed so)."""
+        rank = np.empty(len(self.values), np.int32)
+        rank[sorted(range(len(self.values)), key=self.values.__getitem__)] = np.arange(len(self.values), dtype=np.int32)
+        return rank
+
+
+@dataclass
+class FacetTable:
+    """Every facet's values of each card in one row per docnum: ordinals offset per facet (facet
+    f's values are ordinals ranges[f][0] to ranges[f][1]), padded with `values` (an extra bin,
+    never listed). Counting every facet over the cards a query matched is one gather of their
+    rows and one bincount, whatever the size of the catalogue."""
+
+    rows: np.ndarray  # (docnums, widest row)
+    ranges: dict[str, tuple[int, int]]
+    values: int  # ordinals in all
+
+
+def facet_table(columns: dict[str, FacetColumn], size: int) -> FacetTable:
+    """Every facet's columns as one table of rows by docnum (see FacetTable)."""
+    ranges, offset = {}, 0
+    for f in FACETS:
+        ranges[f] = (offset, offset + len(columns[f].values))
+        offset += len(columns[f].values)
+    doc = np.concatenate([columns[f].pair_doc for f in FACETS])
+    ordinal = np.concatenate([columns[f].pair_ord + ranges[f][0] for f in FACETS])
+    order = np.argsort(doc, kind="stable")
+    doc, ordinal = doc[order], ordinal[order]
+    per_doc = np.bincount(doc, minlength=size)
+    first = np.concatenate(([0], np.cumsum(per_doc)[:-1]))
+    rows = np.full((size, max(1, int(per_doc.max(initial=0)))), offset, np.int32)
+    rows[doc, np.arange(len(doc)) - first[doc]] = ordinal
+    return FacetTable(rows, ranges, offset)
+
+
+def facet_column(lines: np.ndarray, values_by_line: list[list[str]]) -> FacetColumn:
+    """One facet's column by docnum, from each card line's values."""
+    ordinals: dict[str, int] = {}
+    pair_doc: list[int] = []
+    pair_ord: list[int] = []
+    for d, n in enumerate(lines):
+        if n < 0:
+            continue
+        for v in values_by_line[n]:
+            pair_doc.append(d)
+            pair_ord.append(ordinals.setdefault(v, len(ordinals)))
+    return FacetColumn(list(ordinals), np.array(pair_doc, np.int32), np.array(pair_ord, np.int32))
 
 
 def allowed_by(gen: LoadedGeneration, facet: str, selected: Iterable[str]) -> np.ndarray:
@@ -24,15 +109,36 @@ def allowed_by(gen: LoadedGeneration, facet: str, selected: Iterable[str]) -> np
     return mask
 
 
+def count_for_request(
+    gen: LoadedGeneration,
+    matched: np.ndarray,
+    allowed: dict[str, np.ndarray],
+    selected: dict[str, list[str]],
+    limit: int | None,
+) -> dict[str, list[FacetValue]]:
+    """Every facet's listing for a request: each facet counts the matched cards that every other
+    facet's selection allows (`allowed`: facet → cards its selected values allow)."""
+    by_facet, made = {}, {}
+    for f in FACETS:
+        others = tuple(g for g in allowed if g != f)
+        if others not in made:  # facets filtered by the same others share one vector
+            docs = matched
+            for g in others:
+                docs = docs & allowed[g]
+            made[others] = docs
+        by_facet[f] = made[others]
+    return count_all(gen, by_facet, selected, limit)
+
+
 def count_all(
     gen: LoadedGeneration, docs: dict[str, np.ndarray], selected: dict[str, list[str]], limit: int | None = None
-) -> dict[str, list[dict]]:
+) -> dict[str, list[FacetValue]]:
     """Value counts of every facet over its own bool vector of cards, most frequent first.
 
     Facets counted over the same vector (all of them when nothing is filtered; four of five when
     one facet is) share one count: the matched cards' rows of the facet table, one bincount."""
     table = gen.facet_table
-    out: dict[str, list[dict]] = {}
+    out: dict[str, list[FacetValue]] = {}
     groups: dict[int, list[str]] = {}
     for f, d in docs.items():
         groups.setdefault(id(d), []).append(f)
@@ -45,7 +151,7 @@ def count_all(
     return {f: out[f] for f in docs}
 
 
-def _listing(column, counts: np.ndarray, selected: list[str], limit: int | None) -> list[dict]:
+def _listing(column, counts: np.ndarray, selected: list[str], limit: int | None) -> list[FacetValue]:
     present = np.flatnonzero(counts)
     # Most frequent first, ties by value: ordered in numpy by (count, the value's rank).
     present = present[np.lexsort((column.rank[present], -counts[present]))]
@@ -55,14 +161,10 @@ def _listing(column, counts: np.ndarray, selected: list[str], limit: int | None)
     chosen = set(selected)
     # Python ints from numpy once (indexing a list with numpy integers costs more than the list).
     out = [
-        {"value": values[o], "count": c, "selected": values[o] in chosen}
+        FacetValue(values[o], c, values[o] in chosen)
         for o, c in zip(present.tolist(), counts[present].tolist(), strict=False)
     ]
-    listed = {v["value"] for v in out}
+    listed = {v.value for v in out}
     index = column.index
-    out.extend(
-        {"value": s, "count": int(counts[index[s]]) if s in index else 0, "selected": True}
-        for s in selected
-        if s not in listed
-    )
+    out.extend(FacetValue(s, int(counts[index[s]]) if s in index else 0, True) for s in selected if s not in listed)
     return out

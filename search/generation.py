@@ -20,49 +20,15 @@ import orjson
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
-import analyzers
 from search import catalogue, ranking
 from search.best_bets import BestBets
 from search.card_store import CardStore, Shown
+from search.facets import FACETS, FacetColumn, FacetTable, card_facet_values, facet_column, facet_table
 from search.lexicon import Lexicon
 from search.postings import TermScores
+from search.ranking import agency as agency_signal
 from search.suggest import Suggester
 from search.synonyms import Synonyms
-
-FACETS = ("cluster", "agency", "audience", "level", "channel")
-
-
-def card_facet_values(card: dict, facet: str) -> list[str]:
-    """The values a card has for one facet (several for multi-valued facets)."""
-    if facet == "audience":
-        return list(card.get("audience") or [])
-    if facet == "channel":
-        return sorted({c.get("type") for c in card.get("channels") or [] if c.get("type")})
-    if facet == "level":
-        return [card["level"]] if card.get("level") else []
-    return [card[facet]]
-
-
-@dataclass
-class FacetColumn:
-    """One facet's (document, value) pairs as parallel arrays: card pair_doc[i] has value
-    values[pair_ord[i]]. Counting the values of a set of cards is one bincount."""
-
-    values: list[str]
-    pair_doc: np.ndarray  # int32 docnums
-    pair_ord: np.ndarray  # int32 value ordinals
-
-    @functools.cached_property
-    def index(self) -> dict[str, int]:
-        """Value → ordinal."""
-        return {v: i for i, v in enumerate(self.values)}
-
-    @functools.cached_property
-    def rank(self) -> np.ndarray:
-        """By ordinal, the value's place in alphabetical order (ties in counts are listed so)."""
-        rank = np.empty(len(self.values), np.int32)
-        rank[sorted(range(len(self.values)), key=self.values.__getitem__)] = np.arange(len(self.values), dtype=np.int32)
-        return rank
 
 
 class CardFacts(NamedTuple):
@@ -76,18 +42,6 @@ class CardFacts(NamedTuple):
     popularity: float
     electronic: bool
     e_readiness: float
-
-
-@dataclass
-class FacetTable:
-    """Every facet's values of each card in one row per docnum: ordinals offset per facet (facet
-    f's values are ordinals ranges[f][0] to ranges[f][1]), padded with `values` (an extra bin,
-    never listed). Counting every facet over the cards a query matched is one gather of their
-    rows and one bincount, whatever the size of the catalogue."""
-
-    rows: np.ndarray  # (docnums, widest row)
-    ranges: dict[str, tuple[int, int]]
-    values: int  # ordinals in all
 
 
 @dataclass
@@ -138,7 +92,7 @@ class LoadedGeneration:
         lines = np.array([line_of[i] if i else -1 for i in ids], np.int32)
         facts = [facts_by_line[n] if n >= 0 else None for n in lines]
         by_id = {i: d for d, i in enumerate(ids) if i}
-        facets = {f: _column(lines, [v[k] for v in values_by_line]) for k, f in enumerate(FACETS)}
+        facets = {f: facet_column(lines, [v[k] for v in values_by_line]) for k, f in enumerate(FACETS)}
         return cls(name, path, ix, store, lines, facts, by_id, facets, meta, title_terms)
 
     def card(self, docnum: int) -> dict:
@@ -156,13 +110,28 @@ class LoadedGeneration:
         """Build what every search needs (vocabulary, typo index, synonyms, best bets) before
         the generation is swapped in: a search must never pay for it."""
         self.lexicon.vocab.warm()
-        self.synonyms, self.best_bets, self.electronic, self.live, self.term_scores  # noqa: B018
-        self.popularity_order, self.title_order, self.popularity_prior, self.agency_terms, self.facet_table  # noqa: B018
+        self._compute(
+            "synonyms",
+            "best_bets",
+            "electronic",
+            "live",
+            "term_scores",
+            "popularity_order",
+            "title_order",
+            "popularity_prior",
+            "agency_terms",
+            "facet_table",
+        )
 
     def warm(self) -> None:
         """Everything else (suggestions, the catalogue views): right after the swap."""
         self.warm_search()
-        self.suggester, self.agency_ranking, self.clusters  # noqa: B018
+        self._compute("suggester", "agency_ranking", "clusters")
+
+    def _compute(self, *properties: str) -> None:
+        """Compute these cached properties now (reading one computes and keeps it)."""
+        for name in properties:
+            getattr(self, name)
 
     def searcher(self) -> Searcher:
         """This thread's searcher on this generation (Whoosh searchers are not shared across threads)."""
@@ -173,19 +142,7 @@ class LoadedGeneration:
 
     @functools.cached_property
     def facet_table(self) -> FacetTable:
-        ranges, offset = {}, 0
-        for f in FACETS:
-            ranges[f] = (offset, offset + len(self.facets[f].values))
-            offset += len(self.facets[f].values)
-        doc = np.concatenate([self.facets[f].pair_doc for f in FACETS])
-        ordinal = np.concatenate([self.facets[f].pair_ord + ranges[f][0] for f in FACETS])
-        order = np.argsort(doc, kind="stable")
-        doc, ordinal = doc[order], ordinal[order]
-        per_doc = np.bincount(doc, minlength=self.size)
-        first = np.concatenate(([0], np.cumsum(per_doc)[:-1]))
-        rows = np.full((self.size, max(1, int(per_doc.max(initial=0)))), offset, np.int32)
-        rows[doc, np.arange(len(doc)) - first[doc]] = ordinal
-        return FacetTable(rows, ranges, offset)
+        return facet_table(self.facets, self.size)
 
     @functools.cached_property
     def lexicon(self) -> Lexicon:
@@ -261,13 +218,7 @@ class LoadedGeneration:
     def agency_terms(self) -> list[frozenset[str]]:
         """By docnum, the words that name the card's agency and few others: سازمان or ملی are in
         many agencies' names and name none of them."""
-        names = {f.agency for f in self.facts if f}
-        terms = {name: frozenset(analyzers.terms(name)) for name in names}
-        spread: dict[str, int] = {}
-        for ts in terms.values():
-            for t in ts:
-                spread[t] = spread.get(t, 0) + 1
-        distinctive = {name: frozenset(t for t in ts if spread[t] <= 2) for name, ts in terms.items()}
+        distinctive = agency_signal.distinctive_terms(f.agency for f in self.facts if f)
         return [distinctive[f.agency] if f else frozenset() for f in self.facts]
 
     @functools.cached_property
@@ -277,17 +228,3 @@ class LoadedGeneration:
     def read_extra(self, name: str) -> str:
         p = self.path / name
         return p.read_text("utf-8") if p.is_file() else ""
-
-
-def _column(lines: np.ndarray, values_by_line: list[list[str]]) -> FacetColumn:
-    """One facet's column by docnum, from each card line's values."""
-    ordinals: dict[str, int] = {}
-    pair_doc: list[int] = []
-    pair_ord: list[int] = []
-    for d, n in enumerate(lines):
-        if n < 0:
-            continue
-        for v in values_by_line[n]:
-            pair_doc.append(d)
-            pair_ord.append(ordinals.setdefault(v, len(ordinals)))
-    return FacetColumn(list(ordinals), np.array(pair_doc, np.int32), np.array(pair_ord, np.int32))

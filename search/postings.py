@@ -76,7 +76,10 @@ class TermScores:
 
     def _read(self, searcher, term: str, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
         total = None
-        lengths = lambda field: self.lengths(searcher, field)  # noqa: E731
+
+        def lengths(field: str) -> np.ndarray:
+            return self.lengths(searcher, field)
+
         in_fields = self.lexicon.known.get(term, 0)
         bits = self.lexicon.field_bits
         for field, boost in query_builder.field_boosts(weights):

@@ -54,6 +54,6 @@ def test_terms_are_folded_and_never_stop_words(s):
 @given(text, st.integers(1, 3), st.integers(1, 50))
 def test_search_never_raises(mini_engine, q, page, size):
     result = mini_engine.search(SearchRequest(q=q[:200], page=page, size=size))
-    assert result["total"] >= len(result["hits"])
-    for facet in result["facets"].values():
-        assert all(v["count"] >= 0 for v in facet)
+    assert result.total >= len(result.hits)
+    for facet in result.facets.values():
+        assert all(v.count >= 0 for v in facet)

@@ -7,7 +7,7 @@ from search import SearchRequest
 
 
 def ids(result):
-    return [h["id"] for h in result["hits"]]
+    return [h.id for h in result.hits]
 
 
 def test_every_card_is_indexed_and_retrievable(mini_engine):
@@ -43,34 +43,34 @@ def test_clean_query_finds_the_messy_card(mini_engine):
 def test_facet_counts_sum_to_total(mini_engine):
     for q in ("", "گذرنامه", "صدور", "ثبت احوال"):
         result = mini_engine.search(SearchRequest(q=q))
-        assert result["total"] > 0, q
+        assert result.total > 0, q
         for facet in ("cluster", "agency"):
-            assert sum(v["count"] for v in result["facets"][facet]) == result["total"], (q, facet)
+            assert sum(v.count for v in result.facets[facet]) == result.total, (q, facet)
 
 
 def test_total_counts_every_match_not_only_the_page(mini_engine):
     result = mini_engine.search(SearchRequest(q="", size=2))
-    assert result["total"] == len(mini_cards())
-    assert len(result["hits"]) == 2
+    assert result.total == len(mini_cards())
+    assert len(result.hits) == 2
     page3 = mini_engine.search(SearchRequest(q="", size=2, page=3))
-    assert len(page3["hits"]) == 2 and not set(ids(page3)) & set(ids(result))
+    assert len(page3.hits) == 2 and not set(ids(page3)) & set(ids(result))
 
 
 def test_filters_restrict_hits_and_facets(mini_engine):
     result = mini_engine.search(SearchRequest(q="", filters={"cluster": ["گذرنامه و سفر"]}))
     assert sorted(ids(result)) == ["t-passport-issue", "t-passport-renew"]
-    assert result["total"] == 2
+    assert result.total == 2
     # The agency facet reflects the cluster filter; the cluster facet keeps its other values.
-    assert {v["value"] for v in result["facets"]["agency"]} == {"پلیس مهاجرت و گذرنامه فراجا"}
-    assert len(result["facets"]["cluster"]) == len({c["cluster"] for c in mini_cards()})
+    assert {v.value for v in result.facets["agency"]} == {"پلیس مهاجرت و گذرنامه فراجا"}
+    assert len(result.facets["cluster"]) == len({c["cluster"] for c in mini_cards()})
 
 
 def test_query_syntax_is_just_text(mini_engine):
     for q in ("title:گذرنامه", "*", "گذر*", "گذرنامه~9", "[a TO z]", "گذرنامه^1000000", '"گذرنامه', "(صدور"):
         result = mini_engine.search(SearchRequest(q=q))
-        assert isinstance(result["total"], int)
-    assert mini_engine.search(SearchRequest(q="*"))["total"] == 0  # text without words finds nothing
-    assert mini_engine.search(SearchRequest(q=""))["total"] == len(mini_cards())  # no text: browse
+        assert isinstance(result.total, int)
+    assert mini_engine.search(SearchRequest(q="*")).total == 0  # text without words finds nothing
+    assert mini_engine.search(SearchRequest(q="")).total == len(mini_cards())  # no text: browse
 
 
 def test_best_bets_pin_services_first_however_spelt(mini_engine):
@@ -89,7 +89,7 @@ def test_a_spoken_clitic_on_a_word_the_lexicon_lists_whole_still_matches(mini_en
     # also tries it without the clitic, and the card matches fully, not as a weak partial hit.
     result = mini_engine.search(SearchRequest(q="کارت ملیم"))
     assert ids(result)[0] == "t-messy-id-card"
-    assert not result["query"]["relaxed"] and not result["hits"][0]["weak"]
+    assert not result.query.relaxed and not result.hits[0].weak
 
 
 @pytest.mark.parametrize("q", ["", "گواهینامه", "مجوز", "ثبت نام"])
@@ -99,8 +99,8 @@ def test_a_spoken_clitic_on_a_word_the_lexicon_lists_whole_still_matches(mini_en
 def test_every_facet_count_is_what_ticking_that_value_finds(bundled_engine, q, chosen):
     # What a user sees next to a facet value is the number of results they get by ticking it.
     r = bundled_engine.search(SearchRequest(q=q, filters=chosen))
-    assert r["total"] and set(r["facets"]) == {"cluster", "agency", "audience", "level", "channel"}
-    for facet, rows in r["facets"].items():
+    assert r.total and set(r.facets) == {"cluster", "agency", "audience", "level", "channel"}
+    for facet, rows in r.facets.items():
         for row in rows[:4]:
-            expected = bundled_engine.search(SearchRequest(q=q, filters={**chosen, facet: [row["value"]]}))["total"]
-            assert row["count"] == expected, (facet, row)
+            expected = bundled_engine.search(SearchRequest(q=q, filters={**chosen, facet: [row.value]})).total
+            assert row.count == expected, (facet, row)

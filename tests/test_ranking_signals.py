@@ -1,7 +1,9 @@
 """Ranking signals on analysed titles: what each one rewards, and what it must not."""
 
 import analyzers
-from search.ranking import default_action, exact_title, phrase_score
+from search.ranking.default_action import default_action
+from search.ranking.exact_title import exact_title
+from search.ranking.phrase import phrase_score
 
 
 def title(text):
@@ -45,16 +47,17 @@ def test_scoring_only_the_candidates_that_can_reach_the_page_changes_no_result(b
 
     from conftest import ROOT
 
-    from search import SearchRequest, ranking
+    from search import SearchRequest
+    from search.ranking import combine
 
     with open(ROOT / "corpus" / "judgments" / "queries.tsv", encoding="utf-8") as f:
         queries = [row["query"] for row in csv.DictReader(f, delimiter="\t")]
     requests = [SearchRequest(q=q, page=p, size=s) for q in queries for p, s in ((1, 10), (2, 5), (1, 20))]
 
     def pages():
-        return [[(h["id"], h["score"]) for h in bundled_engine.search(r)["hits"]] for r in requests]
+        return [[(h.id, h.score) for h in bundled_engine.search(r).hits] for r in requests]
 
     bounded = pages()
-    monkeypatch.setattr(ranking, "MAX_BOOST", float("inf"))
-    monkeypatch.setattr(ranking, "MAX_TEXT_BOOST", float("inf"))
+    monkeypatch.setattr(combine, "MAX_BOOST", float("inf"))
+    monkeypatch.setattr(combine, "MAX_TEXT_BOOST", float("inf"))
     assert pages() == bounded

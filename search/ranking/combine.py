@@ -1,35 +1,65 @@
-"""Ranking signals applied on top of BM25F, each a small function with its own switch (Signals).
-
-BM25F (Whoosh, field weights from query.py) orders the candidates; the best of them are then
-re-scored by multiplying in: a phrase boost (query words adjacent in the title, in order), an
-exact-title boost, and a bounded log-scaled popularity prior. Best bets are pinned first.
-"""
+"""The signals combined: candidates ordered by BM25F (times their coverage for weak matches), the
+best `RERANK_DEPTH` re-scored by every signal that is switched on, full matches before weak ones."""
 
 from __future__ import annotations
 
-import functools
 import heapq
-import math
 import operator
 
-import analyzers
+import numpy as np
+
+from search.ranking.agency import AGENCY_BOOST
+from search.ranking.default_action import DEFAULT_ACTION_BOOST, default_action
+from search.ranking.exact_title import EXACT_TITLE_BOOST, exact_title
+from search.ranking.phrase import PHRASE_BOOST, phrase_score
+from search.ranking.popularity import POPULARITY_WEIGHT
 from search.signals import Signals
 from search.understand import Plan
 
 RERANK_DEPTH = 100  # candidates re-scored; past this BM25F order stands
-PHRASE_BOOST = 0.3
-EXACT_TITLE_BOOST = 0.6
-DEFAULT_ACTION_BOOST = 0.25
-AGENCY_BOOST = 0.2  # people name the agency to pick its service among look-alikes of others
-# Titles name the action, then the thing: صدور کارت ..., تمدید کارت ..., المثنی کارت .... A query
-# that names only the thing wants the first-time service, as a portal's users mean it; these are
-# the words titles use for it.
-DEFAULT_ACTIONS = "صدور دریافت درخواست ثبت‌نام ثبت اخذ"
-POPULARITY_WEIGHT = 0.35  # at most +35% for the most demanded service
 # No candidate's score is multiplied by more than this (every signal at its most, a little slack
 # for rounding): a candidate whose BM25F score times this cannot reach the results is not scored.
 MAX_TEXT_BOOST = (1 + PHRASE_BOOST + max(EXACT_TITLE_BOOST, DEFAULT_ACTION_BOOST) + AGENCY_BOOST) * (1 + 1e-9)
 MAX_BOOST = MAX_TEXT_BOOST * (1 + POPULARITY_WEIGHT)
+
+
+def rank(
+    gen,
+    plan: Plan,
+    sort: str,
+    docs: np.ndarray,
+    limit: int,
+    coverage: np.ndarray | None,
+    scores: np.ndarray | None,
+    signals: Signals,
+) -> list[tuple[int, float]]:
+    """The best `limit` of the cards in `docs` (bool by docnum), re-scored by the ranking signals,
+    full matches before weak ones; by popularity or title when asked, or when nothing scores."""
+    if not docs.any():
+        return []
+    if scores is None or sort != "relevance":
+        order = gen.title_order if sort == "title" else gen.popularity_order
+        return [(int(d), 0.0) for d in order[docs[order]][:limit]]
+    candidates = np.flatnonzero(docs)
+    sc = scores[candidates]
+    if coverage is not None:
+        # A weak match ranks by how much of the query it answers before how well it answers it.
+        sc = sc * coverage[candidates] ** 2
+    depth = max(limit, RERANK_DEPTH)
+    if len(candidates) > depth:
+        # Everything scoring at least the depth-th best, so ties at the edge are kept whole.
+        edge = np.partition(sc, len(sc) - depth)[len(sc) - depth]
+        keep = sc >= edge
+        candidates, sc = candidates[keep], sc[keep]
+    order = np.lexsort((candidates, -sc))
+    scored = list(zip(candidates[order[:depth]].tolist(), sc[order[:depth]].tolist(), strict=True))
+    # Weak matches are ordered by coverage after re-scoring: they need every candidate scored.
+    need = limit if coverage is None and limit <= RERANK_DEPTH else None
+    top = rerank(scored[:RERANK_DEPTH], plan, gen, signals, need) + scored[RERANK_DEPTH:]
+    if coverage is not None:
+        # Cards with every word of the query come before those with most of them.
+        top.sort(key=lambda x: coverage[x[0]] < 1.0)
+    return [(d, round(sc, 4)) for d, sc in top[:limit]]
 
 
 def _alternative_terms(plan: Plan) -> list[set[str]]:
@@ -41,47 +71,6 @@ def _alternative_terms(plan: Plan) -> list[set[str]]:
             terms.update(alt.terms)
         out.append(terms)
     return out
-
-
-def phrase_score(title: tuple[str, ...], slot_terms: list[set[str]]) -> float:
-    """Longest run of consecutive slots matched by consecutive title words, as a share of the query."""
-    if len(slot_terms) < 2 or not title:
-        return 0.0
-    best = 0
-    for start in range(len(title)):
-        run = 0
-        for allowed in slot_terms:
-            if start + run < len(title) and title[start + run] in allowed:
-                run += 1
-            elif run:
-                break
-        best = max(best, run)
-    return best / len(slot_terms) if best >= 2 else 0.0
-
-
-def exact_title(title: tuple[str, ...], slot_terms: list[set[str]]) -> bool:
-    """Every title word answers a query slot and every slot finds a title word."""
-    if not title or not slot_terms:
-        return False
-    words = set(title)
-    return all(any(w in allowed for allowed in slot_terms) for w in words) and all(
-        words & allowed for allowed in slot_terms
-    )
-
-
-@functools.cache
-def _default_actions() -> frozenset[str]:
-    return frozenset(analyzers.terms(DEFAULT_ACTIONS))
-
-
-def default_action(title: tuple[str, ...], answered: set[str]) -> bool:
-    """The query answers every title word but one, and that one is the default action."""
-    left = [w for w in title if w not in answered]
-    return len(left) == 1 and left[0] in _default_actions()
-
-
-def popularity_prior(popularity: float, max_popularity: float) -> float:
-    return 1.0 + POPULARITY_WEIGHT * math.log1p(max(popularity, 0)) / math.log1p(max(max_popularity, 1))
 
 
 def rerank(
