@@ -21,14 +21,16 @@ import analyzers
 from search import catalogue, matching, ranking
 from search import facets as facet_counts
 from search import query as query_builder
-from search.card_store import Shown
 from search.generation import FACETS, CardFacts, LoadedGeneration
 from search.highlight import highlight_fragment, highlight_title
-from search.index_dir import IndexUnavailable, current_generation
 from search.signals import DEFAULT as DEFAULT_SIGNALS
 from search.signals import Signals
 from search.snippets import snippet
 from search.understand import understand
+from store.card_files import Shown
+from store.errors import IndexUnavailable
+from store.layout import current as current_generation
+from store.layout import older_generations
 
 SORTS = ("relevance", "popularity", "title")
 RETRY_FAILED = 10.0  # seconds before a generation that failed to open is tried again
@@ -98,13 +100,9 @@ class Engine:
         return gen
 
     def _newest_good_before(self, name: str) -> LoadedGeneration | None:
-        base = self.index_dir / "generations"
-        older = sorted(
-            (p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name < name), reverse=True
-        )
-        for path in older:
+        for older in older_generations(self.index_dir, name):
             try:
-                return LoadedGeneration.open(path.name, path)
+                return LoadedGeneration.open(older.name, older.path)
             except Exception:
                 continue
         return None
