@@ -18,8 +18,10 @@ import orjson
 from aiohttp import web
 
 from api.responses import Problem, invalid, json_response
-from indexer import generations, jobs, update
+from indexer import jobs, update
 from indexer.corpus import validate_card
+from store import layout
+from store.errors import BuildLocked, GenerationDamaged, GenerationMissing, IndexUnavailable, NothingToRollBack
 
 log = logging.getLogger("dargah.admin")
 NDJSON_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines")
@@ -70,13 +72,14 @@ async def reindex(request: web.Request) -> web.Response:
     if has_body and request.content_type not in NDJSON_TYPES:
         raise Problem(
             415,
-            "send the corpus as application/x-ndjson (one card per line), or an empty body to rebuild from the configured corpus",
+            "send the corpus as application/x-ndjson (one card per line), "
+            "or an empty body to rebuild from the configured corpus",
         )
     if not has_body and not settings.corpus_path:
         raise invalid(
             "body", "no corpus is configured on this server (dargah serve --corpus PATH); send the cards as the body"
         )
-    fd = generations.try_lock(root)
+    fd = layout.try_lock(root)
     if fd is None:
         raise Problem(409, "a rebuild is already running")
     try:
@@ -152,7 +155,7 @@ async def job_status(request: web.Request) -> web.Response:
         raise Problem(404, "no such job")
     if job["status"] in ("queued", "running"):
         # The process that ran it is gone if nobody holds the build lock (its worker died).
-        fd = generations.try_lock(root)
+        fd = layout.try_lock(root)
         if fd is not None:
             os.close(fd)
             job = jobs.read(root, job["id"]) or job
@@ -205,11 +208,12 @@ async def delete_service(request: web.Request) -> web.Response:
 async def _locked(request, fn, *args):
     try:
         return await _in_thread(request, fn, *args)
-    except generations.IndexError_ as e:
-        status = 409 if "another build" in str(e) else 503
-        raise Problem(
-            status, "a rebuild is running; try again when it has finished" if status == 409 else "no index to update"
-        ) from None
+    except BuildLocked:
+        raise Problem(409, "a rebuild is running; try again when it has finished") from None
+    except IndexUnavailable:
+        raise Problem(503, "no index to update") from None
+    except GenerationDamaged:
+        raise Problem(503, "the current generation is damaged; rebuild the index or roll back") from None
 
 
 # -- generations and analytics ------------------------------------------------------------------
@@ -218,17 +222,19 @@ async def _locked(request, fn, *args):
 async def list_generations(request: web.Request) -> web.Response:
     authorize(request)
     root = _root(request)
-    serving = generations.current_name(root)
-    rows = [{"name": g.name, "current": g.name == serving, **g.meta()} for g in generations.list_generations(root)]
+    serving = layout.current_name(root)
+    rows = [{"name": g.name, "current": g.name == serving, **g.meta()} for g in layout.list_generations(root)]
     return json_response({"generations": rows, "current": serving})
 
 
 async def rollback(request: web.Request) -> web.Response:
     authorize(request)
     try:
-        gen = await _in_thread(request, generations.rollback, _root(request))
-    except generations.IndexError_ as e:
-        raise Problem(409, str(e).split(": ", 1)[-1]) from None
+        gen = await _in_thread(request, layout.rollback, _root(request))
+    except NothingToRollBack:
+        raise Problem(409, "no older generation to roll back to") from None
+    except GenerationMissing:  # pruned between listing and switching
+        raise Problem(409, "the older generation is gone; try again") from None
     return json_response({"generation": gen.name})
 
 

@@ -28,7 +28,7 @@ from api.responses import JSON, Problem, json_response
 from search import Engine, SearchRequest
 from search.engine import SORTS
 from search.facets import FACETS
-from search.index_dir import IndexUnavailable
+from store.errors import IndexUnavailable
 
 log = logging.getLogger("dargah.api")
 

@@ -46,8 +46,9 @@ def _progress(total: int):
 
 
 def cmd_index(args) -> int:
-    from indexer import build, generations
+    from indexer import build
     from indexer.corpus import read_corpus
+    from store.errors import StoreError
 
     source = Path(args.corpus)
     try:
@@ -69,7 +70,7 @@ def cmd_index(args) -> int:
         result = build.build(
             Path(args.index), corpus.cards, extras=extras, source=str(source), progress=_progress(len(corpus.cards))
         )
-    except (generations.IndexError_, build.BuildCheckFailed, OSError) as e:
+    except (StoreError, build.BuildCheckFailed, OSError) as e:
         return _fail(f"build failed, the serving index is untouched: {e}")
     print(
         f"dargah: generation {result.generation.name}: {result.cards} cards, {result.agencies} agencies, "
@@ -80,7 +81,7 @@ def cmd_index(args) -> int:
 
 def _engine(index: str):
     from search import Engine
-    from search.index_dir import IndexUnavailable
+    from store.errors import IndexUnavailable
 
     engine = Engine(index)
     try:
@@ -105,8 +106,9 @@ def _admin_token(args) -> str | None:
 def cmd_serve(args) -> int:
     from api.app import Settings
     from api.server import serve
-    from indexer import generations
-    from search.index_dir import IndexUnavailable, current_generation
+    from store import layout as generations
+    from store.errors import IndexUnavailable
+    from store.layout import current as current_generation
 
     index = Path(args.index)
     try:
@@ -138,7 +140,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_generations(args) -> int:
-    from indexer import generations
+    from store import layout as generations
 
     root = Path(args.index)
     gens = generations.list_generations(root)
@@ -155,11 +157,12 @@ def cmd_generations(args) -> int:
 
 
 def cmd_rollback(args) -> int:
-    from indexer import generations
+    from store import layout as generations
+    from store.errors import StoreError
 
     try:
         gen = generations.rollback(Path(args.index))
-    except generations.IndexError_ as e:
+    except StoreError as e:
         return _fail(str(e))
     print(f"dargah: now serving {gen.name}")
     return 0

@@ -6,7 +6,7 @@
   and the bundled cards it samples from are unchanged;
 - a dargah index (`dargah index FILE --index DIR`) and a tantivy index of each corpus, kept while
   the corpus and what indexing makes of it are unchanged: for dargah, the index schema
-  (indexer/whoosh_index.py) and the index terms of the corpus' first 300 cards as the code gives
+  (store/fields.py) and the index terms of the corpus' first 300 cards as the code gives
   them today (indexer/documents.py through analyzers/: a change that alters no term keeps the
   index, one that does rebuilds it), and the current code must still find its generation; for
   tantivy, benchmarks/tantivy_service.py.
@@ -28,8 +28,8 @@ CORPORA = VAR / "corpora"
 INDEXES = VAR / "idx"
 BUNDLED_SOURCES = [ROOT / "corpus" / "services", ROOT / "corpus" / "synonyms.tsv"]
 # What a generation on disk is made of (the analysis itself is fingerprinted: dargah_key_extra).
-DARGAH_CODE = [ROOT / "indexer" / f for f in ("whoosh_index.py", "build.py", "card_lines.py", "documents.py")] + [
-    ROOT / "analyzers" / "text_words.py"
+DARGAH_CODE = [ROOT / "indexer" / f for f in ("whoosh_index.py", "build.py", "documents.py")] + [
+    ROOT / "store" / f for f in ("fields.py", "card_files.py", "stored_words.py", "versions.py")
 ]
 FINGERPRINT_CARDS = 300
 TANTIVY_CODE = [BENCH / "tantivy_service.py", BENCH / "requirements.txt"]
@@ -159,7 +159,8 @@ def dargah_index(corpus: Corpus, rebuild: bool = False, timeout: float = 4 * 360
 
     # The bundled index is cheap: always measured afresh.
     def usable(index: Path) -> bool:
-        from search.index_dir import IndexUnavailable, current_generation
+        from store.errors import IndexUnavailable
+        from store.layout import current as current_generation
 
         try:
             current_generation(index)

@@ -13,17 +13,16 @@ import orjson
 from whoosh import index as whoosh_index
 from whoosh.query import Term
 
-from indexer import card_lines, generations, overlay
+from indexer import overlay
 from indexer import whoosh_index as windex
 from indexer.documents import field_terms
-
-# Query-side data a generation carries along, so that search never reads the corpus folder.
-EXTRA_FILES = ("synonyms.tsv", "best_bets.tsv")
+from store import card_files, layout
+from store.layout import EXTRA_FILES
 
 
 @dataclass
 class BuildResult:
-    generation: generations.Generation
+    generation: layout.Generation
     cards: int
     agencies: int
     clusters: int
@@ -36,7 +35,7 @@ class BuildCheckFailed(Exception):
 
 def _check(path: Path, cards: list[dict]) -> None:
     """Refuse to publish an index that does not hold every card or cannot find one by its title."""
-    ix = whoosh_index.open_dir(str(path / "whoosh"))
+    ix = whoosh_index.open_dir(str(path / layout.WHOOSH))
     with ix.searcher() as searcher:
         if searcher.doc_count() != len(cards):
             raise BuildCheckFailed(f"index holds {searcher.doc_count()} documents, expected {len(cards)}")
@@ -55,7 +54,7 @@ def build(
     *,
     extras: dict[str, Path] | None = None,
     source: str = "",
-    keep: int = generations.DEFAULT_KEEP,
+    keep: int = layout.DEFAULT_KEEP,
     progress: Callable[[int], None] | None = None,
     use_overlay: bool = True,
     locked: bool = False,
@@ -68,17 +67,17 @@ def build(
     the caller already holds the build lock (a job started by the admin API).
     """
     started = time.monotonic()
-    with nullcontext() if locked else generations.build_lock(root):
-        generations.cleanup_partial(root)
+    with nullcontext() if locked else layout.build_lock(root):
+        layout.cleanup_partial(root)
         recorded = overlay.load(root) if use_overlay else {}
         corpus_cards = cards
         if recorded:
             cards = overlay.apply(cards, recorded)
-        build_dir = generations.new_build_dir(root)
+        build_dir = layout.new_build_dir(root)
         try:
-            (build_dir / "whoosh").mkdir()
-            windex.write(build_dir / "whoosh", cards, progress)
-            card_lines.write(build_dir, cards, windex.vocabulary(build_dir / "whoosh"))
+            (build_dir / layout.WHOOSH).mkdir()
+            windex.write(build_dir / layout.WHOOSH, cards, progress)
+            card_files.write(build_dir, cards, windex.vocabulary(build_dir / layout.WHOOSH))
             for name, path in (extras or {}).items():
                 if name in EXTRA_FILES and path and Path(path).is_file():
                     shutil.copyfile(path, build_dir / name)
@@ -91,9 +90,9 @@ def build(
                 "source": source,
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             }
-            (build_dir / "meta.json").write_bytes(orjson.dumps(meta))
+            (build_dir / layout.META).write_bytes(orjson.dumps(meta))
             _check(build_dir, cards)
-            gen = generations.publish(root, build_dir, keep)
+            gen = layout.publish(root, build_dir, keep)
             if recorded:
                 overlay.save(root, overlay.reconcile(corpus_cards, recorded))
         except BaseException:

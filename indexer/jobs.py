@@ -19,8 +19,10 @@ from pathlib import Path
 
 import orjson
 
-from indexer import build, generations
+from indexer import build
 from indexer.corpus import read_corpus
+from store import layout
+from store.errors import IndexUnavailable
 
 JOBS = "jobs"
 STATUSES = ("queued", "running", "succeeded", "failed")
@@ -116,9 +118,9 @@ def _extras(root: Path, corpus_path: Path) -> dict[str, Path]:
     extras = {name: folder / name for name in build.EXTRA_FILES}
     if folder.resolve() == (root / JOBS).resolve():
         try:
-            serving = generations.current(root).path
+            serving = layout.current(root).path
             extras = {name: serving / name for name in build.EXTRA_FILES}
-        except generations.IndexError_:
+        except IndexUnavailable:
             pass
     return extras
 

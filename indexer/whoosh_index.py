@@ -1,26 +1,14 @@
-"""The Whoosh schema and writer. Fields hold pre-analysed terms (see documents.py)."""
+"""Writing a generation's Whoosh index (the schema: store/fields.py), and reading back its
+vocabulary for the stored words. Fields hold pre-analysed terms (documents.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import SpaceSeparatedTokenizer
-from whoosh.fields import ID, TEXT, Schema
 
-from indexer.documents import DERIVED_FIELDS, TEXT_SOURCES, field_terms
-
-SEARCH_FIELDS = (*TEXT_SOURCES, *DERIVED_FIELDS.values())
-
-
-def schema() -> Schema:
-    terms = SpaceSeparatedTokenizer()
-    # The title's analysed terms are stored too: ranking compares them with the query's.
-    fields = {
-        name: TEXT(analyzer=terms, phrase=name in ("title", "keywords"), stored=name == "title")
-        for name in SEARCH_FIELDS
-    }
-    return Schema(id=ID(stored=True, unique=True), **fields)
+from indexer.documents import field_terms
+from store.fields import MAIN_FIELDS, schema
 
 
 def write(directory: Path, cards: list[dict], progress=None) -> None:
@@ -43,4 +31,4 @@ def vocabulary(directory: Path) -> frozenset[str]:
     texts, not the derived ones: "joined" holds every pair of neighbours run together)."""
     ix = whoosh_index.open_dir(str(directory))
     with ix.reader() as reader:
-        return frozenset(raw.decode("utf-8") for name in TEXT_SOURCES for raw in reader.lexicon(name))
+        return frozenset(raw.decode("utf-8") for name in MAIN_FIELDS for raw in reader.lexicon(name))

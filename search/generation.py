@@ -1,5 +1,5 @@
-"""An opened index generation: the Whoosh index, what ranking and facets need of each card, and
-where to read the rest.
+"""An opened index generation (store/layout.py): the Whoosh index, what ranking and facets need of
+each card, and where to read the rest (store/card_files.py).
 
 Opened once when it becomes current and shared by every request that starts while it is current;
 a request keeps its generation object to the end, so a swap never pulls an index out from under it.
@@ -22,18 +22,19 @@ from whoosh.searching import Searcher
 
 from search import catalogue, ranking
 from search.best_bets import BestBets
-from search.card_store import CardStore, Shown
 from search.facets import FACETS, FacetColumn, FacetTable, card_facet_values, facet_column, facet_table
 from search.lexicon import Lexicon
 from search.postings import TermScores
 from search.ranking import agency as agency_signal
 from search.suggest import Suggester
 from search.synonyms import Synonyms
+from store import layout
+from store.card_files import CardStore, Shown
 
 
 class CardFacts(NamedTuple):
     """What ranking, sorting and the catalogue views need of every card; the rest of a card is
-    read from disk when a result shows it (card_store.py)."""
+    read from disk when a result shows it (store/card_files.py)."""
 
     id: str
     title: str
@@ -60,7 +61,9 @@ class LoadedGeneration:
 
     @classmethod
     def open(cls, name: str, path: Path) -> LoadedGeneration:
-        ix = whoosh_index.open_dir(str(path / "whoosh"))
+        """Raises when the generation cannot be served (store.errors.GenerationDamaged when its
+        card files are missing or of another format)."""
+        ix = whoosh_index.open_dir(str(path / layout.WHOOSH))
         store = CardStore(path)
         facts_by_line: list[CardFacts] = []
         values_by_line: list[list[list[str]]] = []
@@ -78,7 +81,7 @@ class LoadedGeneration:
                 )
             )
             values_by_line.append([card_facet_values(card, f) for f in FACETS])
-        meta = orjson.loads((path / "meta.json").read_bytes())
+        meta = orjson.loads((path / layout.META).read_bytes())
         with ix.searcher() as s:
             ids = [None] * s.doc_count_all()
             title_terms: list[tuple[str, ...]] = [()] * len(ids)
@@ -99,8 +102,7 @@ class LoadedGeneration:
         return self.store.card(int(self.lines[docnum]))
 
     def shown(self, docnum: int) -> Shown:
-        # Layouts that stored no joins derive them with the same vocabulary the indexer uses.
-        return self.store.shown(int(self.lines[docnum]), self.lexicon.written)
+        return self.store.shown(int(self.lines[docnum]))
 
     def cards(self) -> Iterator[dict]:
         """Every card served, one at a time."""

@@ -1,7 +1,7 @@
 """Highlights: title and description fragments with the query's matches in <mark>.
 
 Matching is decided on the analysed form of each word of the card's own text (so گواهي‌نامه‌ها in
-a card lights up for the query گواهینامه), analysed once by the indexer (analyzers.text_words);
+a card lights up for the query گواهینامه), analysed once by the indexer (store/stored_words.py);
 what is shown is the card's text as written, HTML-escaped piece by piece: card text can never
 inject markup.
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import html
 
-from analyzers.text_words import TextWords
+from store.stored_words import TextWords
 
 FRAGMENT_WORDS = 32
 

@@ -4,12 +4,8 @@ transliteration)."""
 
 from __future__ import annotations
 
-import functools
-
 from search.vocabulary import Vocabulary
-
-MAIN_FIELDS = ("title", "keywords", "agency", "cluster", "description", "body")
-DERIVED_FIELDS = ("parts", "joined")  # made by the analyzer from the texts, not written in them
+from store.fields import MAIN_FIELDS
 
 
 class Lexicon:
@@ -30,21 +26,3 @@ class Lexicon:
         # only from those, never looked up in the others.
         self.known = known
         self.vocab = Vocabulary(df)
-
-    @functools.cached_property
-    def written(self) -> WrittenTerms:
-        """The terms the cards write as one word (in a field of their texts)."""
-        mask = sum(bit for name, bit in self.field_bits.items() if name not in DERIVED_FIELDS)
-        return WrittenTerms(self.known, mask)
-
-
-class WrittenTerms:
-    """A view of Lexicon.known: `term in view` when some card writes the term as one word."""
-
-    __slots__ = ("_known", "_mask")
-
-    def __init__(self, known: dict[str, int], mask: int):
-        self._known, self._mask = known, mask
-
-    def __contains__(self, term: object) -> bool:
-        return bool(self._known.get(term, 0) & self._mask)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from search.card_store import Shown
 from search.generation import CardFacts
 from search.highlight import highlight_fragment, highlight_title
 from search.results import Hit
 from search.snippets import snippet
+from store.card_files import Shown
 
 
 def hit(facts: CardFacts, shown: Shown, score: float, weak: bool, wanted: frozenset[str]) -> Hit:

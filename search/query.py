@@ -1,4 +1,4 @@
-"""Field weights, and a plan (see understand.py) as the Whoosh query it means, term by term.
+"""A plan (see understand.py) as the Whoosh query it means, term by term.
 
 Searches run on numpy (matching.py computes what these queries would find and score, faster);
 the Whoosh queries stay as the reference semantics that tests hold matching.py to. Either way the
@@ -11,24 +11,14 @@ from __future__ import annotations
 from whoosh import query as wq
 
 from search.understand import Alternative, Plan, Slot
+from store.fields import FIELD_WEIGHTS, JOINED, JOINED_WEIGHT, PARTS, PARTS_WEIGHT
 
-# BM25F field weights: title > keywords > agency > description > documents and steps.
-FIELD_WEIGHTS: dict[str, float] = {
-    "title": 6.0,
-    "keywords": 3.5,
-    "agency": 2.0,
-    "cluster": 1.2,
-    "description": 1.0,
-    "body": 0.5,
-}
-PARTS_WEIGHT = 0.6  # a part of a compound: گواهی in گواهی‌نامه
-JOINED_WEIGHT = 0.9  # two words of the card written together match one query word
 FLAT_WEIGHTS = {f: 1.0 for f in FIELD_WEIGHTS}
 
 
 def field_boosts(weights: dict[str, float]) -> list[tuple[str, float]]:
     """Every field one query term can match in, with its weight."""
-    return [*weights.items(), ("parts", PARTS_WEIGHT), ("joined", JOINED_WEIGHT)]
+    return [*weights.items(), (PARTS, PARTS_WEIGHT), (JOINED, JOINED_WEIGHT)]
 
 
 def term_clause(term: str, weights: dict[str, float]) -> wq.Query:

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import analyzers
 from search.generation import LoadedGeneration
-from search.index_dir import IndexUnavailable, current_generation
+from store.errors import IndexUnavailable
+from store.layout import current as current_generation
+from store.layout import older_generations
 
 RETRY_FAILED = 10.0  # seconds before a generation that failed to open is tried again
 
@@ -64,13 +66,9 @@ class GenerationServer:
         return gen
 
     def _newest_good_before(self, name: str) -> LoadedGeneration | None:
-        base = self.index_dir / "generations"
-        older = sorted(
-            (p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name < name), reverse=True
-        )
-        for path in older:
+        for older in older_generations(self.index_dir, name):
             try:
-                return LoadedGeneration.open(path.name, path)
+                return LoadedGeneration.open(older.name, older.path)
             except Exception:
                 continue
         return None

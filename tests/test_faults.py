@@ -14,7 +14,7 @@ from pathlib import Path
 
 from conftest import DARGAH, ROOT, free_port, wait_ready
 
-from indexer import generations
+from store import layout
 
 
 def start(index: Path, *extra, env=None):
@@ -79,9 +79,10 @@ def test_a_killed_worker_is_replaced_and_the_others_keep_serving(tmp_path, mini_
     shutil.copytree(mini_index, index)
     proc, base = start(index, "--workers", "2")
     try:
-        children = lambda: set(
-            subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
-        )
+
+        def children() -> set[str]:
+            return set(subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split())
+
         before = children()
         assert len(before) == 2
         victim = sorted(before)[0]
@@ -127,7 +128,7 @@ def test_a_damaged_generation_never_replaces_a_good_one(tmp_path, mini_index):
         bad_name = "999999-20300101T000000Z"
         shutil.copytree(index / "generations" / good, index / "generations" / bad_name)
         _damage(index / "generations" / bad_name)
-        generations.switch(index, bad_name)
+        layout.switch(index, bad_name)
         time.sleep(2)
         assert get(base, "/readyz")[1]["generation"] == good
         assert search_total(base) == 2
@@ -147,7 +148,7 @@ def test_a_damaged_generation_never_replaces_a_good_one(tmp_path, mini_index):
 def test_a_full_disk_fails_the_build_not_the_server(tmp_path, mini_index):
     index = tmp_path / "index"
     shutil.copytree(mini_index, index)
-    before = generations.current_name(index)
+    before = layout.current_name(index)
     proc, base = start(index)
     try:
 
@@ -168,7 +169,7 @@ def test_a_full_disk_fails_the_build_not_the_server(tmp_path, mini_index):
         )
         assert result.returncode == 1
         assert "build failed, the serving index is untouched" in result.stderr
-        assert generations.current_name(index) == before
+        assert layout.current_name(index) == before
         assert not list((index / "generations").glob(".building-*"))
         assert search_total(base) == 2 and get(base, "/healthz")[0] == 200
     finally:

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from analyzers import terms
-from analyzers.text_words import from_stored, text_words
 from search.highlight import FRAGMENT_WORDS, highlight_fragment, highlight_title
+from store.stored_words import from_stored, text_words
 
 FILLER = "این خدمت برای همه شهروندان در سراسر کشور ارائه می‌شود و هزینه‌ای ندارد."
 

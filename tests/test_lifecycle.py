@@ -17,7 +17,8 @@ import pytest
 from conftest import DARGAH, MINI, ROOT, free_port, mini_cards, run_cli, wait_ready, write_jsonl
 
 from api.app import Settings, create_app
-from indexer import generations, overlay
+from indexer import overlay
+from store import layout
 
 TOKEN = "s3cret-token-for-tests"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -85,7 +86,7 @@ async def test_admin_needs_the_right_token(admin, aiohttp_client, index):
 
 
 async def test_reindex_from_upload_publishes_a_new_generation(admin):
-    before = generations.current_name(admin.index)
+    before = layout.current_name(admin.index)
     cards = mini_cards() + [NEW_CARD]
     r = await admin.post(
         "/api/v1/admin/reindex", data=ndjson(cards), headers={**AUTH, "Content-Type": "application/x-ndjson"}
@@ -96,7 +97,7 @@ async def test_reindex_from_upload_publishes_a_new_generation(admin):
     done = await wait_job(admin, job["id"])
     assert done["status"] == "succeeded", done
     assert done["progress"] == {"done": len(cards), "total": len(cards)}
-    assert done["generation"] != before and generations.current_name(admin.index) == done["generation"]
+    assert done["generation"] != before and layout.current_name(admin.index) == done["generation"]
     await asyncio.sleep(1.1)  # the engine looks for a new generation once a second
     assert (await search_ids(admin, "پروانه شکار"))[0] == NEW_CARD["id"]
 
@@ -108,7 +109,7 @@ async def test_empty_body_rebuilds_from_the_configured_corpus(admin):
 
 
 async def test_invalid_corpus_fails_the_job_and_keeps_serving(admin):
-    before = generations.current_name(admin.index)
+    before = layout.current_name(admin.index)
     cards = [
         mini_cards()[0],
         "{broken",
@@ -121,7 +122,7 @@ async def test_invalid_corpus_fails_the_job_and_keeps_serving(admin):
     job = await wait_job(admin, (await r.json())["job"]["id"])
     assert job["status"] == "failed" and job["generation"] is None
     assert [(e["line"], e["field"]) for e in job["errors"]] == [(2, "(line)"), (3, "audience.0"), (4, "title")]
-    assert generations.current_name(admin.index) == before
+    assert layout.current_name(admin.index) == before
     assert await search_ids(admin, "گذرنامه")
 
 
@@ -142,7 +143,7 @@ async def test_wrong_content_type_and_oversized_upload(admin, aiohttp_client, in
 
 
 async def test_a_second_rebuild_while_one_runs_is_409(admin):
-    fd = generations.try_lock(admin.index)  # what a running job holds
+    fd = layout.try_lock(admin.index)  # what a running job holds
     try:
         r = await admin.post(
             "/api/v1/admin/reindex", data=ndjson(mini_cards()), headers={**AUTH, "Content-Type": "application/x-ndjson"}
@@ -198,6 +199,19 @@ async def test_put_validates_the_card(admin):
     assert r.status == 400
     r = await admin.put("/api/v1/admin/services/x1", data=b"{not json", headers=AUTH)
     assert r.status == 400
+
+
+async def test_a_single_card_change_with_no_generation_to_change_is_503(admin):
+    # The serving worker still answers from the generation it opened; only the change is refused.
+    current = layout.current(admin.index)
+    (current.path / "shown.jsonl").unlink()  # damaged
+    r = await admin.put(f"/api/v1/admin/services/{NEW_CARD['id']}", json=NEW_CARD, headers=AUTH)
+    assert r.status == 503 and "damaged" in (await r.json())["detail"]
+    (admin.index / "CURRENT").unlink()  # nothing published
+    r = await admin.put(f"/api/v1/admin/services/{NEW_CARD['id']}", json=NEW_CARD, headers=AUTH)
+    assert r.status == 503 and (await r.json())["detail"] == "no index to update"
+    assert (await admin.get("/api/v1/search", params={"q": "گذرنامه"})).status == 200
+    assert layout.list_generations(admin.index) == [current]
 
 
 async def test_generations_and_rollback(admin):
@@ -356,7 +370,7 @@ def test_single_card_changes_reach_every_worker_within_two_seconds(index):
 
 
 def test_kill_during_a_build_leaves_a_working_index_and_start_cleans_up(index):
-    before = generations.current_name(index)
+    before = layout.current_name(index)
     big = write_jsonl(index.parent / "big.jsonl", [])
     big.write_bytes(b"".join(p.read_bytes() for p in sorted((ROOT / "corpus" / "services").glob("*.jsonl"))))
     proc = subprocess.Popen(
@@ -370,7 +384,7 @@ def test_kill_during_a_build_leaves_a_working_index_and_start_cleans_up(index):
     proc.kill()
     proc.wait()
     assert list((index / "generations").glob(".building-*"))  # the crash left a partial build
-    assert generations.current_name(index) == before
+    assert layout.current_name(index) == before
     server = Server(index, workers=1)
     try:
         assert server.get("/api/v1/search", {"q": "گذرنامه"})[1]["total"] == 2
@@ -382,8 +396,8 @@ def test_kill_during_a_build_leaves_a_working_index_and_start_cleans_up(index):
 def test_old_generations_are_pruned_only_after_a_grace_period(index):
     for _ in range(4):
         assert run_cli("index", MINI, "--index", index).returncode == 0
-    names = [g.name for g in generations.list_generations(index)]
+    names = [g.name for g in layout.list_generations(index)]
     assert len(names) == 5  # the newest 3 are kept, but the older ones were superseded moments ago
-    generations.prune(index, keep=3, grace=0)
-    assert [g.name for g in generations.list_generations(index)] == names[-3:]
-    assert generations.current_name(index) == names[-1]
+    layout.prune(index, keep=3, grace=0)
+    assert [g.name for g in layout.list_generations(index)] == names[-3:]
+    assert layout.current_name(index) == names[-1]

@@ -28,12 +28,13 @@ def gen(request, bundled_index, tmp_path_factory):
         # by Whoosh one at a time, and deleted documents hidden by `live`.
         import shutil
 
-        from indexer import generations, update
-        from search.card_store import CardStore
+        from indexer import update
+        from store import layout
+        from store.card_files import CardStore
 
         index = tmp_path_factory.mktemp("upserted") / "index"
         shutil.copytree(bundled_index, index)
-        card = next(CardStore(generations.current(index).path).scan())
+        card = next(CardStore(layout.current(index).path).scan())
         update.upsert(index, {**card, "description": card["description"] + " گواهینامه تمدید"})
     engine = Engine(index)
     gen = engine.load()

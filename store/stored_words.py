@@ -1,4 +1,5 @@
-"""A text's words as highlighting needs them: where each word is and what it analyses to.
+"""The stored words of shown.jsonl: a text's words as highlighting needs them, where each word is
+and what it analyses to.
 
 The indexer computes this once per card title and description and stores it beside the card, so
 a search marks matches by looking terms up instead of analysing the shown text again (which was
@@ -10,7 +11,6 @@ compound parts, and the few places where two words written apart make a compound
 
 from __future__ import annotations
 
-import base64
 import functools
 import sys
 from array import array
@@ -21,13 +21,9 @@ from analyzers.chars import fold_characters
 from analyzers.inflection import ZWNJ_SUFFIXES, reduce_word
 from analyzers.tokens import WORD
 
-# The stored form's version: a reader meeting one it does not know analyses the text itself.
-# 1: [offsets as base64 of native 32-bit integers, terms, bases, parts].
-# 2: [offsets as hex of little-endian 16-bit integers ("H…"; 32-bit "I…" for a text longer than
-#    65,535 characters; they decode about four times faster than base64), " term term … ",
-#    parts, joins]: bases are not stored, the joins they were for are.
-STORED_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+# The stored form (versions.STORED_WORDS): [offsets as hex of little-endian 16-bit integers ("H…";
+# 32-bit "I…" for a text longer than 65,535 characters; they decode about four times faster than
+# base64), " term term … ", parts, joins].
 
 
 class TextWords:
@@ -57,9 +53,7 @@ def _pack(spans: array) -> str:
     return code + packed.tobytes().hex()
 
 
-def _unpack(value: str, version: int) -> array:
-    if version == 1:
-        return array("I", base64.b64decode(value))  # native byte order, as version 1 wrote it
+def _unpack(value: str) -> array:
     packed = array(value[0], bytes.fromhex(value[1:]))
     if sys.byteorder == "big":
         packed.byteswap()
@@ -105,15 +99,9 @@ def _joins(terms: list[str], bases: list[str], vocabulary: Container[str]) -> li
     return out
 
 
-def _words(
-    spans: array, terms: list[str], bases: list[str], parts: list[list], vocabulary: Container[str]
-) -> TextWords:
-    return TextWords(spans, f" {' '.join(terms)} ", parts, _joins(terms, bases, vocabulary))
-
-
 def text_words(text: str, vocabulary: Container[str] = frozenset()) -> TextWords:
-    """`vocabulary`: the terms of the index the text is shown from (compounds a query can match
-    beside the lexicon's words)."""
+    """The words of a card's text (`vocabulary`: the terms of the index the card is written to,
+    for compounds a query can match beside the lexicon's words)."""
     spans = array("I")
     terms: list[str] = []
     bases: list[str] = []
@@ -125,20 +113,13 @@ def text_words(text: str, vocabulary: Container[str] = frozenset()) -> TextWords
         bases.append("" if a.base == a.term else a.base)
         if a.parts:
             parts.append([i, list(a.parts)])
-    return _words(spans, terms, bases, parts, vocabulary)
+    return TextWords(spans, f" {' '.join(terms)} ", parts, _joins(terms, bases, vocabulary))
 
 
-def from_stored(value: list, version: int = STORED_VERSION, vocabulary: Container[str] = frozenset()) -> TextWords:
-    """The words from their stored form, of a version in READABLE_VERSIONS (`vocabulary` as for
-    text_words, for version 1, which stored no joins)."""
-    if version == 2:
-        spans, line, parts, joins = value
-        return TextWords(_unpack(spans, version), line, parts, joins)
-    spans, terms, bases, parts = value
-    offsets = _unpack(spans, version)
-    if not offsets:
-        return _words(offsets, [], [], parts, vocabulary)
-    return _words(offsets, terms.split(" "), bases.split(" "), parts, vocabulary)
+def from_stored(value: list) -> TextWords:
+    """The words from their stored form (TextWords.stored)."""
+    spans, line, parts, joins = value
+    return TextWords(_unpack(spans), line, parts, joins)
 
 
 def clear_cache() -> None:

@@ -1,44 +1,56 @@
-"""Index generations on disk: immutable, complete indexes plus a pointer to the serving one.
+"""The index directory: immutable, complete generations plus a pointer to the serving one.
 
     DIR/CURRENT                      name of the serving generation (replaced atomically)
-    DIR/generations/<name>/          a published generation: never modified after publication
-        whoosh/                      the Whoosh index
-        cards.jsonl                  the cards, a line each (search never reads the corpus;
-                                     older generations: cards.json)
-        shown.jsonl                  what a result shows of each card, its texts' words analysed
+    DIR/generations/<name>/          a published generation, <seq>-<UTC time>: never modified after
+                                     publication
+        whoosh/                      the Whoosh index (fields.py: the schema)
+        cards.jsonl                  the cards, a line each (search never reads the corpus)
+        shown.jsonl                  what a result shows of each card, line for line, with its
+                                     texts' stored words (card_files.py, stored_words.py)
         meta.json                    counts, build time, source
         synonyms.tsv, best_bets.tsv  the query-side data this generation was built with
-    DIR/generations/.building-*      a build in progress (or left by a crash: removed on start)
+    DIR/generations/.building-<pid>-<ns>/  a build in progress (or left by a crash: removed on start)
+    DIR/.build.lock                  held by the one build (or single-card change) running
+
+Beside them, not part of a generation: DIR/overlay.jsonl (indexer/overlay.py) and DIR/jobs/
+(indexer/jobs.py).
 
 A reader that has opened a generation keeps using it while a newer one is published; old
-generations are removed only beyond the newest `keep`.
+generations are removed only beyond the newest `keep`. The indexer writes through these functions
+and the search side finds the serving generation with `current`.
 """
 
 from __future__ import annotations
 
 import fcntl
+import itertools
 import os
 import re
 import shutil
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import orjson
 
+from store.errors import BuildLocked, GenerationMissing, IndexMissing, NoPublishedGeneration, NothingToRollBack
+
 POINTER = "CURRENT"
 GENERATIONS = "generations"
+WHOOSH = "whoosh"
+META = "meta.json"
+EXTRA_FILES = ("synonyms.tsv", "best_bets.tsv")  # query-side data a generation carries along
+LOCK = ".build.lock"
+BUILDING = ".building-"
 _NAME = re.compile(r"^(\d{6})-\d{8}T\d{6}Z$")
 DEFAULT_KEEP = 3
+GRACE_SECONDS = 120.0  # a superseded generation stays at least this long: readers on other hosts may lag
 
 
-class IndexError_(Exception):
-    """The index directory is missing, empty or damaged (message says which)."""
+class Generation(NamedTuple):
+    """A published generation (unpacks as `name, path`)."""
 
-
-@dataclass(frozen=True)
-class Generation:
     name: str
     path: Path
 
@@ -48,7 +60,7 @@ class Generation:
 
     def meta(self) -> dict:
         try:
-            return orjson.loads((self.path / "meta.json").read_bytes())
+            return orjson.loads((self.path / META).read_bytes())
         except (OSError, orjson.JSONDecodeError):
             return {}
 
@@ -75,15 +87,15 @@ def current_name(root: Path) -> str | None:
 
 
 def current(root: Path) -> Generation:
-    """The serving generation, or IndexError_ saying why there is none."""
+    """The serving generation, or an IndexUnavailable saying why there is none."""
     if not root.is_dir():
-        raise IndexError_(f"no index at {root} (build one with `dargah index CORPUS --index {root}`)")
+        raise IndexMissing(f"no index at {root} (build one with `dargah index CORPUS --index {root}`)")
     name = current_name(root)
     if name is None:
-        raise IndexError_(f"{root} holds no published index generation (build one with `dargah index`)")
+        raise NoPublishedGeneration(f"{root} holds no published index generation (build one with `dargah index`)")
     gen = Generation(name, generations_dir(root) / name)
     if not gen.path.is_dir():
-        raise IndexError_(f"{root}: the current generation {name} is missing")
+        raise GenerationMissing(f"{root}: the current generation {name} is missing")
     return gen
 
 
@@ -106,13 +118,13 @@ def _fsync_dir(path: Path) -> None:
 
 @contextmanager
 def build_lock(root: Path):
-    """One build at a time per index directory (across processes)."""
+    """One build at a time per index directory (across processes); BuildLocked if one is running."""
     root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".build.lock", "w") as f:
+    with open(root / LOCK, "w") as f:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise IndexError_(f"another build is running in {root}") from None
+            raise BuildLocked(f"another build is running in {root}") from None
         try:
             yield
         finally:
@@ -123,7 +135,7 @@ def try_lock(root: Path) -> int | None:
     """Take the build lock without waiting and return its descriptor (to hand to a job process),
     or None when a build is running."""
     root.mkdir(parents=True, exist_ok=True)
-    fd = os.open(root / ".build.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -135,7 +147,7 @@ def try_lock(root: Path) -> int | None:
 def new_build_dir(root: Path) -> Path:
     base = generations_dir(root)
     base.mkdir(parents=True, exist_ok=True)
-    path = base / f".building-{os.getpid()}-{time.time_ns()}"
+    path = base / f"{BUILDING}{os.getpid()}-{time.time_ns()}"
     path.mkdir()
     return path
 
@@ -157,9 +169,6 @@ def publish(root: Path, build_dir: Path, keep: int = DEFAULT_KEEP) -> Generation
     return Generation(name, final)
 
 
-GRACE_SECONDS = 120.0  # a superseded generation stays at least this long: readers on other hosts may lag
-
-
 def prune(root: Path, keep: int = DEFAULT_KEEP, grace: float = GRACE_SECONDS) -> None:
     """Remove generations older than the newest `keep`, never the serving one, and only once the
     generation that replaced each was published `grace` seconds ago (replicas on a shared volume
@@ -167,7 +176,8 @@ def prune(root: Path, keep: int = DEFAULT_KEEP, grace: float = GRACE_SECONDS) ->
     serving = current_name(root)
     gens = list_generations(root)
     now = time.time()
-    for gen, successor in zip(gens[: max(0, len(gens) - keep)], gens[1:], strict=False):
+    # Each generation beyond the newest `keep`, with the one published after it.
+    for gen, successor in itertools.pairwise(gens[: max(0, len(gens) - keep) + 1]):
         try:
             superseded_at = successor.path.stat().st_mtime
         except OSError:
@@ -177,20 +187,25 @@ def prune(root: Path, keep: int = DEFAULT_KEEP, grace: float = GRACE_SECONDS) ->
 
 
 def switch(root: Path, name: str) -> Generation:
+    """Point CURRENT at a published generation; GenerationMissing if there is none by that name."""
     gen = Generation(name, generations_dir(root) / name)
     if not gen.path.is_dir():
-        raise IndexError_(f"no generation {name} in {root}")
+        raise GenerationMissing(f"no generation {name} in {root}")
     _write_pointer(root, name)
     return gen
 
 
 def rollback(root: Path) -> Generation:
-    """Serve the generation published before the current one."""
-    name = current_name(root)
-    older = [g for g in list_generations(root) if name is None or g.name < name]
+    """Serve the generation published before the current one (NothingToRollBack if none is left)."""
+    older = older_generations(root, current_name(root))
     if not older:
-        raise IndexError_(f"{root}: no older generation to roll back to")
-    return switch(root, older[-1].name)
+        raise NothingToRollBack(f"{root}: no older generation to roll back to")
+    return switch(root, older[0].name)
+
+
+def older_generations(root: Path, name: str | None) -> list[Generation]:
+    """The published generations older than `name` (all of them for None), newest first."""
+    return [g for g in reversed(list_generations(root)) if name is None or g.name < name]
 
 
 def _pid_alive(pid: int) -> bool:
@@ -206,10 +221,10 @@ def _pid_alive(pid: int) -> bool:
 def cleanup_partial(root: Path) -> list[str]:
     """Remove builds left behind by a crashed process; returns what was removed."""
     base = generations_dir(root)
-    removed = []
+    removed: list[str] = []
     if not base.is_dir():
         return removed
-    for p in base.glob(".building-*"):
+    for p in base.glob(f"{BUILDING}*"):
         try:
             pid = int(p.name.split("-")[1])
         except (IndexError, ValueError):

@@ -1,0 +1,221 @@
+"""A generation's card files, one line per card, in the same order: written by the indexer, read
+by the search side.
+
+- `cards.jsonl`: `{"id", "card"}`, the card as published (the service view, the catalogue, load);
+- `shown.jsonl`: what a result shows of it, `{"title", "description", "url", "popularity",
+  "words": {"version", "title", "description"}}`, the words being the analysis of the two texts
+  results highlight (stored_words.py, in version versions.STORED_WORDS). A search parses ten of
+  these small lines, not ten whole cards.
+
+A server keeps only where each line starts (CardStore): a search parses its page's ten shown lines
+from the files mapped into memory (the page cache holds them once for every worker), so no worker
+keeps every card as Python objects — at 10,000 cards those were about 55 MB per worker — and a hit
+parses a line of about 2.5 KB, not a whole card of 4.
+
+A generation lacking either file, with files of different lengths or with words stored in another
+version is damaged (GenerationDamaged): it is not opened, and the engine serves an older one.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+from array import array
+from collections.abc import Container, Iterable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+import orjson
+
+from store import stored_words
+from store.errors import GenerationDamaged
+from store.stored_words import TextWords, from_stored
+from store.versions import STORED_WORDS
+
+CARDS = "cards.jsonl"
+SHOWN = "shown.jsonl"
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+def card_line(card: dict) -> bytes:
+    return orjson.dumps({"id": card["id"], "card": card}) + b"\n"
+
+
+def shown_line(card: dict, vocabulary: Container[str]) -> bytes:
+    """`vocabulary`: the terms of the generation's index (indexer.whoosh_index.vocabulary), for
+    the compounds a card writes apart that a query may write joined."""
+    description = card.get("description") or ""
+    words = {
+        "version": STORED_WORDS,
+        "title": stored_words.text_words(card["title"], vocabulary).stored(),
+        "description": stored_words.text_words(description, vocabulary).stored(),
+    }
+    shown = {
+        "title": card["title"],
+        "description": description,
+        "url": card.get("url"),
+        "popularity": card.get("popularity"),
+        "words": words,
+    }
+    return orjson.dumps(shown) + b"\n"
+
+
+def write(generation: Path, cards: Iterable[dict], vocabulary: Container[str]) -> None:
+    try:
+        with open(generation / CARDS, "wb") as lines, open(generation / SHOWN, "wb") as shown:
+            for card in cards:
+                lines.write(card_line(card))
+                shown.write(shown_line(card, vocabulary))
+    finally:
+        stored_words.clear_cache()
+
+
+def read(generation: Path) -> list[tuple[dict, bytes, bytes]]:
+    """Each card of a published generation with its two lines, in file order (for a single-card
+    change, which keeps the other cards' lines as they are)."""
+    _require(generation)
+    with open(generation / CARDS, "rb") as f:
+        pairs = [(orjson.loads(raw)["card"], raw) for raw in f]
+    with open(generation / SHOWN, "rb") as f:
+        shown = f.readlines()
+    _check_lengths(generation, len(shown), len(pairs))
+    if shown:
+        _check_version(generation, orjson.loads(shown[0]))
+    return [(c, raw, s) for (c, raw), s in zip(pairs, shown, strict=True)]
+
+
+def rewrite(generation: Path, kept: list[tuple[dict, bytes, bytes]]) -> None:
+    """Replace a generation's card files with these cards' lines (a single-card change)."""
+    (generation / CARDS).write_bytes(b"".join(raw for _, raw, _ in kept))
+    (generation / SHOWN).write_bytes(b"".join(s for _, _, s in kept))
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+def _require(generation: Path) -> None:
+    for name in (CARDS, SHOWN):
+        if not (generation / name).is_file():
+            raise GenerationDamaged(f"{generation}: {name} is missing (a damaged generation)")
+
+
+def _check_lengths(generation: Path, shown: int, cards: int) -> None:
+    if shown != cards:
+        raise GenerationDamaged(f"{generation}: {shown} lines in {SHOWN} for {cards} cards in {CARDS}")
+
+
+def _check_version(generation: Path, shown: dict) -> None:
+    version = (shown.get("words") or {}).get("version")
+    if version != STORED_WORDS:
+        raise GenerationDamaged(
+            f"{generation}: {SHOWN} stores words in version {version!r}, this code reads version {STORED_WORDS}"
+        )
+
+
+class Shown(NamedTuple):
+    title: str
+    description: str
+    url: str | None
+    popularity: float | None
+    title_words: TextWords
+    description_words: TextWords
+
+
+class _Lines:
+    """One line per card, `data` being the file mapped into memory. Mapped, not read with
+    `pread`: a slice of a mapping is a copy from the page cache that keeps the GIL, where each
+    `pread` gave it up and waited to get it back behind the other threads of a busy worker, ten
+    times a search. The mapping is shared by every worker and stays readable after the
+    generation's directory is removed."""
+
+    def __init__(self, data):
+        self.data = data
+        self.offsets = array("q", [0])  # where each line starts, then the end of the last
+
+    @classmethod
+    def mapped(cls, path: Path) -> _Lines:
+        with open(path, "rb") as f:
+            if os.fstat(f.fileno()).st_size == 0:
+                return cls(b"")
+            return cls(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+
+    def lines(self) -> Iterator[bytes]:
+        """Every line in order. A whole pass (load, the suggester) touches every page of the
+        mapping, which would then count in the worker's resident memory until it exits: they are
+        released after it (the page cache keeps them), so only the pages of cards that results
+        show stay mapped."""
+        data = self.data
+        if not isinstance(data, mmap.mmap):
+            yield from data.splitlines(keepends=True)
+            return
+        try:
+            start, size = 0, len(data)
+            while start < size:
+                end = data.find(b"\n", start)
+                end = size if end < 0 else end + 1
+                yield data[start:end]
+                start = end
+        finally:
+            data.madvise(mmap.MADV_DONTNEED)
+
+    def scan(self) -> Iterator[bytes]:
+        """Every line in order, noting where lines start."""
+        offsets, end = array("q", [0]), 0
+        for line in self.lines():
+            end += len(line)
+            offsets.append(end)
+            yield line
+        self.offsets = offsets
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, n: int) -> dict:
+        return orjson.loads(self.data[self.offsets[n] : self.offsets[n + 1]])
+
+
+class CardStore:
+    """A published generation's cards, read from disk when a result or the service view shows
+    them. GenerationDamaged when its card files are missing or not of this layout."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        _require(path)
+        self._cards = _Lines.mapped(path / CARDS)
+        self._shown = _Lines.mapped(path / SHOWN)
+
+    def scan(self) -> Iterator[dict]:
+        """Every card in line order, read once sequentially (at load), noting where lines start.
+        Only one card is alive at a time."""
+        for _ in self._shown.scan():
+            pass
+        if len(self._shown):
+            _check_version(self.path, self._shown[0])
+        for line in self._cards.scan():
+            yield orjson.loads(line)["card"]
+        _check_lengths(self.path, len(self._shown), len(self._cards))
+
+    def __len__(self) -> int:
+        return len(self._cards)
+
+    def card(self, n: int) -> dict:
+        return self._cards[n]["card"]
+
+    def shown(self, n: int) -> Shown:
+        """What a result shows of a card, with its title's and description's stored words."""
+        line = self._shown[n]
+        words = line["words"]
+        return Shown(
+            line["title"],
+            line["description"],
+            line["url"],
+            line["popularity"],
+            from_stored(words["title"]),
+            from_stored(words["description"]),
+        )
+
+    def cards(self) -> Iterator[dict]:
+        """Every card, one at a time (for views built after load: suggestions)."""
+        for line in self._cards.lines():
+            yield orjson.loads(line)["card"]
