@@ -19,7 +19,7 @@ if os.environ.get("CI"):
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 MINI = DATA / "mini.jsonl"
-DARGAH = [sys.executable, "-m", "api.cli"]
+DARGAH = [sys.executable, "-m", "dargah"]
 
 
 def build_index(corpus: Path, index: Path) -> None:
