@@ -79,9 +79,10 @@ def test_a_killed_worker_is_replaced_and_the_others_keep_serving(tmp_path, mini_
     shutil.copytree(mini_index, index)
     proc, base = start(index, "--workers", "2")
     try:
-        children = lambda: set(
-            subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
-        )
+
+        def children() -> set[str]:
+            return set(subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split())
+
         before = children()
         assert len(before) == 2
         victim = sorted(before)[0]
