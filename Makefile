@@ -45,7 +45,10 @@ nginx:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nginx >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq nginx >/dev/null; fi; fi
 
+# Lint and formatting first: they take a second, the tests two minutes.
 test: install browser nginx
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 # Relevance on corpus/judgments/queries.tsv, beside a naive baseline and each signal switched off.

@@ -15,9 +15,10 @@ from analyzers.stopwords import LIGHT_VERB_PASTS
 
 # Suffixes written after a ZWNJ: plural, possessive, indefinite, comparative, verb endings.
 ZWNJ_SUFFIXES = frozenset(
-    "ها های هایی هایم هایت هایش هایمان هایتان هایشان ای ی ام ات اش مان تان شان یم ید اند تر ترین"
-    " هامو هاتو هاشو رو را"  # رو/را: the object marker hazm's spacing sometimes attaches (ماشین‌رو)
-    " شده نشده کرده نکرده شدگان".split()  # light verbs hazm's spacing attaches (قطع‌شده, صادر‌شده)
+    ("ها", "های", "هایی", "هایم", "هایت", "هایش", "هایمان", "هایتان", "هایشان")
+    + ("ای", "ی", "ام", "ات", "اش", "مان", "تان", "شان", "یم", "ید", "اند", "تر", "ترین")
+    + ("هامو", "هاتو", "هاشو", "رو", "را")  # رو/را: the object marker hazm's spacing sometimes attaches (ماشین‌رو)
+    + ("شده", "نشده", "کرده", "نکرده", "شدگان")  # light verbs hazm's spacing attaches (قطع‌شده, صادر‌شده)
 )
 
 # Suffixes attached without ZWNJ, longest first. Each maps to what replaces it.

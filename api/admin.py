@@ -17,7 +17,9 @@ from pathlib import Path
 import orjson
 from aiohttp import web
 
+from api import params
 from api.responses import Problem, invalid, json_response
+from api.state import EXECUTOR, QUERYLOG, SETTINGS, TASKS
 from indexer import jobs, update
 from indexer.corpus import validate_card
 from store import layout
@@ -26,12 +28,9 @@ from store.errors import BuildLocked, GenerationDamaged, GenerationMissing, Inde
 log = logging.getLogger("dargah.admin")
 NDJSON_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines")
 MAX_CARD_BYTES = 1_000_000
-TASKS = web.AppKey("admin_tasks", set)  # build watchers, cancelled at shutdown
 
 
 def _settings(request: web.Request):
-    from api.app import SETTINGS
-
     return request.app[SETTINGS]
 
 
@@ -56,8 +55,6 @@ def _root(request: web.Request) -> Path:
 
 
 async def _in_thread(request: web.Request, fn, *args):
-    from api.app import EXECUTOR
-
     return await asyncio.get_running_loop().run_in_executor(request.app[EXECUTOR], fn, *args)
 
 
@@ -239,9 +236,6 @@ async def rollback(request: web.Request) -> web.Response:
 
 
 async def analytics(request: web.Request) -> web.Response:
-    from api import params
-    from api.app import QUERYLOG
-
     authorize(request)
     kind = params.text(request.rel_url.query, "kind", default="top")
     if kind not in ("top", "zero"):

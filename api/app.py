@@ -12,7 +12,6 @@ import hashlib
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
@@ -25,6 +24,7 @@ from api.querylog import QueryLog
 from api.ratelimit import RateLimiter
 from api.response_cache import ResponseCache
 from api.responses import JSON, Problem, json_response
+from api.state import CACHE, ENGINE, EXECUTOR, INFLIGHT, LIMITER, METRICS, QUERYLOG, SETTINGS, TASKS, Settings
 from search import Engine, SearchRequest
 from search.engine import SORTS
 from search.facets import FACETS
@@ -40,38 +40,6 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-
-
-@dataclass
-class Settings:
-    index_dir: Path
-    # Searches a worker runs at once. Python runs one at a time anyway; a second lets one search
-    # read from disk or run numpy (which release the GIL) while another computes. More only add
-    # memory (each thread its own allocator arena: 4 threads cost about 50 MB more per worker
-    # at 10,000 cards than 2) and queueing delay, for no throughput.
-    threads: int = 2
-    cors_origins: tuple[str, ...] = ("*",)
-    cache_size: int = 2048
-    admin_token: str | None = None  # admin API disabled without one
-    corpus_path: Path | None = None  # what an empty-body reindex rebuilds from
-    max_body: int = 64 * 1024 * 1024  # reindex upload limit
-    analytics_dir: Path | None = None  # default: INDEX/analytics
-    log_queries: bool = True
-    search_timeout: float = 2.0  # seconds a search may take before the client gets a 503
-    max_concurrent: int = 64  # engine calls in flight per worker; past it, 503 at once (no unbounded queue)
-    rate_limit: float | None = None  # requests per second per client, None: no limit
-    trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For is believed
-    keepalive_timeout: float = 15.0  # idle keep-alive connections are closed after this
-
-
-ENGINE = web.AppKey("engine", Engine)
-EXECUTOR = web.AppKey("executor", ThreadPoolExecutor)
-SETTINGS = web.AppKey("settings", Settings)
-METRICS = web.AppKey("metrics", Metrics)
-CACHE = web.AppKey("cache", ResponseCache)
-QUERYLOG = web.AppKey("querylog", QueryLog)
-LIMITER = web.AppKey("limiter", object)
-INFLIGHT = web.AppKey("inflight", list)  # [count]: engine calls running in this worker
 
 
 async def run_engine(request: web.Request, fn, *args):
@@ -369,7 +337,7 @@ async def _flush_query_log(app: web.Application):
 
 
 async def _close(app: web.Application) -> None:
-    for task in list(app[admin.TASKS]):
+    for task in list(app[TASKS]):
         task.cancel()
     app[EXECUTOR].shutdown(wait=False, cancel_futures=True)
 
@@ -392,7 +360,7 @@ def create_app(index_dir: Path | str | None = None, *, settings: Settings | None
     app[EXECUTOR] = ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="search")
     app[METRICS] = Metrics()
     app[CACHE] = ResponseCache(settings.cache_size)
-    app[admin.TASKS] = set()
+    app[TASKS] = set()
     app[INFLIGHT] = [0]
     app[LIMITER] = RateLimiter(settings.rate_limit, trusted=settings.trusted_proxies) if settings.rate_limit else None
     app[QUERYLOG] = QueryLog(settings.analytics_dir or settings.index_dir / "analytics")

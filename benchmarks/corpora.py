@@ -130,9 +130,8 @@ def _index(
     shutil.rmtree(index, ignore_errors=True)
     meta_path.unlink(missing_ok=True)
     cmd = command(corpus, index)
-    log(
-        f"building the {engine} index of {corpus.label} ({corpus.cards} cards): {' '.join(Path(c).name if i < 2 else c for i, c in enumerate(cmd))}"
-    )
+    shown = " ".join(Path(c).name if i < 2 else c for i, c in enumerate(cmd))  # the interpreter and script by name
+    log(f"building the {engine} index of {corpus.label} ({corpus.cards} cards): {shown}")
     logfile = VAR / f"build-{engine}-{corpus.label}.log"
     with logfile.open("wb") as err:
         m = run_measured(cmd, stdout=err, stderr=err, timeout=timeout)

@@ -334,7 +334,7 @@ def wrk(port: int, paths: Path, seconds: float, args, server_pids=None) -> dict:
         out, err = p.communicate(timeout=seconds + args.timeout + 60)
     except subprocess.TimeoutExpired:
         stop(p)
-        raise RuntimeError("wrk did not stop by itself")
+        raise RuntimeError("wrk did not stop by itself") from None
     finally:
         stop(p)
     kids1 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -344,7 +344,7 @@ def wrk(port: int, paths: Path, seconds: float, args, server_pids=None) -> dict:
     if server_pids:
         other_cpu = busy_cpu_seconds() - busy0 - (process_cpu_seconds(pids) - own0) - wrk_cpu
         other = round(max(0.0, other_cpu) / (elapsed * (os.cpu_count() or 1)), 3)
-    line = next((l for l in out.splitlines() if l.startswith("WRK_JSON ")), None)
+    line = next((each for each in out.splitlines() if each.startswith("WRK_JSON ")), None)
     if line is None:
         raise RuntimeError(f"wrk printed no result: {out[-500:]} {err[-500:]}")
     r = json.loads(line[len("WRK_JSON ") :])
@@ -447,8 +447,8 @@ def summarize_profile(raw: Path, top: int = 15) -> dict:
         return [{"function": k, "share": round(v / total, 3)} for k, v in ranked[:top]]
 
     def project(name: str) -> bool:  # dargah's own code, without the process' entry frames
-        return any(f"({d}/" in name for d in ("search", "analyzers", "api", "indexer")) and not any(
-            f"({f})" in name for f in ("api/server.py", "api/cli.py")
+        return any(f"({d}/" in name for d in ("search", "analyzers", "api", "indexer", "store")) and not any(
+            f"({f})" in name for f in ("api/server.py", "dargah/cli.py")
         )
 
     return {"samples": total, "inclusive": top_of(inclusive, project), "self": top_of(own)}
@@ -515,7 +515,8 @@ def load_suite(kind: str, corpus_label: str, index, qs: QuerySets, args, body=No
         res["worker_pss_mb"] = [round((pss_kb(w) or 0) / 1024, 1) for w in workers]
         res["parent_rss_mb"] = round((rss_kb(proc.pid) or 0) / 1024, 1)
         log(
-            f"  worker RSS {res['worker_rss_mb']} MB, PSS {res['worker_pss_mb']} MB (parent RSS {res['parent_rss_mb']} MB)"
+            f"  worker RSS {res['worker_rss_mb']} MB, PSS {res['worker_pss_mb']} MB "
+            f"(parent RSS {res['parent_rss_mb']} MB)"
         )
         if kind == "dargah":
             res["sample_body"] = capture_body(port, qs, corpus_label)
@@ -580,10 +581,11 @@ def build_report(results: dict) -> str:
     svc = results.get("service", {})
     lines = [
         f"Run of {results['date']} ({'--quick' if cfg['quick'] else 'full run'}), {results['elapsed_min']} min in all.",
-        f"Machine: {m['nproc']} CPUs, {m['model']}, {m['mem_mb'] // 1024} GB; load average {results['load_before']} before the run, "
-        f"{results['load_after']} after (1/5/15 min).",
+        f"Machine: {m['nproc']} CPUs, {m['model']}, {m['mem_mb'] // 1024} GB; "
+        f"load average {results['load_before']} before the run, {results['load_after']} after (1/5/15 min).",
         f"Load: wrk {cfg['threads']} threads, {cfg['connections']} connections, {cfg['duration']:.0f} s per run after "
-        f"{cfg['warmup']:.0f} s of warm-up, timeout {cfg['timeout']:.0f} s; all three servers run 2 worker processes on 127.0.0.1.",
+        f"{cfg['warmup']:.0f} s of warm-up, timeout {cfg['timeout']:.0f} s; "
+        "all three servers run 2 worker processes on 127.0.0.1.",
         "",
     ]
 
@@ -593,9 +595,8 @@ def build_report(results: dict) -> str:
     rows = []
 
     def row(name, d, t, target, ok, unit="", ratio=True):
-        rows.append(
-            f"| {name} | {_fmt(d, unit)} | {_fmt(t, unit)} | {_fmt(_ratio(d, t)) + '×' if ratio and _ratio(d, t) is not None else '–'} | {target} | {_verdict(ok)} |"
-        )
+        shown_ratio = _fmt(_ratio(d, t)) + "×" if ratio and _ratio(d, t) is not None else "–"
+        rows.append(f"| {name} | {_fmt(d, unit)} | {_fmt(t, unit)} | {shown_ratio} | {target} | {_verdict(ok)} |")
 
     shares = [
         r.get("other_cpu_share")
@@ -691,7 +692,8 @@ def build_report(results: dict) -> str:
             "",
             "### Service runs",
             "",
-            "| corpus | mix | server | req/s (2xx) | answers/s (all) | p50 ms | p90 ms | p99 ms | max ms | errors | bytes/answer | dargah cache hits | server CPU s | wrk CPU s | other work |",
+            "| corpus | mix | server | req/s (2xx) | answers/s (all) | p50 ms | p90 ms | p99 ms | max ms | errors "
+            "| bytes/answer | dargah cache hits | server CPU s | wrk CPU s | other work |",
             "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for c in svc:
@@ -701,10 +703,14 @@ def build_report(results: dict) -> str:
                     if not r:
                         continue
                     hit = r.get("cache_hit_ratio")
+                    other = r.get("other_cpu_share")
                     lines.append(
-                        f"| {c} | {mix} | {s} | {r['rps']:,.0f} | {r.get('answers_per_s', r['rps']):,.0f} | {r['p50_ms']:.1f} | {r['p90_ms']:.1f} | {r['p99_ms']:.1f} | "
-                        f"{r['max_ms']:.0f} | {r['errors']} | {r['mean_body_bytes']:,} | {'' if hit is None else f'{hit:.0%}'} | "
-                        f"{_fmt(r.get('server_cpu_s'))} | {_fmt(r.get('wrk_cpu_s'))} | {'–' if r.get('other_cpu_share') is None else format(r['other_cpu_share'], '.0%')} |"
+                        f"| {c} | {mix} | {s} | {r['rps']:,.0f} | {r.get('answers_per_s', r['rps']):,.0f} "
+                        f"| {r['p50_ms']:.1f} | {r['p90_ms']:.1f} | {r['p99_ms']:.1f} | "
+                        f"{r['max_ms']:.0f} | {r['errors']} | {r['mean_body_bytes']:,} "
+                        f"| {'' if hit is None else f'{hit:.0%}'} | "
+                        f"{_fmt(r.get('server_cpu_s'))} | {_fmt(r.get('wrk_cpu_s'))} "
+                        f"| {'–' if other is None else format(other, '.0%')} |"
                     )
         lines += [
             "",
@@ -716,7 +722,8 @@ def build_report(results: dict) -> str:
                 r = svc[c].get(s)
                 if r:
                     lines.append(
-                        f"- {c}, {s}: cold start {r['cold_start_s']}; workers {r['worker_rss_mb']} (parent {r['parent_rss_mb']})"
+                        f"- {c}, {s}: cold start {r['cold_start_s']}; "
+                        f"workers {r['worker_rss_mb']} (parent {r['parent_rss_mb']})"
                     )
         lines.append("")
 
@@ -725,7 +732,8 @@ def build_report(results: dict) -> str:
         lines += [
             "### Engine, in-process (`Engine.search(SearchRequest(q, size=10))`, facets and highlights included)",
             "",
-            "| corpus | cards | engine | index build s | build peak MB | load s | judged p50 / p99 ms (n) | distinct p50 / p99 ms (n of planned) | zero-hit share judged / distinct | peak RSS MB | other work |",
+            "| corpus | cards | engine | index build s | build peak MB | load s | judged p50 / p99 ms (n) "
+            "| distinct p50 / p99 ms (n of planned) | zero-hit share judged / distinct | peak RSS MB | other work |",
             "| --- | ---: | --- | ---: | ---: | ---: | --- | --- | --- | ---: | ---: |",
         ]
         for c, per in eng.items():
@@ -737,8 +745,9 @@ def build_report(results: dict) -> str:
                 when = "" if not b.get("reused") else f" (built {b['built_at']})"
                 j, d = r["judged"], r["distinct"]
                 lines.append(
-                    f"| {c} | {r['cards']:,} | {e} | {_fmt(b.get('seconds'))}{when} | {_fmt(b.get('max_rss_mb'))} | {r['load_s']} | "
-                    f"{j['p50_ms']:.1f} / {j['p99_ms']:.1f} ({j['n']}) | {d['p50_ms']:.1f} / {d['p99_ms']:.1f} ({d['n']} of {d['planned']}) | "
+                    f"| {c} | {r['cards']:,} | {e} | {_fmt(b.get('seconds'))}{when} | {_fmt(b.get('max_rss_mb'))} "
+                    f"| {r['load_s']} | {j['p50_ms']:.1f} / {j['p99_ms']:.1f} ({j['n']}) "
+                    f"| {d['p50_ms']:.1f} / {d['p99_ms']:.1f} ({d['n']} of {d['planned']}) | "
                     f"{j['zero_hit_share']:.0%} / {d['zero_hit_share']:.0%} | {r['peak_rss_mb']} | "
                     f"{'–' if r.get('other_cpu_share') is None else format(r['other_cpu_share'], '.0%')} |"
                 )
@@ -809,7 +818,8 @@ def main(argv=None) -> int:
         "synth_seconds": {},
     }
     log(
-        f"benchmark ({'quick' if args.quick else 'full'}) on {results['machine']['nproc']} CPUs, load average {results['load_before']}"
+        f"benchmark ({'quick' if args.quick else 'full'}) on {results['machine']['nproc']} CPUs, "
+        f"load average {results['load_before']}"
     )
 
     # Corpora and indexes.
@@ -834,7 +844,8 @@ def main(argv=None) -> int:
             }
             if b.reused:
                 log(
-                    f"{e} index of {c.label}: unchanged, kept (built {b.built_at} in {b.seconds:.0f} s, peak {b.max_rss_mb:.0f} MB)"
+                    f"{e} index of {c.label}: unchanged, kept "
+                    f"(built {b.built_at} in {b.seconds:.0f} s, peak {b.max_rss_mb:.0f} MB)"
                 )
 
     qsets = {c.label: QuerySets(c, args) for c in corpus_list}

@@ -53,7 +53,7 @@ def workers(parent: int) -> list[int]:
 
 def queries() -> list[str]:
     lines = (ROOT / "corpus" / "judgments" / "queries.tsv").read_text("utf-8").splitlines()[1:]
-    return [l.split("\t")[2] for l in lines if l.count("\t") >= 3]
+    return [line.split("\t")[2] for line in lines if line.count("\t") >= 3]
 
 
 def main() -> int:
@@ -66,7 +66,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="dargah-soak-"))
     index = work / "index"
     subprocess.run(
-        [PY, "-m", "api.cli", "index", str(ROOT / "corpus"), "--index", str(index)],
+        [PY, "-m", "dargah", "index", str(ROOT / "corpus"), "--index", str(index)],
         cwd=ROOT,
         check=True,
         stdout=subprocess.DEVNULL,
@@ -77,7 +77,7 @@ def main() -> int:
         [
             PY,
             "-m",
-            "api.cli",
+            "dargah",
             "serve",
             "--index",
             str(index),
@@ -190,10 +190,12 @@ def main() -> int:
     pct = lambda f: lat[min(len(lat) - 1, int(len(lat) * f))] * 1000 if lat else float("nan")  # noqa: E731
     total = sum(counts.values())
     print(
-        f"\nsoak: {args.minutes:g} min, {args.threads} client threads, 2 workers, a rebuild every {args.rebuild_every:g} s"
+        f"\nsoak: {args.minutes:g} min, {args.threads} client threads, 2 workers, "
+        f"a rebuild every {args.rebuild_every:g} s"
     )
     print(
-        f"requests {total} ({counts['search']} search, {counts['suggest']} suggest), {total / (args.minutes * 60):.0f}/s"
+        f"requests {total} ({counts['search']} search, {counts['suggest']} suggest), "
+        f"{total / (args.minutes * 60):.0f}/s"
     )
     print(f"errors {len(errors)}" + (f": {errors[:5]}" if errors else ""))
     print(f"latency p50 {pct(0.5):.1f} ms, p99 {pct(0.99):.1f} ms, max {pct(1.0):.1f} ms")
@@ -208,7 +210,8 @@ def main() -> int:
         first, middle, last = mean(samples[:third]), mean(samples[third : 2 * third]), mean(samples[2 * third :])
         peak = [max(v) for v in zip(*samples, strict=False)]
         print(
-            f"worker RSS MB by thirds: {[round(x) for x in first]} → {[round(x) for x in middle]} → {[round(x) for x in last]}, peak {[round(x) for x in peak]}"
+            f"worker RSS MB by thirds: {[round(x) for x in first]} → {[round(x) for x in middle]} "
+            f"→ {[round(x) for x in last]}, peak {[round(x) for x in peak]}"
         )
         growth_ok = all(b <= a * 1.10 + 10 for a, b in zip(middle, last, strict=False))
         print("memory levels off" if growth_ok else "memory keeps growing")

@@ -505,7 +505,7 @@ def _fit(text: str, most: int) -> str:
 def _popularity(rng: random.Random, provincial: bool) -> int:
     """Log-normal, like requests per month: median a few thousand, a tail into the millions."""
     value = rng.lognormvariate(math.log(8000 / (8 if provincial else 1)), 1.5)
-    digits = max(int(math.floor(math.log10(value))) - 1, 0) if value >= 1 else 0
+    digits = max(math.floor(math.log10(value)) - 1, 0) if value >= 1 else 0
     return max(int(round(value, -digits)), 1)
 
 

@@ -69,9 +69,8 @@ def render_site(
             out.append(f"{indent}{directive} {cache_dir} {rest};  # render:cache")
         elif name == "log" and log_dir is not None:
             path, _, rest = args.partition(" ")
-            out.append(
-                f"{indent}{directive} {os.path.join(log_dir, os.path.basename(path))}{' ' + rest if rest else ''};  # render:log"
-            )
+            log_path = os.path.join(log_dir, os.path.basename(path))
+            out.append(f"{indent}{directive} {log_path}{' ' + rest if rest else ''};  # render:log")
         else:
             out.append(line)
     wanted = {"upstream": upstreams, "listen": listens, "name": server_name, "cache": cache_dir, "log": log_dir}

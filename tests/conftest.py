@@ -19,7 +19,7 @@ if os.environ.get("CI"):
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 MINI = DATA / "mini.jsonl"
-DARGAH = [sys.executable, "-m", "api.cli"]
+DARGAH = [sys.executable, "-m", "dargah"]
 
 
 def build_index(corpus: Path, index: Path) -> None:
@@ -96,7 +96,7 @@ def write_jsonl(path: Path, cards) -> Path:
 
 
 def mini_cards() -> list[dict]:
-    return [json.loads(l) for l in MINI.read_text("utf-8").splitlines() if l.strip()]
+    return [json.loads(line) for line in MINI.read_text("utf-8").splitlines() if line.strip()]
 
 
 @pytest.fixture(scope="session")

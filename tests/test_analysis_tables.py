@@ -514,7 +514,10 @@ def _term_and_joined(text: str) -> set[str]:
 
 
 def _describe(a: str, b: str) -> str:
-    return f"{a!r} -> {terms(a)} (+joined {sorted(_term_and_joined(a))})  vs  {b!r} -> {terms(b)} (+joined {sorted(_term_and_joined(b))})"
+    return (
+        f"{a!r} -> {terms(a)} (+joined {sorted(_term_and_joined(a))})  vs  "
+        f"{b!r} -> {terms(b)} (+joined {sorted(_term_and_joined(b))})"
+    )
 
 
 @pytest.mark.parametrize("phenomenon,a,b", MATCH_PARAMS_WITH_GAPS)
@@ -831,9 +834,8 @@ def test_natural_query_reduces_to_its_content_words(query, content):
     expected = _content_terms(content)
     assert expected, content
     got = _content_terms(query)
-    assert got == expected, (
-        f"{query!r} -> {terms(query)} (verbs allowed: {[t.text for t in analyze(query, parts=False, joined=False) if t.verb]})  vs  {content!r} -> {expected}"
-    )
+    verbs = [t.text for t in analyze(query, parts=False, joined=False) if t.verb]
+    assert got == expected, f"{query!r} -> {terms(query)} (verbs allowed: {verbs})  vs  {content!r} -> {expected}"
 
 
 def test_table_sizes():

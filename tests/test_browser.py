@@ -121,7 +121,8 @@ def open_page(browser, base, problems: Problems, **context_args):
     page.expose_function("__cspViolation", lambda text: problems.add("csp", text))
     page.add_init_script(
         "document.addEventListener('securitypolicyviolation', e => "
-        "window.__cspViolation(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber));"
+        "window.__cspViolation(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline')"
+        " + ' at ' + e.sourceFile + ':' + e.lineNumber));"
     )
     return context, page
 

@@ -84,8 +84,9 @@ def test_judged_queries(corpus):
 def test_synonym_groups_parse():
     from search.synonyms import Synonyms
 
-    lines = [l for l in (CORPUS / "synonyms.tsv").read_text("utf-8").splitlines() if l and not l.startswith("#")]
-    assert all("\t" in l for l in lines)
+    text = (CORPUS / "synonyms.tsv").read_text("utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    assert all("\t" in line for line in lines)
     assert len(Synonyms("\n".join(lines))) >= 2 * len(lines) * 0.8
 
 

@@ -2,7 +2,7 @@
 
 import json
 
-from conftest import MINI, free_port, mini_cards, run_cli, wait_ready
+from conftest import MINI, ROOT, free_port, mini_cards, run_cli, wait_ready
 
 
 def test_index_prints_a_summary(tmp_path):
@@ -34,6 +34,14 @@ def test_missing_index_is_a_one_line_error(tmp_path):
         assert result.returncode == 1
         assert len(result.stderr.strip().splitlines()) == 1
         assert result.stderr.startswith("dargah: error: no index at")
+
+
+def test_version_is_the_package_version():
+    import tomllib
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
+    result = run_cli("--version")
+    assert result.returncode == 0 and result.stdout == f"dargah {version}\n"
 
 
 def test_bad_arguments_exit_2(tmp_path):

@@ -49,7 +49,8 @@ NEW_CARD = {
 }
 LOAD_QUERIES = ["گذرنامه", "تمدید گواهینامه", "مالیات", "کارت ملی", "gozarnameh", "گواهي نامه"]
 LOG_LINE = re.compile(
-    r'"(?P<method>\S+) (?P<uri>\S+) [^"]*" (?P<status>\d{3}) .*?cache=(?P<cache>\S+) upstream="(?P<upstream>[^"]*)" ustatus="(?P<ustatus>[^"]*)"'
+    r'"(?P<method>\S+) (?P<uri>\S+) [^"]*" (?P<status>\d{3}) .*?'
+    r'cache=(?P<cache>\S+) upstream="(?P<upstream>[^"]*)" ustatus="(?P<ustatus>[^"]*)"'
 )
 
 
@@ -110,7 +111,8 @@ class Nginx:
             [binary, "-t", "-p", str(prefix), "-c", str(self.conf)], capture_output=True, text=True, timeout=30
         )
         assert checked.returncode == 0, checked.stderr
-        self.out = open(prefix / "nginx.out", "wb")
+        # Open for nginx's whole life, closed in stop(): no `with` block spans that.
+        self.out = open(prefix / "nginx.out", "wb")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [binary, "-p", str(prefix), "-c", str(self.conf), "-g", "daemon off;"],
             stdout=self.out,
@@ -183,7 +185,8 @@ class Replica:
         self.start()
 
     def start(self) -> None:
-        self.log = open(self.log_path, "ab")
+        # Open for the replica's whole life, closed in stop() or a restart: no `with` block spans that.
+        self.log = open(self.log_path, "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [*DARGAH, "serve", "--index", str(self.index), "--port", str(self.port), "--workers", str(self.workers)],
             cwd=ROOT,
@@ -197,9 +200,8 @@ class Replica:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                pytest.fail(
-                    f"replica {self.port} exited with {self.proc.returncode}: {self.log_path.read_text(errors='replace')[-2000:]}"
-                )
+                log = self.log_path.read_text(errors="replace")[-2000:]
+                pytest.fail(f"replica {self.port} exited with {self.proc.returncode}: {log}")
             try:
                 status, _, body = request(self.base + "/readyz", timeout=2)
                 if status == 200:

@@ -1,6 +1,7 @@
 """Index lifecycle: rebuilds while serving, single-card changes, rollback, crashes, analytics."""
 
 import asyncio
+import errno
 import json
 import os
 import shutil
@@ -157,11 +158,49 @@ async def test_a_second_rebuild_while_one_runs_is_409(admin):
         "/api/v1/admin/reindex", data=ndjson(mini_cards()), headers={**AUTH, "Content-Type": "application/x-ndjson"}
     )
     assert r.status == 202
-    second = await admin.post(
-        "/api/v1/admin/reindex", data=ndjson(mini_cards()), headers={**AUTH, "Content-Type": "application/x-ndjson"}
-    )
-    assert second.status in (202, 409)  # 409 unless the first already finished
     await wait_job(admin, (await r.json())["job"]["id"])
+
+
+def feed_pipe(pipe: Path, data: bytes, timeout: float = 60) -> None:
+    """Write `data` into a named pipe once its reader has opened it (or fail after `timeout`)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fd = os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError as e:  # ENXIO: nobody has opened it for reading yet
+            if e.errno != errno.ENXIO or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+    os.set_blocking(fd, True)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+    except BrokenPipeError:
+        pass  # the reader gave up; the test's own assertions say why
+
+
+async def test_a_rebuild_job_holds_the_lock_until_it_ends(aiohttp_client, index, tmp_path):
+    # The configured corpus is a named pipe: the job's process holds the build lock and cannot
+    # finish until the test writes the cards, so the second request meets a running rebuild.
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(MINI.parent / "best_bets.tsv", folder)
+    pipe = folder / "cards.jsonl"
+    os.mkfifo(pipe)
+    client = await aiohttp_client(create_app(settings=Settings(index_dir=index, admin_token=TOKEN, corpus_path=pipe)))
+    first = await client.post("/api/v1/admin/reindex", headers=AUTH)
+    assert first.status == 202
+    try:
+        second = await client.post(
+            "/api/v1/admin/reindex", data=ndjson(mini_cards()), headers={**AUTH, "Content-Type": "application/x-ndjson"}
+        )
+        assert second.status == 409
+        assert (await second.json())["detail"] == "a rebuild is already running"
+    finally:
+        await asyncio.to_thread(feed_pipe, pipe, ndjson(mini_cards()))
+    job = await wait_job(client, (await first.json())["job"]["id"])
+    assert job["status"] == "succeeded", job
 
 
 # -- single cards, overlay, rollback ------------------------------------------------------------

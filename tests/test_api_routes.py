@@ -1,4 +1,5 @@
-"""The HTTP API on a real server bound to loopback (pytest-aiohttp's aiohttp_server)."""
+"""Each public route's answer: its status, content type and fields, 404s as problems, health and
+readiness with and without an index (on a real server bound to loopback, pytest-aiohttp's)."""
 
 import pytest
 from conftest import mini_cards

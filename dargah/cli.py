@@ -1,4 +1,4 @@
-"""The `dargah` command line: index, serve, search, analyze."""
+"""The `dargah` command line: index, serve, search, analyze (and `python -m dargah`)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,22 @@ import orjson
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
+
+
+def version() -> str:
+    """The installed package's version; from a source checkout that was never installed, pyproject's."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("dargah")
+    except metadata.PackageNotFoundError:
+        import tomllib
+
+        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+        try:
+            return tomllib.loads(pyproject.read_text("utf-8"))["project"]["version"]
+        except (OSError, KeyError, tomllib.TOMLDecodeError):
+            return "unknown"
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> int:
@@ -106,7 +122,7 @@ def _admin_token(args) -> str | None:
 def cmd_serve(args) -> int:
     from api.app import Settings
     from api.server import serve
-    from store import layout as generations
+    from store import layout
     from store.errors import IndexUnavailable
     from store.layout import current as current_generation
 
@@ -116,10 +132,10 @@ def cmd_serve(args) -> int:
     except IndexUnavailable as e:
         return _fail(str(e))
     # Only with the build lock: on a shared volume another host may be building right now.
-    lock = generations.try_lock(index)
+    lock = layout.try_lock(index)
     if lock is not None:
         try:
-            for name in generations.cleanup_partial(index):
+            for name in layout.cleanup_partial(index):
                 print(f"dargah: removed {name}, a build left behind by a crash", file=sys.stderr)
         finally:
             os.close(lock)
@@ -140,28 +156,27 @@ def cmd_serve(args) -> int:
 
 
 def cmd_generations(args) -> int:
-    from store import layout as generations
+    from store import layout
 
     root = Path(args.index)
-    gens = generations.list_generations(root)
+    gens = layout.list_generations(root)
     if not gens:
         return _fail(f"no index generations in {root}")
-    serving = generations.current_name(root)
+    serving = layout.current_name(root)
     for g in gens:
         meta = g.meta()
         mark = "*" if g.name == serving else " "
-        print(
-            f"{mark} {g.name}  {meta.get('cards', '?')} cards  built {meta.get('built_at', '?')}  {meta.get('source', '')}"
-        )
+        cards, built = meta.get("cards", "?"), meta.get("built_at", "?")
+        print(f"{mark} {g.name}  {cards} cards  built {built}  {meta.get('source', '')}")
     return 0
 
 
 def cmd_rollback(args) -> int:
-    from store import layout as generations
+    from store import layout
     from store.errors import StoreError
 
     try:
-        gen = generations.rollback(Path(args.index))
+        gen = layout.rollback(Path(args.index))
     except StoreError as e:
         return _fail(str(e))
     print(f"dargah: now serving {gen.name}")
@@ -239,10 +254,23 @@ def _port(value: str) -> int:
     return n
 
 
+class _PrintVersion(argparse.Action):
+    """argparse's own version action, but the version is looked up only when asked for (a package
+    metadata scan costs tens of milliseconds on every other command otherwise)."""
+
+    def __init__(self, option_strings, dest, help=None):
+        super().__init__(option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"{parser.prog} {version()}")
+        parser.exit()
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="dargah", description="Persian search for a national portal of government services."
     )
+    p.add_argument("--version", action=_PrintVersion, help="print the version and exit")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("index", help="build and publish an index generation from a corpus of cards")
