@@ -28,7 +28,7 @@ from search.index_dir import IndexUnavailable, current_generation
 from search.signals import DEFAULT as DEFAULT_SIGNALS
 from search.signals import Signals
 from search.snippets import snippet
-from search.understand import understand
+from search.understanding import understand
 
 SORTS = ("relevance", "popularity", "title")
 RETRY_FAILED = 10.0  # seconds before a generation that failed to open is tried again

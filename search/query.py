@@ -1,4 +1,4 @@
-"""Field weights, and a plan (see understand.py) as the Whoosh query it means, term by term.
+"""Field weights, and a plan (see search/understanding/) as the Whoosh query it means, term by term.
 
 Searches run on numpy (matching.py computes what these queries would find and score, faster);
 the Whoosh queries stay as the reference semantics that tests hold matching.py to. Either way the
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from whoosh import query as wq
 
-from search.understand import Alternative, Plan, Slot
+from search.understanding.plan import Alternative, Plan, Slot
 
 # BM25F field weights: title > keywords > agency > description > documents and steps.
 FIELD_WEIGHTS: dict[str, float] = {

@@ -14,7 +14,7 @@ import operator
 
 import analyzers
 from search.signals import Signals
-from search.understand import Plan
+from search.understanding.plan import Plan
 
 RERANK_DEPTH = 100  # candidates re-scored; past this BM25F order stands
 PHRASE_BOOST = 0.3

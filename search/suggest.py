@@ -13,7 +13,7 @@ import functools
 from dataclasses import dataclass
 
 from analyzers import fold_words
-from search import layout
+from search.understanding import layout_repair
 
 MAX_SUGGESTIONS = 10
 
@@ -72,9 +72,9 @@ class Suggester:
 
     def suggest(self, q: str, limit: int = MAX_SUGGESTIONS) -> list[dict]:
         found = self._match(q)
-        if not found and layout.looks_mistyped(q):
-            found = self._match(layout.to_persian(q))
-        words = fold_words(q) or fold_words(layout.to_persian(q))
+        if not found and layout_repair.looks_mistyped(q):
+            found = self._match(layout_repair.to_persian(q))
+        words = fold_words(q) or fold_words(layout_repair.to_persian(q))
         head = words[0] if words else ""
         # Suggestions that begin the way the query begins come first, then the most demanded.
         ranked = sorted(
