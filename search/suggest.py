@@ -41,7 +41,7 @@ class Suggester:
         self._ids = [i for _, i in pairs]
 
     @classmethod
-    def from_cards(cls, cards: list[dict], popular_queries: list[tuple[str, float]] = ()) -> Suggester:
+    def from_cards(cls, cards: list[dict]) -> Suggester:
         entries: list[Suggestion] = []
         names: dict[str, tuple[str, float]] = {}
         for card in cards:
@@ -55,10 +55,6 @@ class Suggester:
                 if key:
                     text, weight = names.get(key, (kw, 0.0))
                     names[key] = (text, max(weight, pop))
-        for text, weight in popular_queries:
-            key = " ".join(fold_words(text))
-            if key:
-                names[key] = (text, weight)
         entries.extend(Suggestion(text, None, "query", weight) for text, weight in names.values())
         try:
             return cls(entries)
