@@ -98,11 +98,6 @@ def test_transliteration(gen, typed, best):
     assert not added(off, "transliteration") and not noted(off, "transliteration")
 
 
-def test_latin_keys_that_spell_nothing_are_not_a_layout_slip_when_finglish_is_off(gen):
-    # The layout step weighs the text as typed by what transliteration would make of it.
-    assert plan_of(gen, "code posti", OFF["finglish"]).text == "code posti"
-
-
 # -- synonyms: colloquial names from corpus/synonyms.tsv -----------------------------------------
 
 SYNONYMS = [

@@ -1,8 +1,10 @@
-"""Step: two query words written apart that the cards write as one (گواهی نامه → گواهینامه).
+"""Step: two query words written apart that the cards write as one (اظهار نامه → اظهارنامه).
 
-The analyzer gives every pair of neighbouring words its joined form; when the index knows that
-form, the two words become one slot satisfied by either. A pair wins over a one-word synonym of its
-first word: پزشک خانواده is one thing, not دکتر and خانواده.
+The analyzer gives every pair of neighbouring words its joined form. The index knows that form
+when a card writes it as one word, and also when a card has the two words side by side (the
+derived `joined` field): either way the two words become one slot, satisfied by both words or by
+the joined form. The pair replaces the one-word slot of its first word, synonyms included, and the
+second word is not looked up for synonyms (a known gap: tests/test_understanding.py).
 """
 
 from __future__ import annotations

@@ -41,8 +41,8 @@ def understand(text: str, lex: Lexicon, synonyms: Synonyms, signals: Signals) ->
     while i < len(terms):
         slot = synonym_slots.slot_at(terms, i, ctx)
         if len(slot.typed) == 1:
-            # A pair the cards write joined replaces the one-word slot, and any synonym of its
-            # first word with it (the synonym's note stays in the interpretation).
+            # A pair the index knows joined replaces the one-word slot, synonyms included (their
+            # note stays in the interpretation).
             slot = joins.pair_slot(terms, i, joined, ctx) or slot
         word = terms[i]
         if len(slot.typed) == 1 and not word.verb:

@@ -1,7 +1,9 @@
 """Step: a word typed without its space (کارتملی → کارت ملی).
 
 Only for a word the index does not know and the language does not either: the first cut that
-leaves two words the cards use is offered.
+leaves two words the cards use is offered. The index knows two words run together when some card
+has them side by side (its derived `joined` field matches کارتملی already), so a split is for
+words that no card puts next to each other (وامخودرو → وام خودرو).
 """
 
 from __future__ import annotations
