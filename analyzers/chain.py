@@ -32,7 +32,7 @@ class Token:
     text: str
     pos: int
     kind: str = "term"  # "term" | "part" | "joined"
-    verb: bool = False  # a verb's stem: rarely what a query is about (see search/understand.py)
+    verb: bool = False  # a verb's stem: rarely what a query is about (see search/understanding/)
     base: str = ""  # the word before inflection was removed (کفلات for the term کفل)
 
 

@@ -23,7 +23,7 @@ from search.retrieval import Retrieved, retrieve
 from search.serving import GenerationServer
 from search.signals import DEFAULT as DEFAULT_SIGNALS
 from search.signals import Signals
-from search.understand import understand
+from search.understanding import understand
 
 SORTS = ("relevance", "popularity", "title")
 FACET_LIMIT = 50  # values listed per facet; selected ones are always added

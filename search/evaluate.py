@@ -161,9 +161,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{fmt(s_['success1']):>8}{fmt(s_['zero']):>8}{fmt(s_['false_hit']):>8}\n"
         )
     lat = sorted(timings["dargah"])
-    out.write(
-        f"\nengine latency over the judged queries: p50 {lat[len(lat) // 2]:.1f} ms, p99 {lat[int(len(lat) * 0.99) - 1]:.1f} ms\n"
-    )
+    p50, p99 = lat[len(lat) // 2], lat[int(len(lat) * 0.99) - 1]
+    out.write(f"\nengine latency over the judged queries: p50 {p50:.1f} ms, p99 {p99:.1f} ms\n")
     out.write(f"nDCG@10 over the baseline: {summary['dargah']['ndcg'] - summary['baseline']['ndcg']:+.3f}\n\n")
     out.write(header + row("dargah", summary["dargah"]) + row("baseline", summary["baseline"]))
     out.flush()  # the headline first: the ablations below take most of the run

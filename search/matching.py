@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from search.postings import TermScores
-from search.understand import Alternative, Slot
+from search.understanding.plan import Alternative, Slot
 
 
 @dataclass

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from search.generation import LoadedGeneration
-from search.understand import Plan
+from search.understanding import Plan
 
 
 def pinned(plan: Plan, gen: LoadedGeneration) -> list[int]:

@@ -1,4 +1,4 @@
-"""A plan (see understand.py) as the Whoosh query it means, term by term.
+"""A plan (see search/understanding/) as the Whoosh query it means, term by term.
 
 Searches run on numpy (matching.py computes what these queries would find and score, faster);
 the Whoosh queries stay as the reference semantics that tests hold matching.py to. Either way the
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from whoosh import query as wq
 
-from search.understand import Alternative, Plan, Slot
+from search.understanding.plan import Alternative, Plan, Slot
 from store.fields import FIELD_WEIGHTS, JOINED, JOINED_WEIGHT, PARTS, PARTS_WEIGHT
 
 FLAT_WEIGHTS = {f: 1.0 for f in FIELD_WEIGHTS}

@@ -17,7 +17,7 @@ import numpy as np
 from search import matching
 from search.generation import LoadedGeneration
 from search.signals import Signals
-from search.understand import Plan, Slot
+from search.understanding import Plan, Slot
 
 MIN_KNOWN_SHARE = 0.5  # below this share of words the index knows, a query is taken as nonsense
 RELAXED_IDF_SHARE = 0.4  # share of the query's information a weak match must still carry

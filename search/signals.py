@@ -15,10 +15,14 @@ class Signals:
     agency: bool = True  # the query names the card's agency (تعزیرات گرانفروشی)
     popularity: bool = True  # bounded log-scaled demand prior
     best_bets: bool = True  # curated query → services pinned first
-    synonyms: bool = True
-    typos: bool = True
-    finglish: bool = True
-    layout: bool = True
+    # Query understanding, one switch per step (search/understanding/):
+    synonyms: bool = True  # colloquial names and synonyms from corpus/synonyms.tsv
+    joins: bool = True  # two words written apart that the cards write joined: گواهی نامه
+    typos: bool = True  # corrections against the index vocabulary
+    splits: bool = True  # a word typed without its space: کارتملی
+    clitics: bool = True  # spoken clitics on words the lexicon lists whole: کارت ملیم
+    finglish: bool = True  # Persian in Latin letters: govahinameh
+    layout: bool = True  # the keyboard left on English: ',hidkhli
     nonsense: bool = True  # show nothing rather than noise for weak matches
 
     def without(self, name: str) -> Signals:

@@ -13,7 +13,7 @@ import functools
 from dataclasses import dataclass
 
 from analyzers import fold_words
-from search import layout
+from search.understanding import layout_repair
 
 MAX_SUGGESTIONS = 10
 
@@ -41,7 +41,7 @@ class Suggester:
         self._ids = [i for _, i in pairs]
 
     @classmethod
-    def from_cards(cls, cards: list[dict], popular_queries: list[tuple[str, float]] = ()) -> Suggester:
+    def from_cards(cls, cards: list[dict]) -> Suggester:
         entries: list[Suggestion] = []
         names: dict[str, tuple[str, float]] = {}
         for card in cards:
@@ -55,10 +55,6 @@ class Suggester:
                 if key:
                     text, weight = names.get(key, (kw, 0.0))
                     names[key] = (text, max(weight, pop))
-        for text, weight in popular_queries:
-            key = " ".join(fold_words(text))
-            if key:
-                names[key] = (text, weight)
         entries.extend(Suggestion(text, None, "query", weight) for text, weight in names.values())
         try:
             return cls(entries)
@@ -72,9 +68,9 @@ class Suggester:
 
     def suggest(self, q: str, limit: int = MAX_SUGGESTIONS) -> list[dict]:
         found = self._match(q)
-        if not found and layout.looks_mistyped(q):
-            found = self._match(layout.to_persian(q))
-        words = fold_words(q) or fold_words(layout.to_persian(q))
+        if not found and layout_repair.looks_mistyped(q):
+            found = self._match(layout_repair.to_persian(q))
+        words = fold_words(q) or fold_words(layout_repair.to_persian(q))
         head = words[0] if words else ""
         # Suggestions that begin the way the query begins come first, then the most demanded.
         ranked = sorted(

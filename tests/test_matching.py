@@ -11,7 +11,7 @@ from whoosh import query as wq
 from search import Engine, matching
 from search import query as query_builder
 from search.signals import DEFAULT
-from search.understand import understand
+from search.understanding import understand
 
 
 def judged_queries() -> list[str]:

@@ -14,7 +14,7 @@ from search.ranking.exact_title import EXACT_TITLE_BOOST, exact_title
 from search.ranking.phrase import PHRASE_BOOST, phrase_score
 from search.ranking.popularity import POPULARITY_WEIGHT
 from search.signals import Signals
-from search.understand import Plan
+from search.understanding.plan import Plan
 
 RERANK_DEPTH = 100  # candidates re-scored; past this BM25F order stands
 # No candidate's score is multiplied by more than this (every signal at its most, a little slack

@@ -1,11 +1,18 @@
-"""Persian typed with the keyboard left on the English layout: `dhvhki` → یارانه.
+"""Step: Persian typed with the keyboard left on the English layout: `dhvhki` → یارانه.
 
 The map is the Persian standard keyboard (ISIRI 9147) over the QWERTY keys it shares. Keys that
 the older Windows layout placed differently (پ on the backslash key) are mapped too, since both
-layouts are in use.
+layouts are in use. The whole text is replaced, before analysis, only when the mapped text means
+more to the index than the text as typed: `code posti` stays Latin (for transliteration).
 """
 
 from __future__ import annotations
+
+from analyzers import analyze
+from search.understanding import transliteration
+from search.understanding.context import Context
+
+SWITCH = "layout"
 
 QWERTY_TO_PERSIAN = {
     "q": "ض",
@@ -74,3 +81,28 @@ def to_persian(text: str) -> str:
     upper case: then the lower-case key is meant."""
     caps = text.isupper()
     return "".join(QWERTY_TO_PERSIAN.get(c.lower() if caps else c, QWERTY_TO_PERSIAN.get(c.lower(), c)) for c in text)
+
+
+def repair(text: str, ctx: Context) -> str:
+    """The text to analyse: `text` itself, or what its keys carry on the Persian layout."""
+    if not ctx.signals.layout or not looks_mistyped(text):
+        return text
+    mapped = to_persian(text)
+    if coverage(mapped, ctx) > max(0.49, coverage(text, ctx)):
+        ctx.note("layout", text, mapped)
+        return mapped
+    return text
+
+
+def coverage(text: str, ctx: Context) -> float:
+    """Share of the text's words that would find something in this index."""
+    words = [t.text for t in analyze(text, parts=False, joined=False)]
+    if not words:
+        return 0.0
+    finglish = ctx.signals.finglish
+    hits = sum(
+        1
+        for w in words
+        if w in ctx.lex.known or (finglish and w.isascii() and transliteration.candidates(w, ctx.lex.vocab, 1))
+    )
+    return hits / len(words)

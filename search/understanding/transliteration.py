@@ -1,15 +1,23 @@
-"""Finglish: Persian typed in Latin letters (gozarnameh, sabt ahval, yaraneh) → Persian words.
+"""Step: Finglish, Persian typed in Latin letters (gozarnameh, sabt ahval, yaraneh) → Persian words.
 
 Latin spelling of Persian is loose: short vowels are usually written but not in Persian script,
 one Latin letter stands for several Persian ones (s → س ص ث, z → ز ذ ض ظ, t → ت ط, h → ه ح), and
 digraphs (kh, sh, gh, ch, zh) compete with letter pairs. So each word is expanded letter by letter
 into every reading, pruned at each step to prefixes of real index terms, and the readings that end
 on a term are ranked by how many cards use the term.
+
+A Latin word is transliterated even when some card uses it: "code posti" means کد پستی.
 """
 
 from __future__ import annotations
 
+from analyzers import Token
+from search.understanding.context import Context
+from search.understanding.plan import Slot
 from search.vocabulary import Vocabulary
+
+SWITCH = "finglish"
+WEIGHT = 0.9  # the best reading; each next one 0.1 less
 
 # Latin chunk → Persian readings ("" = a short vowel that Persian script does not write).
 _RULES: dict[str, tuple[str, ...]] = {
@@ -112,3 +120,19 @@ def candidates(word: str, vocab: Vocabulary, limit: int = 3) -> list[str]:
                         nxt.add((end, candidate))
         states = set(sorted(nxt, key=lambda s: (-s[0], s[1]))[:BEAM])
     return sorted(done, key=lambda t: (-vocab.freq(t), t))[:limit]
+
+
+def is_latin(word: str) -> bool:
+    return word.isascii() and word.isalpha()
+
+
+def expand(slot: Slot, term: Token, ctx: Context) -> None:
+    """The Persian index terms a Latin word may stand for, best first."""
+    if not ctx.signals.finglish or not is_latin(term.text):
+        return
+    found = candidates(term.text, ctx.lex.vocab, 2)
+    for rank, cand in enumerate(found):
+        slot.add((cand,), WEIGHT - 0.1 * rank, "transliteration")
+    if found:
+        ctx.note("transliteration", term.text, found[0])
+        ctx.fixes[term.pos] = found[0]

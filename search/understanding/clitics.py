@@ -1,0 +1,31 @@
+"""Step: spoken clitics on words the lexicon lists whole (کارت ملیم, صاحبش, نوبت حجم, چنده).
+
+Spoken Persian glues possessives and the copula to words without a space. hazm's lexicon lists
+many such forms as words of their own, so the analyzer, which never cuts a known word, keeps them
+whole: the query also tries the word without them, when the cards use what remains more than the
+word. Only for a word nothing else was offered for.
+"""
+
+from __future__ import annotations
+
+from analyzers import Token, analyze_word
+from search.understanding.context import Context
+from search.understanding.plan import Slot
+
+SWITCH = "clitics"
+WEIGHT = 0.8
+CLITICS = ("مون", "تون", "شون", "مو", "تو", "شو", "م", "ت", "ش", "ه")
+
+
+def expand(slot: Slot, term: Token, ctx: Context) -> None:
+    if not ctx.signals.clitics or len(slot.alternatives) > 1:
+        return
+    word, typed, vocab = term.base or term.text, slot.alternatives[0].terms[0], ctx.lex.vocab
+    for clitic in CLITICS:
+        if not word.endswith(clitic) or len(word) - len(clitic) < 2:
+            continue
+        # Only the longest clitic the word ends with is tried (مون, not م).
+        stem = analyze_word(word[: -len(clitic)])
+        if stem.term and stem.term != typed and not stem.verb and vocab.freq(stem.term) > vocab.freq(typed):
+            slot.add((stem.term,), WEIGHT, "clitic")
+        return

@@ -1,0 +1,61 @@
+"""Query understanding as small steps run in order, from the text a citizen typed to a plan.
+
+    layout_repair      the whole text, before analysis
+    synonyms, joins    how the analysed words group into slots
+    transliteration, splits, corrections, clitics
+                       alternatives for the one content word of a slot (never for a verb)
+
+Each step is a module with its own switch in Signals (its SWITCH), and returns at once when the
+switch is off, so `make eval` measures each one alone.
+"""
+
+from __future__ import annotations
+
+from analyzers import analyze, normalize
+from analyzers.tokens import WORD
+from search.lexicon import Lexicon
+from search.signals import Signals
+from search.synonyms import Synonyms
+from search.understanding import clitics, corrections, joins, layout_repair, splits, transliteration
+from search.understanding import synonyms as synonym_slots
+from search.understanding.context import Context
+from search.understanding.plan import Plan
+
+MAX_SLOTS = 32  # a longer query is cut: no citizen's need takes more words
+
+WORD_STEPS = (transliteration, splits, corrections, clitics)
+STEPS = (layout_repair, synonym_slots, joins, *WORD_STEPS)
+
+
+def understand(text: str, lex: Lexicon, synonyms: Synonyms, signals: Signals) -> Plan:
+    ctx = Context(lex, synonyms, signals)
+    text = layout_repair.repair(text, ctx)
+
+    tokens = analyze(text)
+    normalized = normalize(text)
+    terms = [t for t in tokens if t.kind == "term"][:MAX_SLOTS]
+    joined = {t.pos: t.text for t in tokens if t.kind == "joined"}
+    plan = Plan(text=text, interpretation=ctx.interpretation, normalized=normalized)
+
+    i = 0
+    while i < len(terms):
+        slot = synonym_slots.slot_at(terms, i, ctx)
+        if len(slot.typed) == 1:
+            # A pair the index knows joined replaces the one-word slot, synonyms included (their
+            # note stays in the interpretation).
+            slot = joins.pair_slot(terms, i, joined, ctx) or slot
+        word = terms[i]
+        if len(slot.typed) == 1 and not word.verb:
+            for step in WORD_STEPS:
+                step.expand(slot, word, ctx)
+        slot.optional = len(slot.typed) == 1 and word.verb
+        slot.known = any(all(t in lex.known for t in a.terms) for a in slot.alternatives)
+        plan.slots.append(slot)
+        i += len(slot.typed)
+
+    if ctx.fixes:
+        words = WORD.findall(normalized)
+        plan.corrected = " ".join(ctx.fixes.get(p, w) for p, w in enumerate(words))
+    elif ctx.interpretation and ctx.interpretation[0]["kind"] == "layout":
+        plan.corrected = text
+    return plan
