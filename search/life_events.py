@@ -34,7 +34,9 @@ class LifeEvent:
 
 
 def _term_set(analyze: Analyze, text: str) -> frozenset[str]:
-    return frozenset(getattr(t, "text", t) for t in analyze(text))
+    """The index terms of `text`: from a chain that gives tokens (analyzers.analyze), compound parts
+    and joined neighbours are left out, so either chain compares the same terms."""
+    return frozenset(t if isinstance(t, str) else t.text for t in analyze(text) if getattr(t, "kind", "term") == "term")
 
 
 class LifeEvents:

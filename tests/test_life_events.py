@@ -199,6 +199,8 @@ def test_a_tie_goes_to_the_event_first_in_the_file():
 def test_match_takes_analysed_terms_or_tokens(life_events):
     assert life_events.match(terms("بابام فوت کرده")).id == "death"
     assert life_events.match("بابام فوت کرده", analyze=analyze).id == "death"  # tokens, not strings
+    for query, _ in SITUATIONS + [(q, None) for q in PLAIN_SEARCHES]:
+        assert life_events.match(query, analyze=analyze) == life_events.match(query), query
     assert life_events.match([]) is None
     assert life_events.match("") is None
 
