@@ -1,0 +1,122 @@
+"""Life events (corpus/life_events.json): a small controlled vocabulary of the situations citizens
+search from («بچه‌مون به دنیا اومد», «بابام فوت کرده»), each with the cards' own spellings of it
+(aliases), the phrases that name it (triggers) and the ordered cards to do in it (steps).
+
+Triggers and queries are compared after the project's analysis chain, so spelling, half-spaces,
+inflection and Arabic ي/ك do not matter. An event matches a query when every analysed term of one
+of its triggers is among the query's terms, in any order and not necessarily together; the trigger
+with the most terms wins, and a tie goes to the event that comes first in the file.
+
+Only `analyzers` and the standard library are imported here, so any layer can use this module.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from analyzers import terms as analyze_terms
+
+Analyze = Callable[[str], Iterable[object]]  # text → terms (strings, or tokens with a .text)
+
+
+@dataclass(frozen=True, slots=True)
+class LifeEvent:
+    id: str
+    name: str
+    title: str
+    aliases: tuple[str, ...]
+    triggers: tuple[str, ...]
+    steps: tuple[str, ...]
+
+
+def _term_set(analyze: Analyze, text: str) -> frozenset[str]:
+    """The index terms of `text`: from a chain that gives tokens (analyzers.analyze), compound parts
+    and joined neighbours are left out, so either chain compares the same terms."""
+    return frozenset(t if isinstance(t, str) else t.text for t in analyze(text) if getattr(t, "kind", "term") == "term")
+
+
+class LifeEvents:
+    def __init__(self, events: Sequence[LifeEvent], about: str = ""):
+        self.about = about
+        self.events: list[LifeEvent] = list(events)
+        self.by_id: dict[str, LifeEvent] = {}
+        for event in self.events:
+            if event.id in self.by_id:
+                raise ValueError(f"life event {event.id!r} is defined twice")
+            self.by_id[event.id] = event
+        self._aliases: dict[frozenset[str], str] = {}
+        for event in self.events:
+            for alias in event.aliases:
+                key = _term_set(analyze_terms, alias)
+                other = self._aliases.setdefault(key, event.id)
+                if other != event.id:
+                    raise ValueError(f"alias {alias!r} of {event.id!r} is already an alias of {other!r}")
+        # Trigger term sets per analysis function (the engine may analyse with its own chain; pass
+        # the same function each time). The default chain's are made now, so a bad file fails here.
+        self._triggers: dict[Analyze, list[tuple[frozenset[str], int, str]]] = {}
+        self.triggers()
+
+    @classmethod
+    def load(cls, source: str | Path) -> LifeEvents:
+        """From a path to the JSON file, or from its text."""
+        if isinstance(source, Path) or not source.lstrip().startswith("{"):
+            source = Path(source).read_text(encoding="utf-8")
+        data = json.loads(unicodedata.normalize("NFC", source))
+        events = [
+            LifeEvent(
+                id=e["id"],
+                name=e["name"],
+                title=e["title"],
+                aliases=tuple(e.get("aliases", ())),
+                triggers=tuple(e.get("triggers", ())),
+                steps=tuple(e.get("steps", ())),
+            )
+            for e in data["events"]
+        ]
+        return cls(events, data.get("about", ""))
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def triggers(self, analyze: Analyze = analyze_terms) -> list[tuple[frozenset[str], int, str]]:
+        """(terms, position of the event in the file, event id) of every trigger, longest first."""
+        found = self._triggers.get(analyze)
+        if found is None:
+            found = []
+            for rank, event in enumerate(self.events):
+                for trigger in event.triggers:
+                    key = _term_set(analyze, trigger)
+                    if not key:  # a trigger of stop words only would match every query
+                        raise ValueError(f"trigger {trigger!r} of {event.id!r} has no terms")
+                    found.append((key, rank, event.id))
+            found.sort(key=lambda t: (-len(t[0]), t[1]))
+            self._triggers[analyze] = found
+        return found
+
+    def match(self, query: str | Iterable[str], analyze: Analyze = analyze_terms) -> LifeEvent | None:
+        """The event the query describes, or None. `query` is text (analysed with `analyze`) or the
+        query's analysed terms; the triggers are analysed with `analyze` in both cases."""
+        have = _term_set(analyze, query) if isinstance(query, str) else frozenset(query)
+        if not have:
+            return None
+        for key, _, event_id in self.triggers(analyze):
+            if key <= have:
+                return self.by_id[event_id]
+        return None
+
+    def alias_to_id(self, alias: str) -> str | None:
+        """The event a card's life_events string names, compared after analysis."""
+        return self._aliases.get(_term_set(analyze_terms, alias))
+
+    def unknown_aliases(self, cards: Iterable[Mapping]) -> dict[str, list[str]]:
+        """Card life_events strings that name no event: {string: [card ids]}, for the indexer's report."""
+        unknown: dict[str, list[str]] = {}
+        for card in cards:
+            for alias in card.get("life_events") or ():
+                if self.alias_to_id(alias) is None:
+                    unknown.setdefault(alias, []).append(card.get("id", "?"))
+        return unknown
