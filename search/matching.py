@@ -22,6 +22,9 @@ class SlotMatch:
     mask: np.ndarray  # bool: the slot matches the card
     scores: np.ndarray  # float: its BM25F score there (0 elsewhere)
 
+    def scaled(self, factor: float) -> SlotMatch:
+        return self if factor == 1.0 else SlotMatch(self.mask, self.scores * factor)
+
 
 def _alternative(
     terms: TermScores, searcher, alt: Alternative, weights: dict[str, float]

@@ -1,10 +1,20 @@
-"""Which cards a plan matches, with their BM25F scores, and how weakly (relaxation).
+"""Which cards a plan matches, with their BM25F scores, and how weakly.
 
-Every content slot the index knows must match; verbs are optional and only add to the score. When
-few cards have every slot, the cards that match the slots carrying most of the query's information
-(IDF) follow them, marked weak (coverage below 1: the share of the query's information they
-carry); a query whose words mostly mean nothing to this index finds nothing rather than noise.
-Sets of cards are bool vectors by docnum; scores and coverage are float vectors.
+Graded matching, in the spirit of a coordination-aware OR (Lucene's minimum_should_match over a
+whole question). Cards with every content word match fully; verbs only add to the score. When few
+cards have every word — as for a long spoken question, whose words are mostly context (why,
+yesterday, my son, ten) — the cards carrying most of the question's *information* follow, marked
+weak (coverage below 1: the share of the question's information they carry). A word's information
+is the IDF of what the citizen typed (a rare inflection of a common word is no information; a
+synonym's commonness is not the citizen's) discounted for everyday words (information.py), so the
+context of a question never outweighs what it asks for. A question with a word the catalogue knows
+never finds nothing; one whose words mostly mean nothing to this index finds nothing rather than
+noise, and everyday words no card uses (الان, دیروز) count neither for nor against it.
+
+With the `graded` switch off, partial matches are weighed by their commonest member's IDF and
+nothing is shown when no card carries enough of the query (the matching that came before, kept
+for `make eval`'s ablation); with `everyday` off, information is IDF alone. Sets of cards are bool
+vectors by docnum; scores and coverage are float vectors.
 """
 
 from __future__ import annotations
@@ -14,7 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from search import matching
+from search import information, matching
 from search.generation import LoadedGeneration
 from search.signals import Signals
 from search.understanding import Plan, Slot
@@ -24,6 +34,7 @@ RELAXED_IDF_SHARE = 0.4  # share of the query's information a weak match must st
 RELAXED_SLOT_SHARE = 0.5  # share of a long query's words a weak match must still have
 EXPAND_BELOW = 10  # fewer cards with every word than this: cards with most words follow, marked weak
 WEAK_FULL = 0.99  # coverage of a card matching every known word of a query with unknown words
+FALLBACK_SHARE = 0.5  # with nothing better, the cards carrying at least this share of the best's information
 
 
 class Retrieved(NamedTuple):
@@ -32,47 +43,100 @@ class Retrieved(NamedTuple):
     coverage: np.ndarray | None  # share of the query a card answers (None: every match is full)
 
 
+def nothing(gen: LoadedGeneration) -> Retrieved:
+    return Retrieved(np.zeros(gen.size, bool), None, None)
+
+
 def retrieve(plan: Plan, gen: LoadedGeneration, weights: dict[str, float], signals: Signals) -> Retrieved:
     """What a plan with content words matches."""
     required, optional = plan.required, plan.optional
     if not required:
         required, optional = optional, []
-    if not required or (signals.nonsense and len(required) < len(plan.content_slots) * MIN_KNOWN_SHARE):
-        return Retrieved(np.zeros(gen.size, bool), None, None)
+    if not required:
+        return nothing(gen)
+    # Words no card uses count against the query, unless they are everyday context (الان, دیروز).
+    unknown = [
+        s
+        for s in plan.content_slots
+        if not s.known and not (signals.graded and signals.everyday and information.unknown_is_context(s.typed))
+    ]
+    if signals.nonsense and len(required) < (len(required) + len(unknown)) * MIN_KNOWN_SHARE:
+        return nothing(gen)
+
     terms, searcher = gen.term_scores, gen.searcher()
     slots = [matching.slot_match(terms, searcher, s, weights) for s in required]
     extra = [matching.slot_match(terms, searcher, s, weights) for s in optional]
     # Scores add up over every slot that matched: verbs add to a match, never make one.
     scores = matching.total_score(slots + extra, gen.size)
     matched = matching.all_of(slots, gen.size)
-    # A word the index does not know at all makes every hit partial.
-    full = WEAK_FULL if any(not s.known for s in plan.content_slots) else 1.0
+    full = WEAK_FULL if unknown else 1.0
     coverage = None if full == 1.0 else np.where(matched, full, 0.0)
     if len(required) == 1 or np.count_nonzero(matched) >= EXPAND_BELOW:
         return Retrieved(matched, scores, coverage)
-    share = _relaxed_share(slots, required, gen, signals)
+
+    info = _information(required, gen, signals) if signals.graded else _strict_information(required, gen)
+    share = _share(slots, info, threshold=signals.nonsense)
     partial = (share > 0) & ~matched
+    if signals.graded and not partial.any() and not matched.any():
+        # Nothing carries enough of the question: the cards carrying the most of it, weak.
+        share = _share(slots, info, threshold=False)
+        partial = share >= FALLBACK_SHARE * share.max() if share.max() > 0 else partial
+        share = np.where(partial, share, 0.0)
     if not partial.any():
         return Retrieved(matched, scores, coverage)
     coverage = np.where(matched, full, np.minimum(share, WEAK_FULL))
     return Retrieved(matched | partial, scores, coverage)
 
 
-def _relaxed_share(
-    slots: list[matching.SlotMatch], required: list[Slot], gen: LoadedGeneration, signals: Signals
-) -> np.ndarray:
-    """By docnum, the share of the query's IDF a card matching enough of its slots carries
-    (0 for the others)."""
-    n = max(gen.doc_count, 1)
-    vocab = gen.lexicon.vocab
-    idf = [math.log1p(n / max(1, max(vocab.freq(t) for a in s.alternatives for t in a.terms))) for s in required]
-    total = sum(idf)
-    need = len(required) - 1 if len(required) <= 3 else math.ceil(RELAXED_SLOT_SHARE * len(required))
-    covered = np.zeros(gen.size, np.float64)
-    counts = np.zeros(gen.size, np.int16)
-    for m, w in zip(slots, idf, strict=False):
+def _information(slots: list[Slot], gen: LoadedGeneration, signals: Signals) -> list[float]:
+    """Each slot's information: the IDF of what the citizen typed, discounted for everyday words."""
+    docs = max(gen.doc_count, 1)
+    out = []
+    for slot in slots:
+        df = _typed_freq(slot, gen)
+        factor = information.service_factor(_typed_forms(slot), df, docs) if signals.everyday else 1.0
+        out.append(information.idf(df, docs) * factor)
+    return out
+
+
+# Forms of what the citizen typed: the word itself, and the same word without a spoken clitic or
+# inflection (پسرم is پسر); synonyms and corrections are other words.
+TYPED_KINDS = ("typed", "clitic", "spoken", "lemma")
+
+
+def _typed_forms(slot: Slot) -> tuple[str, ...]:
+    return tuple(t for a in slot.alternatives if a.kind in TYPED_KINDS for t in a.terms) or slot.typed
+
+
+def _typed_freq(slot: Slot, gen: LoadedGeneration) -> int:
+    """How many cards use what the citizen typed, in its commonest typed form (a rare inflection
+    is no information); for a word the index does not know, its rarest known alternative (a
+    synonym or a correction stands in for it)."""
+    vocab, known = gen.lexicon.vocab, gen.lexicon.known
+    alts = [a for a in slot.alternatives if all(t in known for t in a.terms)]
+    typed = [a for a in alts if a.kind in TYPED_KINDS]
+    if typed:
+        return max(max(1, min(vocab.freq(t) for t in a.terms)) for a in typed)
+    return min((max(1, min(vocab.freq(t) for t in a.terms)) for a in alts), default=1)
+
+
+def _strict_information(slots: list[Slot], gen: LoadedGeneration) -> list[float]:
+    """The IDF of each slot's commonest member (as strict matching weighed them)."""
+    n, vocab = max(gen.doc_count, 1), gen.lexicon.vocab
+    return [information.idf(max(vocab.freq(t) for a in s.alternatives for t in a.terms), n) for s in slots]
+
+
+def _share(slots: list[matching.SlotMatch], info: list[float], *, threshold: bool) -> np.ndarray:
+    """By docnum, the share of the query's information a card carries; with `threshold`, 0 for a
+    card carrying too little of it or matching too few of its words."""
+    total = sum(info)
+    size = len(slots[0].mask)
+    need = len(slots) - 1 if len(slots) <= 3 else math.ceil(RELAXED_SLOT_SHARE * len(slots))
+    covered = np.zeros(size, np.float64)
+    counts = np.zeros(size, np.int16)
+    for m, w in zip(slots, info, strict=True):
         covered += m.mask * w
         counts += m.mask
-    if signals.nonsense:
+    if threshold:
         covered[(covered < RELAXED_IDF_SHARE * total) | (counts < need)] = 0.0
     return covered / total

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import analyzers
+from search import information
 from search.generation import LoadedGeneration
 from store.errors import IndexUnavailable
 from store.layout import current as current_generation
@@ -38,6 +39,7 @@ class GenerationServer:
         """Open the current generation now (start-up) and watch for newer ones; raises
         IndexUnavailable when there is none to serve."""
         analyzers.warm_up()
+        information.warm_up()
         name, path = current_generation(self.index_dir)
         try:
             gen = LoadedGeneration.open(name, path)

@@ -24,6 +24,9 @@ class Signals:
     finglish: bool = True  # Persian in Latin letters: govahinameh
     layout: bool = True  # the keyboard left on English: ',hidkhli
     nonsense: bool = True  # show nothing rather than noise for weak matches
+    # Retrieval (search/retrieval.py):
+    graded: bool = True  # everyday words are context, not required; partial matches ranked by information
+    everyday: bool = True  # general Persian word frequencies discount everyday words (search/information.py)
 
     def without(self, name: str) -> Signals:
         return replace(self, **{name: False})
