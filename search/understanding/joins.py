@@ -1,10 +1,8 @@
 """Step: two query words written apart that the cards write as one (اظهار نامه → اظهارنامه).
 
-The analyzer gives every pair of neighbouring words its joined form. The index knows that form
-when a card writes it as one word, and also when a card has the two words side by side (the
-derived `joined` field): either way the two words become one slot, satisfied by both words or by
-the joined form. The pair replaces the one-word slot of its first word, synonyms included, and the
-second word is not looked up for synonyms (a known gap: tests/test_understanding.py).
+The analyzer gives every pair of neighbouring words its joined form. When a card writes that form
+as one word, the two words become one slot, satisfied by both words or by the joined form. The pair replaces the one-word slot of its first word unless that word has
+synonyms (which the pair would lose).
 """
 
 from __future__ import annotations
@@ -25,7 +23,9 @@ def pair_slot(terms: list[Token], i: int, joined: dict[int, str], ctx: Context) 
     if second.pos != first.pos + 1:
         return None  # a stop word stood between them
     together = joined.get(first.pos)
-    if not together or together not in ctx.lex.known or together == first.text:
+    # Written as one word by some card, not merely two of a card's words side by side (the derived
+    # `joined` field knows nearly every pair: ده روز, پیش رفتم would become one slot needing both).
+    if not together or not ctx.lex.vocab.freq(together) or together == first.text:
         return None
     pair = (first.text, second.text)
     return Slot(pair, [Alternative(pair), Alternative((together,), WEIGHT, "joined")], word_pos=first.pos)

@@ -40,9 +40,8 @@ def understand(text: str, lex: Lexicon, synonyms: Synonyms, signals: Signals) ->
     i = 0
     while i < len(terms):
         slot = synonym_slots.slot_at(terms, i, ctx)
-        if len(slot.typed) == 1:
-            # A pair the index knows joined replaces the one-word slot, synonyms included (their
-            # note stays in the interpretation).
+        if len(slot.typed) == 1 and not slot.has("synonym"):
+            # A pair the cards write joined replaces a one-word slot (never one with synonyms).
             slot = joins.pair_slot(terms, i, joined, ctx) or slot
         word = terms[i]
         if len(slot.typed) == 1 and not word.verb:
