@@ -23,6 +23,10 @@ class Signals:
     clitics: bool = True  # spoken clitics on words the lexicon lists whole: کارت ملیم
     finglish: bool = True  # Persian in Latin letters: govahinameh
     layout: bool = True  # the keyboard left on English: ',hidkhli
+    spoken_verbs: bool = True  # spoken verb forms: میخوام → می‌خواهم (analyzers/data/spoken_forms.tsv)
+    spoken_auxiliaries: bool = True  # spoken auxiliaries and the copula: نیس → نیست
+    spoken_words: bool = True  # spoken words: خونه → خانه, بابا → پدر
+    spoken_clitics: bool = True  # spoken endings glued to words: ماشینمو → ماشین
     nonsense: bool = True  # show nothing rather than noise for weak matches
     # Retrieval (search/retrieval.py):
     graded: bool = True  # everyday words are context, not required; partial matches ranked by information

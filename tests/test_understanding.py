@@ -30,13 +30,18 @@ def added(plan: Plan, kind: str) -> dict[tuple[str, ...], list[tuple[str, ...]]]
     return out
 
 
+def step_switches(step) -> list[str]:
+    """A step's switches: one, or one per kind of rule (spoken forms)."""
+    return list(getattr(step, "SWITCHES", {}).values()) or [step.SWITCH]
+
+
 def noted(plan: Plan, kind: str) -> list[dict]:
     return [n for n in plan.interpretation if n["kind"] == kind]
 
 
 def test_every_step_has_its_own_switch_and_so_its_own_ablation_row():
     # make eval (search/evaluate.py) runs one row per Signals field.
-    switches = [step.SWITCH for step in pipeline.STEPS]
+    switches = [switch for step in pipeline.STEPS for switch in step_switches(step)]
     assert len(set(switches)) == len(switches)
     assert set(switches) <= set(Signals.names())
 
@@ -44,7 +49,8 @@ def test_every_step_has_its_own_switch_and_so_its_own_ablation_row():
 def test_with_every_step_off_a_plan_is_the_words_as_typed(gen):
     signals = DEFAULT
     for step in pipeline.STEPS:
-        signals = signals.without(step.SWITCH)
+        for switch in step_switches(step):
+            signals = signals.without(switch)
     for text in ("',hidkhli", "govahinameh", "کارت پایان خدمت", "اظهار نامه", "گذرنانه", "کارتبیمه", "کارت ملیم"):
         plan = plan_of(gen, text, signals)
         assert plan.text == text and not plan.interpretation and plan.corrected is None, text
@@ -103,7 +109,7 @@ def test_transliteration(gen, typed, best):
 SYNONYMS = [
     ("پاسپورت", {("پاسپورت",): [("گذرنامه",)]}),
     ("پاسپورت تمدید", {("پاسپورت",): [("گذرنامه",)]}),
-    ("فامیلی", {("فامیلی",): [("نام", "خانوادگی"), ("نام", "فامیل")]}),
+    ("نام فامیل", {("نام", "فامیل"): [("فامیلی",), ("نام", "خانوادگی")]}),
     ("کارت پایان خدمت", {("کارت", "پایان", "خدمت"): [("کارت", "سربازی")]}),  # one slot of three words
     ("گواهی فوت", {("گواهی", "فوت"): [("گواهی", "وفات")]}),
     ("شناسنامه", {}),
@@ -116,6 +122,39 @@ def test_synonyms(gen, typed, synonyms):
     assert added(plan, "synonym") == synonyms
     off = plan_of(gen, typed, OFF["synonyms"])
     assert not added(off, "synonym") and not noted(off, "synonym")
+
+
+# -- spoken: spoken Persian in its written form, one switch per kind of rule ----------------------
+
+SPOKEN = [
+    # (typed, the slots' typed terms, the kind whose switch undoes it)
+    ("خونمونو فروختیم", [("خانه",)], "spoken_clitics"),  # فروختیم: a verb, never required
+    ("خونه بابام", [("خانه",), ("پدر",)], "spoken_words"),
+    ("سابقه بیمم", [("سابقه",), ("بیمه",)], "spoken_clitics"),  # بیمه + م, not بیم (fear) + م
+    ("یارانمو قطع کردن", [("یارانه",), ("قطع",)], "spoken_clitics"),
+]
+
+
+@pytest.mark.parametrize(("typed", "slots", "switch"), SPOKEN)
+def test_spoken_forms_are_read_as_written(gen, typed, slots, switch):
+    plan = plan_of(gen, typed)
+    assert [s.typed for s in plan.slots if not s.optional] == slots
+    assert noted(plan, "spoken")
+    off = plan_of(gen, typed, OFF[switch])
+    assert [s.typed for s in off.slots if not s.optional] != slots
+
+
+def test_a_spoken_verb_is_a_verb_the_plan_does_not_require(gen):
+    # نیومده → نیامده, a verb form the analyzer alone does not recognise as one.
+    plan = plan_of(gen, "گذرنامه نیومده")
+    assert [s.typed for s in plan.required] == [("گذرنامه",)]
+    assert [s.typed for s in plan_of(gen, "گذرنامه نیومده", OFF["spoken_verbs"]).required] != [("گذرنامه",)]
+
+
+def test_a_spoken_word_the_cards_write_is_left_alone(gen):
+    for written in ("بیمه", "نامه", "خانه", "شناسنامه", "تمدید گذرنامه"):
+        plan = plan_of(gen, written)
+        assert not noted(plan, "spoken"), written
 
 
 def test_a_word_keeps_its_synonyms_when_its_neighbour_could_be_joined_to_it(gen):

@@ -1,8 +1,9 @@
 """Step: two query words written apart that the cards write as one (اظهار نامه → اظهارنامه).
 
 The analyzer gives every pair of neighbouring words its joined form. When a card writes that form
-as one word, the two words become one slot, satisfied by both words or by the joined form. The pair replaces the one-word slot of its first word unless that word has
-synonyms (which the pair would lose).
+as one word, the two words become one slot, satisfied by both words or by the joined form. The
+pair replaces the one-word slot of its first word unless that word has synonyms (which the pair
+would lose).
 """
 
 from __future__ import annotations

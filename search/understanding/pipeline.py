@@ -1,6 +1,7 @@
 """Query understanding as small steps run in order, from the text a citizen typed to a plan.
 
     layout_repair      the whole text, before analysis
+    spoken             spoken forms in their written form, before analysis
     synonyms, joins    how the analysed words group into slots
     transliteration, splits, corrections, clitics
                        alternatives for the one content word of a slot (never for a verb)
@@ -16,7 +17,7 @@ from analyzers.tokens import WORD
 from search.lexicon import Lexicon
 from search.signals import Signals
 from search.synonyms import Synonyms
-from search.understanding import clitics, corrections, joins, layout_repair, splits, transliteration
+from search.understanding import clitics, corrections, joins, layout_repair, splits, spoken, transliteration
 from search.understanding import synonyms as synonym_slots
 from search.understanding.context import Context
 from search.understanding.plan import Plan
@@ -24,12 +25,14 @@ from search.understanding.plan import Plan
 MAX_SLOTS = 32  # a longer query is cut: no citizen's need takes more words
 
 WORD_STEPS = (transliteration, splits, corrections, clitics)
-STEPS = (layout_repair, synonym_slots, joins, *WORD_STEPS)
+STEPS = (layout_repair, spoken, synonym_slots, joins, *WORD_STEPS)
 
 
 def understand(text: str, lex: Lexicon, synonyms: Synonyms, signals: Signals) -> Plan:
     ctx = Context(lex, synonyms, signals)
     text = layout_repair.repair(text, ctx)
+    typed = text
+    text = spoken.rewrite(text, ctx)
 
     tokens = analyze(text)
     normalized = normalize(text)
@@ -44,10 +47,11 @@ def understand(text: str, lex: Lexicon, synonyms: Synonyms, signals: Signals) ->
             # A pair the cards write joined replaces a one-word slot (never one with synonyms).
             slot = joins.pair_slot(terms, i, joined, ctx) or slot
         word = terms[i]
-        if len(slot.typed) == 1 and not word.verb:
+        verb = word.verb or word.text in ctx.verbs
+        if len(slot.typed) == 1 and not verb:
             for step in WORD_STEPS:
                 step.expand(slot, word, ctx)
-        slot.optional = len(slot.typed) == 1 and word.verb
+        slot.optional = len(slot.typed) == 1 and verb
         slot.known = any(all(t in lex.known for t in a.terms) for a in slot.alternatives)
         plan.slots.append(slot)
         i += len(slot.typed)
@@ -56,5 +60,5 @@ def understand(text: str, lex: Lexicon, synonyms: Synonyms, signals: Signals) ->
         words = WORD.findall(normalized)
         plan.corrected = " ".join(ctx.fixes.get(p, w) for p, w in enumerate(words))
     elif ctx.interpretation and ctx.interpretation[0]["kind"] == "layout":
-        plan.corrected = text
+        plan.corrected = typed
     return plan
