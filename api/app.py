@@ -145,6 +145,19 @@ async def service(request: web.Request) -> web.Response:
     return json_response(card)
 
 
+async def life_events(request: web.Request) -> web.Response:
+    response, _ = await cached_json(request, request.app[ENGINE].life_events)
+    return response
+
+
+async def life_event(request: web.Request) -> web.Response:
+    event_id = request.match_info["id"]
+    event = await run_engine(request, request.app[ENGINE].life_event, event_id)
+    if event is None:
+        raise Problem(404, f"no life event with id {event_id[:100]!r}")
+    return json_response(event)
+
+
 async def clusters(request: web.Request) -> web.Response:
     return json_response(await run_engine(request, request.app[ENGINE].clusters))
 
@@ -371,6 +384,8 @@ def create_app(index_dir: Path | str | None = None, *, settings: Settings | None
     r.add_get(API + "/search", search)
     r.add_get(API + "/suggest", suggest)
     r.add_get(API + "/services/{id}", service)
+    r.add_get(API + "/life-events", life_events)
+    r.add_get(API + "/life-events/{id}", life_event)
     r.add_get(API + "/clusters", clusters)
     r.add_get(API + "/agencies", agencies)
     r.add_get(API + "/analyze", analyze)

@@ -62,7 +62,9 @@ SCHEMAS = {
     "Interpretation": {
         "type": "object",
         "required": ["kind"],
-        "properties": {"kind": {"enum": ["layout", "transliteration", "synonym", "correction", "split", "relaxed"]}},
+        "properties": {
+            "kind": {"enum": ["layout", "spoken", "transliteration", "synonym", "correction", "split", "relaxed"]}
+        },
     },
     "Hit": {
         "type": "object",
@@ -113,6 +115,10 @@ SCHEMAS = {
                     "corrected": _NULLABLE_STR,
                     "interpretation": {"type": "array", "items": {"$ref": "#/components/schemas/Interpretation"}},
                     "relaxed": {"type": "boolean"},
+                    "life_event": {
+                        "description": "The life situation the query describes, with its services in order, or null.",
+                        "oneOf": [{"$ref": "#/components/schemas/LifeEvent"}, {"type": "null"}],
+                    },
                 },
             },
             "total": {"type": "integer", "minimum": 0},
@@ -126,6 +132,28 @@ SCHEMAS = {
             },
             "generation": _STR,
             "took_ms": {"type": "number", "minimum": 0},
+        },
+    },
+    "LifeEvent": {
+        "type": "object",
+        "description": "A life event and the services a citizen needs in it, in the order they are done.",
+        "required": ["id", "name", "title", "steps"],
+        "properties": {
+            "id": _STR,
+            "name": _STR,
+            "title": _STR,
+            "steps": {
+                "type": "array",
+                "items": {"type": "object", "required": ["id", "title"], "properties": {"id": _STR, "title": _STR}},
+            },
+        },
+    },
+    "LifeEventsResponse": {
+        "type": "object",
+        "required": ["life_events"],
+        "properties": {
+            "life_events": {"type": "array", "items": {"$ref": "#/components/schemas/LifeEvent"}},
+            "generation": _STR,
         },
     },
     "SuggestResponse": {
@@ -268,6 +296,22 @@ def document() -> dict:
                     "responses": {
                         "200": _json("Service"),
                         "404": _problem("No such service"),
+                        "503": _problem("No index loaded yet"),
+                    },
+                }
+            },
+            "/api/v1/life-events": get(
+                "Every life event with its services in order",
+                _json("LifeEventsResponse"),
+                errors={"503": _problem("No index loaded yet")},
+            ),
+            "/api/v1/life-events/{id}": {
+                "get": {
+                    "summary": "One life event with its services in order",
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {
+                        "200": _json("LifeEvent"),
+                        "404": _problem("No such life event"),
                         "503": _problem("No index loaded yet"),
                     },
                 }

@@ -34,6 +34,9 @@ def search_json(result: SearchResult) -> dict:
             "corrected": q.corrected,
             "interpretation": q.interpretation,
             "relaxed": q.relaxed,
+            # The life situation the query describes and its services in order (orjson writes the
+            # dataclass as {"id", "name", "title", "steps": [{"id", "title"}]}), or null.
+            "life_event": q.life_event,
         },
         "total": result.total,
         "page": result.page,

@@ -88,6 +88,11 @@ def cmd_index(args) -> int:
         )
     except (StoreError, build.BuildCheckFailed, OSError) as e:
         return _fail(f"build failed, the serving index is untouched: {e}")
+    for event, ids in sorted(result.unknown_life_events.items()):
+        print(
+            f"dargah: warning: life event «{event}» is not in life_events.json (cards: {', '.join(ids)})",
+            file=sys.stderr,
+        )
     print(
         f"dargah: generation {result.generation.name}: {result.cards} cards, {result.agencies} agencies, "
         f"{result.clusters} clusters in {result.seconds:.1f} s"
@@ -284,6 +289,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--synonyms", metavar="FILE", help="synonyms TSV (default: synonyms.tsv beside the corpus)")
     s.add_argument(
         "--best-bets", dest="best_bets", metavar="FILE", help="best bets TSV (default: best_bets.tsv beside the corpus)"
+    )
+    s.add_argument(
+        "--life-events",
+        dest="life_events",
+        metavar="FILE",
+        help="life events JSON (default: life_events.json beside the corpus)",
     )
     s.set_defaults(func=cmd_index)
 

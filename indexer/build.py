@@ -6,7 +6,7 @@ import shutil
 import time
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
@@ -18,6 +18,7 @@ from indexer import whoosh_index as windex
 from indexer.documents import field_terms
 from store import card_files, layout
 from store.layout import EXTRA_FILES
+from store.life_events import LifeEvents
 
 
 @dataclass
@@ -27,6 +28,8 @@ class BuildResult:
     agencies: int
     clusters: int
     seconds: float
+    # Card life_events strings that name no event of life_events.json: {string: [card ids]}.
+    unknown_life_events: dict[str, list[str]] = field(default_factory=dict)
 
 
 class BuildCheckFailed(Exception):
@@ -92,10 +95,22 @@ def build(
             }
             (build_dir / layout.META).write_bytes(orjson.dumps(meta))
             _check(build_dir, cards)
+            unknown_events = _unknown_events(build_dir, cards)  # a broken file fails the build here
             gen = layout.publish(root, build_dir, keep)
             if recorded:
                 overlay.save(root, overlay.reconcile(corpus_cards, recorded))
         except BaseException:
             shutil.rmtree(build_dir, ignore_errors=True)
             raise
-    return BuildResult(gen, len(cards), agencies, clusters, time.monotonic() - started)
+    return BuildResult(gen, len(cards), agencies, clusters, time.monotonic() - started, unknown_events)
+
+
+def _unknown_events(generation: Path, cards: list[dict]) -> dict[str, list[str]]:
+    """The cards' life_events that the generation's controlled vocabulary does not know."""
+    path = generation / "life_events.json"
+    if not path.is_file():
+        return {}
+    try:
+        return LifeEvents.load(path).unknown_aliases(cards)
+    except (ValueError, KeyError, TypeError) as e:
+        raise BuildCheckFailed(f"life_events.json is not a valid list of life events: {e}") from None

@@ -13,12 +13,12 @@ from pathlib import Path
 import numpy as np
 
 import analyzers
-from search import catalogue, pinning, presentation, ranking
+from search import catalogue, pinning, presentation, ranking, situations
 from search import facets as facet_counts
 from search import query as query_builder
 from search.facets import FACETS
 from search.generation import LoadedGeneration
-from search.results import SearchResult, Understanding
+from search.results import LifeEventSteps, SearchResult, Understanding
 from search.retrieval import Retrieved, retrieve
 from search.serving import GenerationServer
 from search.signals import DEFAULT as DEFAULT_SIGNALS
@@ -89,6 +89,12 @@ class Engine:
 
         pins = pinning.pinned(plan, gen) if signals.best_bets else []
         pinning.admit(pins, matched, coverage)
+        situation = situations.recognise(plan, gen, signals) if signals.life_events else None
+        if situation:
+            scores = situations.admit(situation, matched, scores)
+            if coverage is not None:
+                # As full an answer as the situation is of the query.
+                coverage[situation.docs] = np.maximum(coverage[situation.docs], situation.share)
 
         # A facet's own selection filters every other facet's counts and the hits, not itself.
         allowed = {f: facet_counts.allowed_by(gen, f, v) for f, v in req.filters.items() if v and f in FACETS}
@@ -112,7 +118,15 @@ class Engine:
         relaxed = coverage is not None and bool((coverage[matched] < 1.0).any())
         interpretation = plan.interpretation + ([{"kind": "relaxed", "matched": "most words"}] if relaxed else [])
         return SearchResult(
-            query=Understanding(req.q, plan.normalized, plan.terms, plan.corrected, interpretation, relaxed),
+            query=Understanding(
+                req.q,
+                plan.normalized,
+                plan.terms,
+                plan.corrected,
+                interpretation,
+                relaxed,
+                situations.summary(situation, gen) if situation else None,
+            ),
             total=int(np.count_nonzero(in_all)),
             page=req.page,
             size=req.size,
@@ -130,6 +144,16 @@ class Engine:
             return None
         card = gen.card(d)
         return {**card, "e_readiness": catalogue.e_readiness(card), "agency_rank": gen.agency_rank.get(card["agency"])}
+
+    def life_events(self) -> dict:
+        """Every life event with its services, in the order of the controlled vocabulary."""
+        gen = self.generation()
+        return {"life_events": [situations.steps_of(e, gen) for e in gen.life_events.events], "generation": gen.name}
+
+    def life_event(self, event_id: str) -> LifeEventSteps | None:
+        gen = self.generation()
+        event = gen.life_events.by_id.get(event_id)
+        return situations.steps_of(event, gen) if event else None
 
     def suggest(self, q: str, limit: int = 10) -> dict:
         return {"suggestions": self.generation().suggester.suggest(q, limit)}

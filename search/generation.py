@@ -30,6 +30,7 @@ from search.suggest import Suggester
 from search.synonyms import Synonyms
 from store import layout
 from store.card_files import CardStore, Shown
+from store.life_events import LifeEvents
 
 
 class CardFacts(NamedTuple):
@@ -115,6 +116,7 @@ class LoadedGeneration:
         self._compute(
             "synonyms",
             "best_bets",
+            "life_events",
             "electronic",
             "live",
             "term_scores",
@@ -159,6 +161,12 @@ class LoadedGeneration:
     @functools.cached_property
     def best_bets(self) -> BestBets:
         return BestBets(self.read_extra("best_bets.tsv"))
+
+    @functools.cached_property
+    def life_events(self) -> LifeEvents:
+        """The life events this generation was built with (none for a generation without them)."""
+        text = self.read_extra("life_events.json")
+        return LifeEvents.load(text) if text.strip() else LifeEvents([])
 
     @functools.cached_property
     def suggester(self) -> Suggester:

@@ -34,6 +34,22 @@ class FacetValue:
 
 
 @dataclass(frozen=True, slots=True)
+class Step:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class LifeEventSteps:
+    """The life event a query describes and its services, in the order a citizen needs them."""
+
+    id: str
+    name: str
+    title: str
+    steps: list[Step]
+
+
+@dataclass(frozen=True, slots=True)
 class Understanding:
     """How the query was read: its normalised text, its terms, and what was done to it."""
 
@@ -43,6 +59,7 @@ class Understanding:
     corrected: str | None
     interpretation: list[dict]
     relaxed: bool  # some results match most but not all of the query's words
+    life_event: LifeEventSteps | None = None
 
 
 @dataclass(frozen=True, slots=True)

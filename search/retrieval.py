@@ -24,7 +24,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from search import information, matching
+from search import information as words_information
+from search import matching
 from search.generation import LoadedGeneration
 from search.signals import Signals
 from search.understanding import Plan, Slot
@@ -58,7 +59,7 @@ def retrieve(plan: Plan, gen: LoadedGeneration, weights: dict[str, float], signa
     unknown = [
         s
         for s in plan.content_slots
-        if not s.known and not (signals.graded and signals.everyday and information.unknown_is_context(s.typed))
+        if not s.known and not (signals.graded and signals.everyday and words_information.unknown_is_context(s.typed))
     ]
     if signals.nonsense and len(required) < (len(required) + len(unknown)) * MIN_KNOWN_SHARE:
         return nothing(gen)
@@ -74,7 +75,7 @@ def retrieve(plan: Plan, gen: LoadedGeneration, weights: dict[str, float], signa
     if len(required) == 1 or np.count_nonzero(matched) >= EXPAND_BELOW:
         return Retrieved(matched, scores, coverage)
 
-    info = _information(required, gen, signals) if signals.graded else _strict_information(required, gen)
+    info = information(required, gen, signals) if signals.graded else _strict_information(required, gen)
     share = _share(slots, info, threshold=signals.nonsense)
     partial = (share > 0) & ~matched
     if signals.graded and not partial.any() and not matched.any():
@@ -88,14 +89,14 @@ def retrieve(plan: Plan, gen: LoadedGeneration, weights: dict[str, float], signa
     return Retrieved(matched | partial, scores, coverage)
 
 
-def _information(slots: list[Slot], gen: LoadedGeneration, signals: Signals) -> list[float]:
+def information(slots: list[Slot], gen: LoadedGeneration, signals: Signals) -> list[float]:
     """Each slot's information: the IDF of what the citizen typed, discounted for everyday words."""
     docs = max(gen.doc_count, 1)
     out = []
     for slot in slots:
         df = _typed_freq(slot, gen)
-        factor = information.service_factor(_typed_forms(slot), df, docs) if signals.everyday else 1.0
-        out.append(information.idf(df, docs) * factor)
+        factor = words_information.service_factor(_typed_forms(slot), df, docs) if signals.everyday else 1.0
+        out.append(words_information.idf(df, docs) * factor)
     return out
 
 
@@ -123,7 +124,7 @@ def _typed_freq(slot: Slot, gen: LoadedGeneration) -> int:
 def _strict_information(slots: list[Slot], gen: LoadedGeneration) -> list[float]:
     """The IDF of each slot's commonest member (as strict matching weighed them)."""
     n, vocab = max(gen.doc_count, 1), gen.lexicon.vocab
-    return [information.idf(max(vocab.freq(t) for a in s.alternatives for t in a.terms), n) for s in slots]
+    return [words_information.idf(max(vocab.freq(t) for a in s.alternatives for t in a.terms), n) for s in slots]
 
 
 def _share(slots: list[matching.SlotMatch], info: list[float], *, threshold: bool) -> np.ndarray:

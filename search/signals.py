@@ -15,6 +15,7 @@ class Signals:
     agency: bool = True  # the query names the card's agency (تعزیرات گرانفروشی)
     popularity: bool = True  # bounded log-scaled demand prior
     best_bets: bool = True  # curated query → services pinned first
+    life_events: bool = True  # a query describing a life situation finds its services, in order
     # Query understanding, one switch per step (search/understanding/):
     synonyms: bool = True  # colloquial names and synonyms from corpus/synonyms.tsv
     joins: bool = True  # two words written apart that the cards write joined: گواهی نامه

@@ -8,7 +8,8 @@
         shown.jsonl                  what a result shows of each card, line for line, with its
                                      texts' stored words (card_files.py, stored_words.py)
         meta.json                    counts, build time, source
-        synonyms.tsv, best_bets.tsv  the query-side data this generation was built with
+        synonyms.tsv, best_bets.tsv, life_events.json
+                                     the query-side data this generation was built with
     DIR/generations/.building-<pid>-<ns>/  a build in progress (or left by a crash: removed on start)
     DIR/.build.lock                  held by the one build (or single-card change) running
 
@@ -40,7 +41,7 @@ POINTER = "CURRENT"
 GENERATIONS = "generations"
 WHOOSH = "whoosh"
 META = "meta.json"
-EXTRA_FILES = ("synonyms.tsv", "best_bets.tsv")  # query-side data a generation carries along
+EXTRA_FILES = ("synonyms.tsv", "best_bets.tsv", "life_events.json")  # query-side data a generation carries along
 LOCK = ".build.lock"
 BUILDING = ".building-"
 _NAME = re.compile(r"^(\d{6})-\d{8}T\d{6}Z$")

@@ -29,7 +29,7 @@ def build_index(corpus: Path, index: Path) -> None:
     read = read_corpus(corpus)
     assert not read.problems, [str(p) for p in read.problems]
     folder = corpus if corpus.is_dir() else corpus.parent
-    build(index, read.cards, extras={n: folder / n for n in ("synonyms.tsv", "best_bets.tsv")})
+    build(index, read.cards, extras={n: folder / n for n in ("synonyms.tsv", "best_bets.tsv", "life_events.json")})
 
 
 @pytest.fixture(scope="session")

@@ -268,6 +268,8 @@ async def test_every_documented_route_answers_as_documented(client):
         "/api/v1/search": [{"q": "گذرنامه"}, {}, {"q": "dhvhki"}, {"q": "gozarnameh", "cluster": PASSPORT_CLUSTER}],
         "/api/v1/suggest": [{"q": "گذ"}],
         "/api/v1/services/{id}": [None],
+        "/api/v1/life-events": [{}],
+        "/api/v1/life-events/{id}": [None],
         "/api/v1/clusters": [{}],
         "/api/v1/agencies": [{}],
         "/api/v1/analyze": [{"text": "گواهي نامه"}],
@@ -280,7 +282,7 @@ async def test_every_documented_route_answers_as_documented(client):
             "/", 1
         )[1]
         for params in calls:
-            url = path.replace("{id}", "t-passport-renew")
+            url = path.replace("{id}", "birth" if "life-events" in path else "t-passport-renew")
             body = await get(client, url, params or {})
             _validator(schema).validate(body)
     problem = await get(client, "/api/v1/search", {"size": "0"}, status=400)

@@ -10,7 +10,7 @@ from conftest import ROOT
 
 from analyzers import analyze, terms
 from indexer.corpus import read_corpus
-from search.life_events import LifeEvents
+from store.life_events import LifeEvents
 
 LIFE_EVENTS = ROOT / "corpus" / "life_events.json"
 

@@ -100,12 +100,19 @@ class LifeEvents:
     def match(self, query: str | Iterable[str], analyze: Analyze = analyze_terms) -> LifeEvent | None:
         """The event the query describes, or None. `query` is text (analysed with `analyze`) or the
         query's analysed terms; the triggers are analysed with `analyze` in both cases."""
+        found = self.match_trigger(query, analyze)
+        return found[0] if found else None
+
+    def match_trigger(
+        self, query: str | Iterable[str], analyze: Analyze = analyze_terms
+    ) -> tuple[LifeEvent, frozenset[str]] | None:
+        """The event the query describes and the terms of the trigger that matched, or None."""
         have = _term_set(analyze, query) if isinstance(query, str) else frozenset(query)
         if not have:
             return None
         for key, _, event_id in self.triggers(analyze):
             if key <= have:
-                return self.by_id[event_id]
+                return self.by_id[event_id], key
         return None
 
     def alias_to_id(self, alias: str) -> str | None:

@@ -1,0 +1,83 @@
+"""Life situations: a query that describes one (تازه بچه‌دار شدیم, بابام فوت کرده) finds that
+event's services, in the order a citizen needs them, from the controlled vocabulary of life events
+the generation carries (corpus/life_events.json, store/life_events.py)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from analyzers import terms
+from analyzers.spoken import to_written
+from search import retrieval
+from search.generation import LoadedGeneration
+from search.results import LifeEventSteps, Step
+from search.signals import Signals
+from search.understanding import Plan
+from store.life_events import LifeEvent
+
+# How a situation's services rank: the more of the query the situation's trigger is, the nearer
+# the top of the results its services come (a query that names a service besides, «وام ازدواج»,
+# keeps that service first); each step ranks a little below the one before it.
+STEP_SCORE = 0.9  # share of the best score a service of a query that is all situation gets
+STEP_DECAY = 0.03  # each next step, this share less
+
+
+class Situation(NamedTuple):
+    event: LifeEvent
+    share: float  # how much of the query the trigger is: 1 when it is the whole query
+    docs: list[int]  # the event's services this generation serves, in the event's order
+
+
+def written_terms(text: str) -> list[str]:
+    """A trigger's terms as a query's are made: spoken forms in their written form, then analysed
+    (a trigger written as spoken, بچم به دنیا اومده, meets the question that says it)."""
+    return terms(to_written(text)[0])
+
+
+def recognise(plan: Plan, gen: LoadedGeneration, signals: Signals) -> Situation | None:
+    """The situation the query describes: every term of one of an event's triggers among the
+    query's words (as typed, or in the written form of a spoken word)."""
+    if plan.empty or not len(gen.life_events):
+        return None
+    words = [s for s in plan.slots if not s.optional and s.known]
+    have = frozenset(t for slot in plan.slots for t in slot.typed)
+    found = gen.life_events.match_trigger(have, written_terms)
+    if found is None:
+        return None
+    event = found[0]
+    # Every trigger of the event the query says counts: «بچه‌مون به دنیا اومد» is بچه and به دنیا آمدن.
+    trigger = frozenset().union(
+        *(key for key, _, event_id in gen.life_events.triggers(written_terms) if event_id == event.id and key <= have)
+    )
+    # How much of the query's information the trigger's words are (everyday words weigh little).
+    info = retrieval.information(words, gen, signals)
+    share = sum(i for s, i in zip(words, info, strict=True) if set(s.typed) & trigger) / (sum(info) or 1.0)
+    return Situation(event, share, [gen.by_id[i] for i in event.steps if i in gen.by_id])
+
+
+def admit(situation: Situation, matched: np.ndarray, scores: np.ndarray | None) -> np.ndarray | None:
+    """Count the situation's services as matched (in place) and as good an answer as the query's
+    best by the share of the query the situation is; returns the scores (made if there were none)."""
+    docs = situation.docs
+    if not docs:
+        return scores
+    if scores is None:
+        scores = np.zeros(len(matched), np.float64)
+    best = float(scores[matched].max()) if matched.any() else 1.0
+    for i, d in enumerate(docs):
+        floor = best * situation.share * max(0.0, STEP_SCORE - STEP_DECAY * i)
+        scores[d] = max(scores[d], floor)
+    matched[docs] = True
+    return scores
+
+
+def summary(situation: Situation, gen: LoadedGeneration) -> LifeEventSteps:
+    return steps_of(situation.event, gen)
+
+
+def steps_of(event: LifeEvent, gen: LoadedGeneration) -> LifeEventSteps:
+    """The event with its services this generation serves, in the event's order."""
+    docs = [gen.by_id[i] for i in event.steps if i in gen.by_id]
+    return LifeEventSteps(event.id, event.name, event.title, [Step(gen.facts[d].id, gen.facts[d].title) for d in docs])

@@ -1,0 +1,93 @@
+"""Life situations: a query describing one finds that event's services, in order, and says so."""
+
+import json
+
+import pytest
+from conftest import ROOT, mini_cards, run_cli, write_jsonl
+
+from search import Engine, SearchRequest
+from search.signals import DEFAULT
+
+EVENTS = {e["id"]: e for e in json.loads((ROOT / "corpus" / "life_events.json").read_text("utf-8"))["events"]}
+
+
+def ids(result):
+    return [h.id for h in result.hits]
+
+
+@pytest.mark.parametrize(
+    ("q", "event"),
+    [
+        ("دیروز بچه‌مون به دنیا اومد", "birth"),  # spoken, no half-space needed
+        ("تازه بچه دار شدیم چیکار کنیم", "birth"),
+        ("پدرم فوت کرده", "death"),
+        ("ازدواج کردیم", "marriage"),
+    ],
+)
+def test_a_situation_finds_its_services_and_says_which_it_is(bundled_engine, q, event):
+    result = bundled_engine.search(SearchRequest(q=q, size=50))
+    assert result.query.life_event is not None and result.query.life_event.id == event
+    steps = [s.id for s in result.query.life_event.steps]
+    assert steps == [i for i in EVENTS[event]["steps"] if bundled_engine.service(i)]  # every step, in order
+    # Every step is found, the first no lower than the same words find it without the signal.
+    assert set(steps) <= set(ids(result)), ids(result)
+    off = Engine(bundled_engine.index_dir, signals=DEFAULT.without("life_events"))
+    off.load()
+    plain = off.search(SearchRequest(q=q, size=50))
+    assert plain.query.life_event is None
+    assert steps[0] not in ids(plain)[: ids(result).index(steps[0])], ids(plain)  # never lower
+
+
+@pytest.mark.parametrize("q", ["تمدید گذرنامه", "قبض برق", "معافیت تحصیلی"])
+def test_a_service_search_describes_no_situation(bundled_engine, q):
+    assert bundled_engine.search(SearchRequest(q=q)).query.life_event is None
+
+
+def test_a_query_naming_a_service_keeps_that_service_first(bundled_engine):
+    # «ازدواج» is a situation, «وام ازدواج» a service of it: the loan first, the steps offered beside.
+    result = bundled_engine.search(SearchRequest(q="وام ازدواج"))
+    assert result.query.life_event is not None and result.query.life_event.id == "marriage"
+    assert "loan" in ids(result)[0] or "وام" in result.hits[0].title
+
+
+def test_the_api_lists_life_events_and_each_one(live_server):
+    import urllib.error
+    import urllib.request
+
+    with urllib.request.urlopen(live_server + "/api/v1/life-events") as r:
+        listed = json.loads(r.read())["life_events"]
+    assert [e["id"] for e in listed] == ["birth", "travel_abroad"]  # tests/data/life_events.json, in order
+    assert listed[0]["steps"][0] == {"id": "t-birth-cert", "title": "صدور شناسنامه نوزاد"}
+    with urllib.request.urlopen(live_server + "/api/v1/life-events/travel_abroad") as r:
+        assert [s["id"] for s in json.loads(r.read())["steps"]] == ["t-passport-issue", "t-passport-renew"]
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(live_server + "/api/v1/life-events/no-such-event")
+    assert e.value.code == 404
+    q = urllib.parse.quote("بچم به دنیا اومده")
+    with urllib.request.urlopen(f"{live_server}/api/v1/search?q={q}") as r:
+        found = json.loads(r.read())
+    assert found["query"]["life_event"]["id"] == "birth"
+    assert {h["id"] for h in found["hits"][:2]} == {"t-birth-cert", "t-messy-id-card"}  # no word of theirs typed
+
+
+def test_the_indexer_reports_life_events_the_vocabulary_does_not_know(tmp_path):
+    cards = mini_cards()
+    cards[0] = {**cards[0], "life_events": ["تولد فرزند", "سفر به ماه"]}
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_jsonl(corpus / "cards.jsonl", cards)
+    (corpus / "life_events.json").write_text((ROOT / "tests" / "data" / "life_events.json").read_text("utf-8"))
+    done = run_cli("index", corpus, "--index", tmp_path / "index")
+    assert done.returncode == 0, done.stderr
+    assert "سفر به ماه" in done.stderr and cards[0]["id"] in done.stderr
+    assert "تولد فرزند" not in done.stderr.replace("سفر به ماه", "")
+
+
+def test_a_broken_life_events_file_fails_the_build_and_leaves_the_index_alone(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_jsonl(corpus / "cards.jsonl", mini_cards())
+    (corpus / "life_events.json").write_text('{"events": [{"id": "x"}]}')
+    done = run_cli("index", corpus, "--index", tmp_path / "index")
+    assert done.returncode == 1 and "life_events.json" in done.stderr
+    assert not (tmp_path / "index" / "CURRENT").exists()
