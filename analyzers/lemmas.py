@@ -11,17 +11,18 @@ store/fields.py): Lucene's keyword-repeat + stemmer pattern. A lemma is given on
   (مستاجرین, مشمولین, معلولین: a stem of four letters or more starting with م); or
 - hazm lists it only as a form (no frequency, no part of speech) or tags it as a plural or a
   comparative, it ends in a plural suffix (‑ها, ‑های, ‑ان, ‑گان, ‑یان) or a comparative one (‑تر,
-  ‑ترین), and what remains is a headword of hazm's (one with a frequency or a part of speech) of
-  the right kind: one tagged as an adjective before ‑ان and ‑تر (people are: کارگر, راننده).
-  Words that merely end in these letters are headwords of their own (ایران, پایان, زمان, مهمان,
-  دفتر, دختر) and get none.
+  ‑ترین), and what remains is a headword of hazm's (one with a frequency or a part of speech):
+  any of three letters or more before ‑ها, one tagged as an adjective before ‑ان and ‑تر (people
+  are: کارگر, راننده; nouns of things are not, and پلان is not bridges). Words that merely end in
+  these letters are headwords of their own (ایران, پایان, زمان, مهمان, دفتر, دختر) and get none.
 
 And a lemma is always itself a word of the lexicon, never a stop word, never the word itself.
 Broken plurals (مدارک → مدرک) need no lemma: a reviewed table replaces them by their singular in
-the term itself (inflection.py).
-Indefinite and adjectival ‑ی are left alone: گواهی, ملی, مالی and شهرداری are not گواه, مل, مال
-and شهردار, and nothing in the word says which ی it carries (the query side decides with the
-index's help: search/understanding/lemmas.py).
+the term itself (inflection.py). Indefinite and adjectival ‑ی are left alone: گواهی, ملی, مالی
+and شهرداری are not گواه, مل, مال and شهردار, and nothing in the word or in hazm's tags says
+which ی a word carries, so فرمی and مدرکی stay apart from فرم and مدرک.
+
+hazm's tags and frequencies come cached with the rest of its lexicon (lexicon.headwords()).
 """
 
 from __future__ import annotations
