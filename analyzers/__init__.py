@@ -4,6 +4,7 @@ folding.py)."""
 
 from analyzers.chain import Token, analyze, analyze_word, is_word, normalize, terms
 from analyzers.folding import fold_words
+from analyzers.lemmas import lemma
 from analyzers.lexicon import warm_up
 
-__all__ = ["Token", "analyze", "analyze_word", "fold_words", "is_word", "normalize", "terms", "warm_up"]
+__all__ = ["Token", "analyze", "analyze_word", "fold_words", "is_word", "lemma", "normalize", "terms", "warm_up"]

@@ -8,7 +8,11 @@ them in order and says which kind each output token is:
 - "term": the word as the index stores it (compounds joined: گواهی‌نامه → گواهینامه);
 - "part": a part of a ZWNJ compound (گواهی, نامه), indexed apart at a lower weight;
 - "joined": two neighbouring words written together (گواهی نامه → گواهینامه), so that a compound
-  written with a space matches one written joined, and the reverse.
+  written with a space matches one written joined, and the reverse;
+- "lemma": the base form of a term the lexicon lists whole (فرزندان → فرزند, مدارک → مدرک), at
+  the term's position (lemmas.py), so that an inflected word meets its base without losing the
+  exact match. Only asked for by the indexer: a query adds it as an alternative of its own
+  (search/understanding/lemmas.py).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from analyzers import lexicon
 from analyzers.chars import ZWNJ, fold_characters
 from analyzers.hamza import fold_hamza
 from analyzers.inflection import is_verb, reduce_word, strip_zwnj_suffixes
+from analyzers.lemmas import lemma
 from analyzers.stopwords import STOPWORDS
 from analyzers.tokens import WORD
 
@@ -31,7 +36,7 @@ _MIN_JOINED = 5  # shorter concatenations collide with unrelated words too often
 class Token:
     text: str
     pos: int
-    kind: str = "term"  # "term" | "part" | "joined"
+    kind: str = "term"  # "term" | "part" | "joined" | "lemma"
     verb: bool = False  # a verb's stem: rarely what a query is about (see search/understanding/)
     base: str = ""  # the word before inflection was removed (کفلات for the term کفل)
 
@@ -77,7 +82,7 @@ def analyze_word(word: str) -> WordAnalysis:
     return WordAnalysis(term, (), base, verb)
 
 
-def analyze(text: str, *, parts: bool = True, joined: bool = True) -> list[Token]:
+def analyze(text: str, *, parts: bool = True, joined: bool = True, lemmas: bool = False) -> list[Token]:
     """Every token of `text`, terms first-class, with positions for phrase matching."""
     tokens: list[Token] = []
     prev: str | None = None  # the previous word's base, while nothing was dropped between
@@ -87,6 +92,8 @@ def analyze(text: str, *, parts: bool = True, joined: bool = True) -> list[Token
             prev = None
             continue
         tokens.append(Token(term, pos, verb=verb, base=base))
+        if lemmas and not verb and (base_form := lemma(term)):
+            tokens.append(Token(base_form, pos, "lemma"))
         if parts:
             tokens.extend(Token(p, pos, "part") for p in word_parts)
         if joined and prev is not None and len(prev) + len(base) >= _MIN_JOINED and not base.isdigit():

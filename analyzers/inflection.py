@@ -4,11 +4,15 @@ A word hazm's lexicon knows is never cut: that is what keeps مالیات/مال
 سازمان/ساز apart (hazm's own Stemmer conflates them). Only a word the lexicon does not know loses a
 suffix, and only when what remains is a word it knows: کارت‌ها, کارتهای, کارتم, پاسپورتمو → کارت, پاسپورت.
 Verbs are reduced to hazm's past stem (بگیرم → گرفت); light verbs and auxiliaries disappear.
+Broken (Arabic) plurals of a reviewed table (data/broken_plurals.tsv) become their singular here:
+مدارک → مدرک. Other listed words that are inflections of another (فرزندان) keep their form here
+and get that other word as their lemma, beside them (lemmas.py).
 """
 
 from __future__ import annotations
 
 import functools
+from importlib import resources
 
 from analyzers import lexicon
 from analyzers.stopwords import LIGHT_VERB_PASTS
@@ -69,39 +73,18 @@ _JOINED_SUFFIXES: tuple[tuple[str, str], ...] = tuple(
     )
 )
 
-# Broken (Arabic) plurals used in this domain; the lexicon lists them as words, so no suffix rule
-# reaches them. Only unambiguous ones: اطلاعات (information) is not a plural of اطلاع here.
-BROKEN_PLURALS = {
-    "مدارک": "مدرک",
-    "اسناد": "سند",
-    "خدمات": "خدمت",
-    "مدارس": "مدرسه",
-    "اموال": "مال",
-    "املاک": "ملک",
-    "اتباع": "تابع",
-    "افراد": "فرد",
-    "اشخاص": "شخص",
-    "مراکز": "مرکز",
-    "دفاتر": "دفتر",
-    "شرایط": "شرط",
-    "مراحل": "مرحله",
-    "قوانین": "قانون",
-    "مقررات": "مقرره",
-    "وسایل": "وسیله",
-    "ادارات": "اداره",
-    "شرکتها": "شرکت",
-    "موسسات": "موسسه",
-    "کالاها": "کالا",
-    "اقساط": "قسط",
-    "مشاغل": "شغل",
-    "اصناف": "صنف",
-    "مجوزها": "مجوز",
-    "اوراق": "ورق",
-    "سوابق": "سابقه",
-    "ارقام": "رقم",
-    "اقلام": "قلم",
-    "نتایج": "نتیجه",
-}
+
+@functools.cache
+def broken_plurals() -> dict[str, str]:
+    """Plural → singular from data/broken_plurals.tsv, both folded like tokens.
+
+    The table is reviewed pair by pair, so the plural is replaced outright rather than indexed
+    beside its singular as a lemma: a query for the singular then keeps the full field weights of
+    a card writing the plural (in a title, سوابق weighs as much as سابقه)."""
+    text = resources.files("analyzers").joinpath("data/broken_plurals.tsv").read_text("utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return {lexicon.fold_entry(plural): lexicon.fold_entry(singular) for plural, singular in rows}
+
 
 _MIN_STEM = 2
 _SPOKEN_OBJECT = frozenset({"مو", "تو", "شو", "رو"})
@@ -274,6 +257,6 @@ def reduce_word(word: str) -> str:
     stem = verb_stem(word)
     if stem is not None:
         return stem
-    word = BROKEN_PLURALS.get(word, word)
-    word = strip_joined_suffix(word)
-    return BROKEN_PLURALS.get(word, word)
+    plurals = broken_plurals()
+    word = strip_joined_suffix(plurals.get(word, word))
+    return plurals.get(word, word)

@@ -20,7 +20,7 @@ from analyzers.compact import CompactMap, CompactSet
 from analyzers.hamza import fold_hamza
 
 _lock = threading.Lock()
-_FORMAT = 9  # bump when the folds change what is cached
+_FORMAT = 10  # bump when the folds or what is cached change
 
 
 def _cache_path() -> Path:
@@ -29,8 +29,9 @@ def _cache_path() -> Path:
     return Path(base) / "dargah" / f"lexicon-hazm{hazm_version}-v{_FORMAT}.pickle"
 
 
-def _fold(entry: str) -> str:
-    # Lexicon entries are clean Persian: the letter fold is enough.
+def fold_entry(entry: str) -> str:
+    """A word of a word list folded like a token. Lexicon entries are clean Persian: the letter
+    fold is enough."""
     return fold_hamza(strip_diacritics(fold_letters(entry))).replace("\u200c", "")
 
 
@@ -46,7 +47,7 @@ _NOT_SPOKEN = frozenset({"شبا"})
 
 def _fold_lemma(lemma: str) -> str:
     """hazm's "past#present" with both stems folded like tokens (آمد#آ → امد#ا)."""
-    return "#".join(_fold(stem) for stem in lemma.split("#"))
+    return "#".join(fold_entry(stem) for stem in lemma.split("#"))
 
 
 def _informal_forms(present: str):
@@ -55,15 +56,15 @@ def _informal_forms(present: str):
             yield prefix + present + ending
 
 
-def _build() -> tuple[CompactSet, CompactMap, dict[str, str], CompactMap]:
+def _build() -> tuple[CompactSet, CompactMap, dict[str, str], CompactMap, CompactMap]:
     import hazm
 
     lemmatizer = hazm.Lemmatizer()
-    words = frozenset(_fold(w) for w in lemmatizer.words)
+    words = frozenset(fold_entry(w) for w in lemmatizer.words)
     verbs: dict[str, str] = {}
     for form, lemma in lemmatizer.verbs.items():
         if "_" not in form:  # multi-word forms (گفته_شده_است): our tokens are single words
-            verbs.setdefault(_fold(form), _fold_lemma(lemma))
+            verbs.setdefault(fold_entry(form), _fold_lemma(lemma))
     data = Path(hazm.__file__).parent / "data"
     stems = {lemma for lemma in verbs.values() if "#" in lemma and lemma.split("#")[1]}
     informal_stems = [(lemma, lemma.split("#")[1]) for lemma in stems]
@@ -72,27 +73,33 @@ def _build() -> tuple[CompactSet, CompactMap, dict[str, str], CompactMap]:
         if len(parts) >= 2 and "#" in parts[0]:
             informal_stems.append((_fold_lemma(parts[0]), parts[1]))
     for lemma, present in informal_stems:
-        for form in _informal_forms(_fold(present)):
+        for form in _informal_forms(fold_entry(present)):
             verbs.setdefault(form, lemma)
     informal: dict[str, str] = {}
     for line in (data / "iwords.dat").read_text("utf-8").splitlines():
         parts = line.split()
-        if len(parts) == 2 and parts[0] != parts[1] and _fold(parts[0]) not in _NOT_SPOKEN:
-            informal.setdefault(_fold(parts[0]), _fold(parts[1]))
+        if len(parts) == 2 and parts[0] != parts[1] and fold_entry(parts[0]) not in _NOT_SPOKEN:
+            informal.setdefault(fold_entry(parts[0]), fold_entry(parts[1]))
     # What hazm's Normalizer asks of its word list (is it a word; is it frequent) without the
     # frequencies and tag tuples it loads per process: a quarter of the memory.
     # It reads entry[0] > 0: two shared tuples stand for every entry.
     frequent, rare = (1,), (0,)
-    spacing = {
-        w: frequent if freq > 0 else rare
-        for w, (freq, _tags) in hazm.WordTokenizer(join_verb_parts=False).words.items()
-    }
+    entries = hazm.WordTokenizer(join_verb_parts=False).words
+    spacing = {w: frequent if freq > 0 else rare for w, (freq, _tags) in entries.items()}
+    # A word hazm lists with a frequency or a part of speech is a headword of its own; most of the
+    # rest of its list (four words in five) are inflected and derived forms. See lemmas.py.
+    tags: dict[str, set[str]] = {}
+    for w, (freq, word_tags) in entries.items():
+        real = {t for t in word_tags if t != "0"}
+        if freq > 0 or real:
+            tags.setdefault(fold_entry(w), set()).update(real)
+    headwords = {w: ",".join(sorted(t)) for w, t in tags.items()}
     # Packed (compact.py): about 15 MB instead of 110 in every process that analyses text.
-    return CompactSet(words), CompactMap(verbs), informal, CompactMap(spacing)
+    return CompactSet(words), CompactMap(verbs), informal, CompactMap(spacing), CompactMap(headwords)
 
 
 @functools.cache
-def _lexicon() -> tuple[CompactSet, CompactMap, dict[str, str], CompactMap]:
+def _lexicon() -> tuple[CompactSet, CompactMap, dict[str, str], CompactMap, CompactMap]:
     with _lock:
         path = _cache_path()
         try:
@@ -121,6 +128,12 @@ def verbs() -> CompactMap:
     """Conjugated verb form (folded, ZWNJ removed) → hazm's "past#present" stem pair, spoken forms
     (بگیره, میاد) included."""
     return _lexicon()[1]
+
+
+def headwords() -> CompactMap:
+    """The words hazm lists as headwords (with a frequency or a part of speech), folded, each with
+    its tags ("AJ,N", "N,PL", or "" when only a frequency is known)."""
+    return _lexicon()[4]
 
 
 def informal_words() -> dict[str, str]:

@@ -25,6 +25,6 @@ def field_terms(card: dict) -> dict[str, str]:
         for prop in props:
             # Each list item is analysed on its own, so no compound is joined across two items.
             for value in _values(card, prop):
-                for token in analyze(value):
+                for token in analyze(value, lemmas=True):
                     out[name if token.kind == "term" else DERIVED_BY_KIND[token.kind]].append(token.text)
     return {name: " ".join(terms) for name, terms in out.items()}

@@ -11,14 +11,14 @@ from __future__ import annotations
 from whoosh import query as wq
 
 from search.understanding.plan import Alternative, Plan, Slot
-from store.fields import FIELD_WEIGHTS, JOINED, JOINED_WEIGHT, PARTS, PARTS_WEIGHT
+from store.fields import FIELD_WEIGHTS, JOINED, JOINED_WEIGHT, LEMMA, LEMMA_WEIGHT, PARTS, PARTS_WEIGHT
 
 FLAT_WEIGHTS = {f: 1.0 for f in FIELD_WEIGHTS}
 
 
 def field_boosts(weights: dict[str, float]) -> list[tuple[str, float]]:
     """Every field one query term can match in, with its weight."""
-    return [*weights.items(), (PARTS, PARTS_WEIGHT), (JOINED, JOINED_WEIGHT)]
+    return [*weights.items(), (PARTS, PARTS_WEIGHT), (JOINED, JOINED_WEIGHT), (LEMMA, LEMMA_WEIGHT)]
 
 
 def term_clause(term: str, weights: dict[str, float]) -> wq.Query:

@@ -22,6 +22,7 @@ class Signals:
     typos: bool = True  # corrections against the index vocabulary
     splits: bool = True  # a word typed without its space: کارتملی
     clitics: bool = True  # spoken clitics on words the lexicon lists whole: کارت ملیم
+    lemmas: bool = True  # an inflected word also asks for its lemma: فرزندان → فرزند
     finglish: bool = True  # Persian in Latin letters: govahinameh
     layout: bool = True  # the keyboard left on English: ',hidkhli
     spoken_verbs: bool = True  # spoken verb forms: میخوام → می‌خواهم (analyzers/data/spoken_forms.tsv)

@@ -22,11 +22,13 @@ TEXT_SOURCES: dict[str, tuple[str, ...]] = {
 MAIN_FIELDS = tuple(TEXT_SOURCES)  # the fields of the texts the cards write
 
 # The low-weight fields the analyzer feeds from every text field (made from the texts, not
-# written in them): compound parts and neighbouring words written together.
+# written in them): compound parts, neighbouring words written together, and the lemmas of
+# inflected words the lexicon lists whole (فرزندان → فرزند).
 PARTS = "parts"
 JOINED = "joined"
-DERIVED_FIELDS = (PARTS, JOINED)
-DERIVED_BY_KIND = {"part": PARTS, "joined": JOINED}  # analyzer token kind → its field
+LEMMA = "lemma"
+DERIVED_FIELDS = (PARTS, JOINED, LEMMA)
+DERIVED_BY_KIND = {"part": PARTS, "joined": JOINED, "lemma": LEMMA}  # analyzer token kind → its field
 
 SEARCH_FIELDS = (*MAIN_FIELDS, *DERIVED_FIELDS)
 ID_FIELD = "id"
@@ -44,6 +46,7 @@ FIELD_WEIGHTS: dict[str, float] = {
 }
 PARTS_WEIGHT = 0.6  # a part of a compound: گواهی in گواهی‌نامه
 JOINED_WEIGHT = 0.9  # two words of the card written together match one query word
+LEMMA_WEIGHT = 0.9  # the card writes an inflection (مدارک) of the query's word (مدرک)
 
 
 def schema() -> Schema:

@@ -12,6 +12,7 @@ from search import Engine, matching
 from search import query as query_builder
 from search.signals import DEFAULT
 from search.understanding import understand
+from store.fields import LEMMA
 
 
 def judged_queries() -> list[str]:
@@ -46,11 +47,12 @@ def whoosh_scores(searcher, q) -> dict[int, float]:
     return {hit.docnum: hit.score for hit in searcher.search(q, limit=None, terms=False)}
 
 
-def test_strict_and_relaxed_matches_equal_whoosh_for_every_judged_query(gen):
+def compare_with_whoosh(gen, texts) -> int:
+    """Assert the numpy matcher finds and scores what Whoosh does for each text; the matches compared."""
     searcher = gen.searcher()
     weights = query_builder.FIELD_WEIGHTS
     compared = 0
-    for text in judged_queries():
+    for text in texts:
         plan = understand(text, gen.lexicon, gen.synonyms, DEFAULT)
         required, optional = plan.required, plan.optional
         if not required:
@@ -67,4 +69,23 @@ def test_strict_and_relaxed_matches_equal_whoosh_for_every_judged_query(gen):
             assert sorted(expected) == got.tolist(), text
             assert np.allclose([expected[d] for d in got], scores[got], rtol=1e-6), text
             compared += len(got)
-    assert compared > 1000  # the comparison really covered many matches
+    return compared
+
+
+def test_strict_and_relaxed_matches_equal_whoosh_for_every_judged_query(gen):
+    assert compare_with_whoosh(gen, judged_queries()) > 1000  # the comparison really covered many matches
+
+
+# Inflected words with a lemma alternative (search/understanding/lemmas.py), and base forms that
+# cards write inflected (the derived field `lemma`).
+LEMMA_QUERIES = ["فرزندان", "مستاجرین", "کارگران", "زنان", "ثبت نام فرزندان", "مشمولین", "نخبگان", "ایرانیان"]
+BASE_QUERIES = ["فرزند", "کارگر", "ناظر", "مهاجر"]
+
+
+def test_lemma_alternatives_and_the_lemma_field_equal_whoosh(gen):
+    for text in LEMMA_QUERIES:
+        plan = understand(text, gen.lexicon, gen.synonyms, DEFAULT)
+        assert any(a.kind == "lemma" for s in plan.slots for a in s.alternatives), text
+    for text in BASE_QUERIES:
+        assert gen.lexicon.known.get(text, 0) & gen.lexicon.field_bits[LEMMA], text
+    assert compare_with_whoosh(gen, LEMMA_QUERIES + BASE_QUERIES) > 50

@@ -3,7 +3,7 @@
     layout_repair      the whole text, before analysis
     spoken             spoken forms in their written form, before analysis
     synonyms, joins    how the analysed words group into slots
-    transliteration, splits, corrections, clitics
+    transliteration, splits, corrections, clitics, lemmas
                        alternatives for the one content word of a slot (never for a verb)
 
 Each step is a module with its own switch in Signals (its SWITCH), and returns at once when the
@@ -17,14 +17,23 @@ from analyzers.tokens import WORD
 from search.lexicon import Lexicon
 from search.signals import Signals
 from search.synonyms import Synonyms
-from search.understanding import clitics, corrections, joins, layout_repair, splits, spoken, transliteration
+from search.understanding import (
+    clitics,
+    corrections,
+    joins,
+    layout_repair,
+    lemmas,
+    splits,
+    spoken,
+    transliteration,
+)
 from search.understanding import synonyms as synonym_slots
 from search.understanding.context import Context
 from search.understanding.plan import Plan
 
 MAX_SLOTS = 32  # a longer query is cut: no citizen's need takes more words
 
-WORD_STEPS = (transliteration, splits, corrections, clitics)
+WORD_STEPS = (transliteration, splits, corrections, clitics, lemmas)
 STEPS = (layout_repair, spoken, synonym_slots, joins, *WORD_STEPS)
 
 
