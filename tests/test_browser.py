@@ -451,3 +451,48 @@ def test_error_state_and_retry(page, base, problems):
     expect(error).to_be_hidden()
     # The refused request was this test's doing; nothing else may have gone wrong.
     problems.items = [p for p in problems.items if "503" not in p]
+
+
+def test_a_life_situation_shows_its_steps_above_the_results(browser, base, api, problems):
+    text = "پدرم فوت کرده"
+    event = api("search", q=text)["query"]["life_event"]
+    assert event and event["steps"], "the catalogue's vocabulary should know this situation"
+    for viewport, mobile in (({"width": 1280, "height": 900}, False), ({"width": 375, "height": 800}, True)):
+        context, page = open_page(browser, base, problems, viewport=viewport, is_mobile=mobile, has_touch=mobile)
+        try:
+            page.goto(f"{base}/?q={q(text)}")
+            steps = page.locator("#life-event")
+            expect(steps).to_be_visible()
+            expect(steps.get_by_role("heading", name=event["title"])).to_be_visible()
+            links = steps.locator("ol li a")
+            expect(links).to_have_count(len(event["steps"]))
+            assert links.all_inner_texts() == [s["title"] for s in event["steps"]]
+            numbers = steps.locator(".step-number").all_inner_texts()
+            assert numbers[:3] == ["۱", "۲", "۳"][: len(numbers[:3])]
+            # Above the results.
+            box, first_hit = steps.bounding_box(), page.locator("#results .hit").first.bounding_box()
+            assert box["y"] + box["height"] <= first_hit["y"]
+            widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            assert widths[0] <= widths[1], f"{viewport['width']}px: the page scrolls sideways"
+            page.screenshot(path=str(ARTIFACTS / f"life-event-{viewport['width']}.png"), full_page=True)
+            if not mobile:
+                # By keyboard: Tab reaches the first step, Enter opens its service.
+                search_box(page).focus()
+                for _ in range(40):
+                    page.keyboard.press("Tab")
+                    if page.evaluate("document.activeElement.closest('#life-event') !== null"):
+                        break
+                assert page.evaluate("document.activeElement.textContent") == event["steps"][0]["title"]
+                page.keyboard.press("Enter")
+                expect(page).to_have_url(re.compile(r"service=" + re.escape(q(event["steps"][0]["id"]))))
+                expect(page.locator("#service-title")).to_have_text(event["steps"][0]["title"])
+        finally:
+            context.close()
+    # A plain service search shows no steps.
+    context, page = open_page(browser, base, problems, viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{base}/?q={q('تمدید گذرنامه')}")
+        expect(page.locator("#results .hit").first).to_be_visible()
+        expect(page.locator("#life-event")).to_be_hidden()
+    finally:
+        context.close()

@@ -539,6 +539,7 @@
     document.title = s.q ? `${s.q} — جست‌وجو در درگاه` : "همه خدمات — درگاه";
 
     renderNotices(s, q);
+    renderLifeEvent(s, q.life_event);
     renderActiveFilters(s);
     renderFacets(s, data.facets || {});
 
@@ -626,6 +627,35 @@
       }
     }
     box.replaceChildren(...out);
+  }
+
+  // A query that describes a life situation: what to do, step by step, each step a link to its
+  // service (as GOV.UK's step-by-step navigation), above the results.
+  function renderLifeEvent(s, event) {
+    const box = $("#life-event");
+    const steps = event && Array.isArray(event.steps) ? event.steps : [];
+    if (!steps.length) {
+      box.hidden = true;
+      box.replaceChildren();
+      return;
+    }
+    box.replaceChildren(
+      h("h2", { id: "life-event-title", class: "life-event-title" }, event.title),
+      h("p", { class: "life-event-intro" }, "کارهایی که معمولاً در این وضعیت لازم است، به ترتیب:"),
+      h(
+        "ol",
+        { class: "life-event-steps" },
+        ...steps.map((step, i) =>
+          h(
+            "li",
+            { class: "life-event-step" },
+            h("span", { class: "step-number", "aria-hidden": "true" }, faNum(i + 1)),
+            h("a", { href: urlFor({ ...searchOnly(s), service: step.id }) }, step.title),
+          ),
+        ),
+      ),
+    );
+    box.hidden = false;
   }
 
   function withFilter(s, facet, value, on) {
