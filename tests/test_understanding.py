@@ -216,6 +216,9 @@ CORRECTIONS = [
     ("کفلات", "کفالت"),  # the word as typed is corrected, not what inflection made of it (کفل)
     ("پایانکار ساختمام", "ساختمان"),  # inflection reduced the typo to a word the cards use (ساخت)
     ("فردا", None),  # a word of the language that no card uses is not a misspelling
+    ("حافظ", None),
+    ("تمدید گزرنامه", "گذرنامه"),  # hazm lists گزرنامه, but neither the cards nor everyday Persian use it
+    ("تعویص شناسنامه", "تعویض"),
     ("کارتبیمه", None),  # a word typed without its space is split, not corrected
     ("گذرنامه", None),
 ]

@@ -3,18 +3,24 @@
 A word the index does not know gains the one or two closest terms the cards use (the budget grows
 with the word's length, frequent terms first). A word of the language that no card uses is not a
 misspelling: correcting فردا to فرد or حافظ to حفظ turns a question the catalogue cannot answer
-into noise. A word that splits into two words the cards use (splits.py) is not corrected either.
+into noise. But a word only the lexicon lists, that everyday Persian does not use either (گزرنامه),
+is: it gains the near word the cards use most. A word that splits into two words the cards use (splits.py) is not corrected either.
 """
 
 from __future__ import annotations
 
 from analyzers import Token, is_word
+from search.information import zipf
 from search.understanding.context import Context
 from search.understanding.plan import Slot
 from search.understanding.transliteration import is_latin
 
 SWITCH = "typos"
 WEIGHT = 0.75  # divided by the edit distance
+# A lexicon word below this Zipf frequency in everyday Persian (wordfreq) is not in use: 0 for a
+# word wordfreq does not list at all among its 31,000.
+IN_USE = 1.0
+MIN_NEIGHBOUR_FREQ = 3  # cards using the neighbour a word not in use is corrected to
 
 
 def expand(slot: Slot, term: Token, ctx: Context) -> None:
@@ -22,8 +28,12 @@ def expand(slot: Slot, term: Token, ctx: Context) -> None:
         return
     if term.text in ctx.lex.known:
         _reduced_to_a_word(slot, term, ctx)
-    elif not is_word(term.base or term.text) and not slot.has("split"):
+    elif slot.has("split"):
+        return
+    elif not is_word(term.base or term.text):
         _unknown(slot, term, ctx)
+    elif zipf(term.text) < IN_USE:
+        _listed_but_unused(slot, term, ctx)
 
 
 def _unknown(slot: Slot, term: Token, ctx: Context) -> None:
@@ -38,6 +48,18 @@ def _unknown(slot: Slot, term: Token, ctx: Context) -> None:
     if found:
         ctx.note("correction", word, found[0][0])
         ctx.fixes[term.pos] = found[0][0]
+
+
+def _listed_but_unused(slot: Slot, term: Token, ctx: Context) -> None:
+    """A word the lexicon lists but that neither the cards nor everyday Persian use (گزرنامه: hazm
+    lists it, nobody writes it) is most likely a misspelling of a near word the cards use often."""
+    vocab = ctx.lex.vocab
+    found = [c for c, _ in vocab.corrections(term.text, 1) if vocab.freq(c) >= MIN_NEIGHBOUR_FREQ]
+    if found:
+        best = max(found, key=vocab.freq)
+        slot.add((best,), WEIGHT, "correction")
+        ctx.note("correction", term.text, best)
+        ctx.fixes[term.pos] = best
 
 
 def _reduced_to_a_word(slot: Slot, term: Token, ctx: Context) -> None:
