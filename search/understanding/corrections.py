@@ -3,14 +3,16 @@
 A word the index does not know gains the one or two closest terms the cards use (the budget grows
 with the word's length, frequent terms first). A word of the language that no card uses is not a
 misspelling: correcting فردا to فرد or حافظ to حفظ turns a question the catalogue cannot answer
-into noise. But a word only the lexicon lists, that everyday Persian does not use either (گزرنامه),
-is: it gains the near word the cards use most. A word that splits into two words the cards use (splits.py) is not corrected either.
+into noise. But a word only the lexicon lists, that everyday Persian does not use either
+(گزرنامه), is: it gains the near word the cards use most. A word that splits into two words the
+cards use (splits.py) is not corrected.
 """
 
 from __future__ import annotations
 
 from analyzers import Token, is_word
 from search.information import zipf
+from search.understanding.clitics import CLITICS
 from search.understanding.context import Context
 from search.understanding.plan import Slot
 from search.understanding.transliteration import is_latin
@@ -54,6 +56,8 @@ def _listed_but_unused(slot: Slot, term: Token, ctx: Context) -> None:
     """A word the lexicon lists but that neither the cards nor everyday Persian use (گزرنامه: hazm
     lists it, nobody writes it) is most likely a misspelling of a near word the cards use often."""
     vocab = ctx.lex.vocab
+    if any(term.text.endswith(c) and vocab.freq(term.text[: -len(c)]) for c in CLITICS):
+        return  # a spoken ending on a word the cards use (ملیم): the clitics step's business
     found = [c for c, _ in vocab.corrections(term.text, 1) if vocab.freq(c) >= MIN_NEIGHBOUR_FREQ]
     if found:
         best = max(found, key=vocab.freq)
