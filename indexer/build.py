@@ -16,7 +16,7 @@ from whoosh.query import Term
 from indexer import overlay
 from indexer import whoosh_index as windex
 from indexer.documents import field_terms
-from store import card_files, layout
+from store import card_files, layout, report_history
 from store.layout import EXTRA_FILES
 
 
@@ -93,6 +93,7 @@ def build(
             (build_dir / layout.META).write_bytes(orjson.dumps(meta))
             _check(build_dir, cards)
             gen = layout.publish(root, build_dir, keep)
+            report_history.append(root, gen, cards)
             if recorded:
                 overlay.save(root, overlay.reconcile(corpus_cards, recorded))
         except BaseException:
