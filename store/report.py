@@ -114,7 +114,9 @@ def failed_checks(card: dict, as_of: date) -> list[str]:
 
 # -- recognising agencies in inquiries ------------------------------------------------------------
 
-_FOLDS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ۀ": "ه", "ة": "ه", "\u200c": " ", "\u200f": " "})
+_FOLDS = str.maketrans(
+    {"ي": "ی", "ى": "ی", "ك": "ک", "ۀ": "ه", "ة": "ه", "أ": "ا", "إ": "ا", "\u200c": " ", "\u200f": " "}
+)
 _NOT_WORD = re.compile(r"[^\w]+")
 
 

@@ -38,7 +38,7 @@ def append(root: Path, generation: layout.Generation, cards: Iterable[dict] | No
     entry = report.build(cards, generation.name).summary()
     line = orjson.dumps(entry) + b"\n"
     try:
-        fd = os.open(path(root), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        fd = os.open(path(root), os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
         try:
             _cut_torn_tail(fd)
             os.write(fd, line)
