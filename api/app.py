@@ -213,9 +213,7 @@ async def report_agency(request: web.Request) -> web.Response:
 async def report_history(request: web.Request) -> web.Response:
     engine, query = request.app[ENGINE], request.rel_url.query
     agency = params.text(query, "agency") or None
-    parent = params.text(query, "parent") or None
-    if agency and parent:
-        raise params.invalid("parent", "give agency or parent, not both")
+    parent = None if agency else params.text(query, "parent") or None  # an agency's series if both are given
     response, _ = await cached_json(
         request,
         lambda: national_report.history_json(_report_of(engine), engine.index_dir, agency=agency, parent=parent),

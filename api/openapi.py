@@ -411,8 +411,8 @@ def _report_paths(get) -> dict:
             "The report's figures at each publication: national, or one agency's or one parent ministry's",
             _json("ReportHistory"),
             [
-                _param("agency", "An agency's series (exclusive with parent).", _NAME_PARAM),
-                _param("parent", "A parent ministry's series (exclusive with agency).", _NAME_PARAM),
+                _param("agency", "An agency's series.", _NAME_PARAM),
+                _param("parent", "A parent ministry's series (unless agency is given too).", _NAME_PARAM),
             ],
         ),
         "/api/v1/report.csv": get(
