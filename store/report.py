@@ -117,14 +117,14 @@ def failed_checks(card: dict, as_of: date) -> list[str]:
 _FOLDS = str.maketrans(
     {"ي": "ی", "ى": "ی", "ك": "ک", "ۀ": "ه", "ة": "ه", "أ": "ا", "إ": "ا", "\u200c": " ", "\u200f": " "}
 )
+_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # harakat, superscript alef, tatweel
 _NOT_WORD = re.compile(r"[^\w]+")
 
 
 def fold(text: str) -> str:
-    """Text as words separated by single spaces: Arabic letter forms, half-spaces and punctuation
-    («،», parentheses) do not matter when names are compared."""
-    text = unicodedata.normalize("NFC", text).translate(_FOLDS)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch) and ch != "ـ")
+    """Text as words separated by single spaces: Arabic letter forms, diacritics, half-spaces and
+    punctuation («،», parentheses) do not matter when names are compared."""
+    text = _MARKS.sub("", unicodedata.normalize("NFC", text).translate(_FOLDS))
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
@@ -147,28 +147,31 @@ class AgencyNames:
     def __init__(self, agencies: Iterable[str], parents: Iterable[str] = ()):
         agencies = sorted(set(agencies))
         full = {fold(a): a for a in agencies}
-        enders = {fold(n) for n in (*agencies, *parents)}
+        tails = sorted({fold(n) for n in (*_QUALIFIERS, *agencies, *parents)} - {""}, key=len, reverse=True)
         candidates: dict[str, set[str]] = defaultdict(set)
         for agency in agencies:
-            for short in self._short_forms(agency, enders):
+            for short in self._short_forms(agency, tails):
                 if short not in full and len(short.split()) >= 2:
                     candidates[short].add(agency)
         names = dict(full)
         names.update({short: next(iter(owners)) for short, owners in candidates.items() if len(owners) == 1})
         for short, agency in SHORT_NAMES.items():
-            if agency in set(agencies):
+            if agency in full.values():
                 names.setdefault(fold(short), agency)
-        # Longest first: a longer name found in a text hides the shorter ones inside it.
-        self._names = sorted(names.items(), key=lambda kv: (-len(kv[0]), kv[0]))
+        # Filed under their first word, longest first: a text is searched only for the names whose
+        # first word it has, and a longer name found in it hides the shorter ones inside it.
+        self._found: dict[str, list[str]] = {}
+        self._by_first_word: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for name, agency in sorted(names.items(), key=lambda kv: (-len(kv[0]), kv[0])):
+            self._by_first_word[name.split(" ", 1)[0]].append((name, agency))
 
     @staticmethod
-    def _short_forms(agency: str, enders: set[str]) -> set[str]:
+    def _short_forms(agency: str, tails: list[str]) -> set[str]:
         forms = set()
         head = re.split(r"[،,]", agency, maxsplit=1)[0]
         if head != agency:
             forms.add(fold(head))
         name = fold(agency)
-        tails = sorted({fold(t) for t in (*_QUALIFIERS, *enders)} - {""}, key=len, reverse=True)
         stripped = True
         while stripped:
             stripped = False
@@ -186,10 +189,20 @@ class AgencyNames:
 
     def find(self, text: str) -> list[str]:
         """The agencies named in `text`, in the order they appear."""
-        hay = f" {fold(text)} "
+        found = self._found.get(text)
+        if found is None:  # the same inquiry is written on many cards
+            found = self._found[text] = self._find(text)
+        return found
+
+    def _find(self, text: str) -> list[str]:
+        folded = fold(text)
+        lists = [self._by_first_word[w] for w in set(folded.split(" ")) if w in self._by_first_word]
+        if not lists:
+            return []
+        hay = f" {folded} "
         taken: list[tuple[int, int]] = []
         found: list[tuple[int, str]] = []
-        for name, agency in self._names:
+        for name, agency in sorted((pair for names in lists for pair in names), key=lambda kv: (-len(kv[0]), kv[0])):
             start = hay.find(f" {name} ")
             while start >= 0:
                 span = (start, start + len(name) + 2)
@@ -285,12 +298,14 @@ class Report:
         }
 
 
-def build(cards: Iterable[dict], generation: str) -> Report:
-    """The report of a generation named `generation` (its publication date dates the cards)."""
+def build(cards: Iterable[dict], generation: str, *, inquiries: bool = True) -> Report:
+    """The report of a generation named `generation` (its publication date dates the cards).
+    `inquiries=False` leaves the inquiries out (the history's summary has none of them)."""
     cards = list(cards)
     published = published_at(generation)
     as_of = published.date()
-    names = AgencyNames((c["agency"] for c in cards), (c["parent_agency"] for c in cards if c.get("parent_agency")))
+    parents = (c["parent_agency"] for c in cards if c.get("parent_agency"))
+    names = AgencyNames((c["agency"] for c in cards), parents) if inquiries else None
 
     nation = _Group()
     by_agency: dict[str, _Group] = defaultdict(_Group)
@@ -320,7 +335,7 @@ def build(cards: Iterable[dict], generation: str) -> Report:
         failing.update(failed)
 
         depends_on: list[str] = []
-        for line in card.get("inquiries") or ():
+        for line in (card.get("inquiries") or ()) if names else ():
             inquiry_lines += 1
             named = names.find(line)
             if not named:
