@@ -1097,21 +1097,22 @@
     renderQuality(r);
   }
 
-  function sortedRows(rows, by) {
+  /** The rows in the reader's chosen order: the API's (by rank), by name, or highest first. */
+  function sortedRows(rows) {
     const key = reportSort.value;
     const out = [...rows];
     if (key === "name") out.sort((a, b) => a.value.localeCompare(b.value, "fa"));
     else if (key === "count") out.sort((a, b) => b.count - a.count || a.rank - b.rank);
     else if (key === "complete_share") out.sort((a, b) => b.complete_share - a.complete_share || a.rank - b.rank);
     else if (key !== "rank") out.sort((a, b) => b.stages[key] - a.stages[key] || a.rank - b.rank);
-    return by === "agency" || by === "parent" || by === "cluster" ? out : rows;
+    return out;
   }
 
   function renderRanking() {
     if (!reportData) return;
     const by = reportBy.value;
     const agencyNames = new Set(reportData.by_agency.map((a) => a.value));
-    const rows = sortedRows(reportData[`by_${by}`] || [], by);
+    const rows = sortedRows(reportData[`by_${by}`] || []);
     const nameCell = (row) => {
       if (by === "cluster") return h("a", { href: servicesUrl("cluster", row.value) }, row.value);
       if (agencyNames.has(row.value)) return h("a", { href: reportUrl({ agency: row.value }) }, row.value);
