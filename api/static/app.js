@@ -866,7 +866,7 @@
       ? h("p", { class: "agency-rank" },
           "رتبه «", h("a", { href: urlFor({ ...readState(""), filters: { ...emptyFilters(), agency: [c.agency] }, q: "" }) }, c.agency), "» در رتبه‌بندی ملی: ",
           h("strong", null, faNum(c.agency_rank)), agencyTotal ? ` از ${faNum(agencyTotal)} دستگاه` : "",
-          " — ", h("a", { href: "/?view=agencies" }, "دیدن رتبه‌بندی"))
+          " — ", h("a", { href: reportUrl({ agency: c.agency }) }, "گزارش آمادگی این دستگاه"))
       : null;
 
     return h("article", { class: "service-card" },
