@@ -29,6 +29,7 @@ Shares and means are rounded to 4 decimals, the way the ranking always was.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -37,6 +38,7 @@ from datetime import UTC, date, datetime
 
 STAGES = ("information", "application", "processing", "delivery")
 LEVELS = (0.0, 0.25, 0.5, 0.75, 1.0)  # the e-readiness a service can have
+NOTHING: tuple = ()
 NATIONAL_FIGURES = ("e_readiness", "stages", "fully_electronic", "information_only", "complete_share")
 MIN_DESCRIPTION_WORDS = 6  # the shortest sentence that says what a service is, for whom and how
 
@@ -307,6 +309,7 @@ def build(cards: Iterable[dict], generation: str, *, inquiries: bool = True) -> 
     parents = (c["parent_agency"] for c in cards if c.get("parent_agency"))
     names = AgencyNames((c["agency"] for c in cards), parents) if inquiries else None
 
+    shared: dict[tuple, object] = {}
     nation = _Group()
     by_agency: dict[str, _Group] = defaultdict(_Group)
     by_parent: dict[str, _Group] = defaultdict(_Group)
@@ -321,8 +324,10 @@ def build(cards: Iterable[dict], generation: str, *, inquiries: bool = True) -> 
     with_inquiries = electronic_with_inquiries = inquiry_lines = unrecognised = 0
 
     for card in cards:
-        stages = stages_of(card)
-        failed = failed_checks(card, as_of)
+        # Cards share one stages dict and one failed list per combination (there are few): the
+        # report stays small beside the generation it belongs to.
+        stages = shared.setdefault(tuple(stages_of(card).items()), stages_of(card))
+        failed = shared.setdefault(tuple(failed_checks(card, as_of)), failed_checks(card, as_of))
         agency = card["agency"]
         parent = card.get("parent_agency") or agency
         complete = not failed
@@ -353,12 +358,12 @@ def build(cards: Iterable[dict], generation: str, *, inquiries: bool = True) -> 
             {
                 "id": card["id"],
                 "title": card.get("title", ""),
-                "cluster": card["cluster"],
-                "e_readiness": e_readiness(card),
+                "cluster": sys.intern(card["cluster"]),
+                "e_readiness": LEVELS[sum(stages.values())],
                 "stages": stages,
                 "electronic": stages["application"],
                 "failed": failed,
-                "depends_on": depends_on,
+                "depends_on": depends_on or NOTHING,
             }
         )
 
