@@ -39,7 +39,7 @@ from datetime import UTC, date, datetime
 STAGES = ("information", "application", "processing", "delivery")
 LEVELS = (0.0, 0.25, 0.5, 0.75, 1.0)  # the e-readiness a service can have
 NOTHING: tuple = ()
-NATIONAL_FIGURES = ("e_readiness", "stages", "fully_electronic", "information_only", "complete_share")
+NATIONAL_FIGURES = ("e_readiness", "stages", "fully_electronic", "information_only", "complete_share")  # in the history
 MIN_DESCRIPTION_WORDS = 6  # the shortest sentence that says what a service is, for whom and how
 
 # Each check's name and the rule it applies, as the report documents it.
@@ -69,12 +69,6 @@ def round4(x: float) -> float:
 def stages_of(card: dict) -> dict[str, bool]:
     stages = card.get("e_stages") or {}
     return {s: bool(stages.get(s)) for s in STAGES}
-
-
-def e_readiness(card: dict) -> float:
-    """As search.catalogue.e_readiness and /api/v1/services/{id} report it."""
-    stages = stages_of(card)
-    return sum(stages.values()) / len(STAGES)
 
 
 def published_at(generation: str) -> datetime:
@@ -291,9 +285,7 @@ class Report:
             "published_at": n["published_at"],
             "national": {
                 "count": n["services"],
-                **{
-                    k: n[k] for k in ("e_readiness", "stages", "fully_electronic", "information_only", "complete_share")
-                },
+                **{k: n[k] for k in NATIONAL_FIGURES},
             },
             "agencies": {r["value"]: {k: r[k] for k in headline} for r in n["by_agency"]},
             "parents": {r["value"]: {k: r[k] for k in headline} for r in n["by_parent"]},
@@ -359,7 +351,7 @@ def build(cards: Iterable[dict], generation: str, *, inquiries: bool = True) -> 
                 "id": card["id"],
                 "title": card.get("title", ""),
                 "cluster": sys.intern(card["cluster"]),
-                "e_readiness": LEVELS[sum(stages.values())],
+                "e_readiness": LEVELS[sum(stages.values())],  # as /api/v1/services/{id} reports it
                 "stages": stages,
                 "electronic": stages["application"],
                 "failed": failed,
