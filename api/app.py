@@ -26,6 +26,7 @@ from api.response_cache import ResponseCache
 from api.responses import JSON, Problem, json_response
 from api.state import CACHE, ENGINE, EXECUTOR, INFLIGHT, LIMITER, METRICS, QUERYLOG, SETTINGS, TASKS, Settings
 from search import Engine, SearchRequest
+from search import report as national_report
 from search.engine import SORTS
 from search.facets import FACETS
 from store.errors import IndexUnavailable
@@ -194,6 +195,64 @@ async def metrics(request: web.Request) -> web.Response:
 
 async def index_page(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC / "index.html")
+
+
+# -- the national e-readiness report --------------------------------------------------------------
+
+
+def _report_of(engine: Engine):
+    return engine.generation().report
+
+
+async def report(request: web.Request) -> web.Response:
+    engine = request.app[ENGINE]
+    response, _ = await cached_json(request, lambda: _report_of(engine).national)
+    return response
+
+
+async def report_agency(request: web.Request) -> web.Response:
+    engine, name = request.app[ENGINE], request.match_info["name"]
+
+    def page():
+        found = national_report.agency_json(_report_of(engine), engine.index_dir, name)
+        if found is None:
+            raise Problem(404, f"no agency named {name[:100]!r} in the report")
+        return found
+
+    response, _ = await cached_json(request, page)
+    return response
+
+
+async def report_history(request: web.Request) -> web.Response:
+    engine, query = request.app[ENGINE], request.rel_url.query
+    agency = params.text(query, "agency") or None
+    parent = None if agency else params.text(query, "parent") or None  # an agency's series if both are given
+    response, _ = await cached_json(
+        request,
+        lambda: national_report.history_json(_report_of(engine), engine.index_dir, agency=agency, parent=parent),
+    )
+    return response
+
+
+async def report_csv(request: web.Request) -> web.Response:
+    """A table of the report as CSV, kept in the response cache like the JSON answers."""
+    by = params.text(request.rel_url.query, "by", default="agency")
+    if by not in national_report.TABLES:
+        raise params.invalid("by", f"must be one of {', '.join(national_report.TABLES)}")
+    engine = request.app[ENGINE]
+    key = (engine.generation_name(), request.path, tuple(sorted(request.rel_url.query.items())))
+    cache = request.app[CACHE]
+    entry = cache.get(key) if key[0] else None
+    if entry is None:
+        text = await run_engine(request, lambda: national_report.csv_text(_report_of(engine), by))
+        entry = (text.encode("utf-8"), None)
+        cache.put(key, entry)
+    return web.Response(
+        body=entry[0],
+        content_type="text/csv",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="dargah-report-{by}.csv"'},
+    )
 
 
 # -- middlewares --------------------------------------------------------------------------------
@@ -389,6 +448,10 @@ def create_app(index_dir: Path | str | None = None, *, settings: Settings | None
     r.add_get(API + "/clusters", clusters)
     r.add_get(API + "/agencies", agencies)
     r.add_get(API + "/analyze", analyze)
+    r.add_get(API + "/report", report)
+    r.add_get(API + "/report/agencies/{name}", report_agency)
+    r.add_get(API + "/report/history", report_history)
+    r.add_get(API + "/report.csv", report_csv)
     r.add_get(API + "/openapi.json", openapi)
     r.add_get("/healthz", healthz)
     r.add_get("/readyz", readyz)

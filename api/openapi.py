@@ -228,6 +228,229 @@ SCHEMAS = {
 }
 
 
+# -- the national e-readiness report (store/report.py) -------------------------------------------
+
+_SHARE = {"type": "number", "minimum": 0, "maximum": 1}
+_COUNT = {"type": "integer", "minimum": 0}
+_STAGE_SHARES = {
+    "type": "object",
+    "required": ["information", "application", "processing", "delivery"],
+    "properties": {s: _SHARE for s in ("information", "application", "processing", "delivery")},
+}
+_STAGE_FLAGS = {
+    "type": "object",
+    "required": ["information", "application", "processing", "delivery"],
+    "properties": {s: {"type": "boolean"} for s in ("information", "application", "processing", "delivery")},
+}
+_FIGURES = {
+    "count": {"type": "integer", "minimum": 1},
+    "e_readiness": _SHARE,
+    "rank": {"type": "integer", "minimum": 1},
+    "stages": _STAGE_SHARES,
+    "fully_electronic": _SHARE,
+    "information_only": _SHARE,
+    "complete_share": _SHARE,
+}
+_HEADLINE = {k: _FIGURES[k] for k in ("count", "e_readiness", "rank", "fully_electronic", "complete_share")}
+_POINT = {
+    "type": "object",
+    "required": ["generation", "published_at", "count", "e_readiness"],
+    "properties": {"generation": _STR, "published_at": {"type": "string", "format": "date-time"}, **_FIGURES},
+}
+REPORT_SCHEMAS = {
+    "ReportRow": {
+        "type": "object",
+        "description": "One agency, parent ministry or cluster. `parent` (agencies): its parent ministry or null;"
+        " `agencies` (ministries): how many agencies it groups.",
+        "required": [*_FIGURES, "value"],
+        "properties": {"value": _STR, **_FIGURES, "parent": _NULLABLE_STR, "agencies": _COUNT},
+    },
+    "Report": {
+        "type": "object",
+        "required": [
+            "generation",
+            "services",
+            "agencies",
+            "e_readiness",
+            "stages",
+            "fully_electronic",
+            "distribution",
+            "by_agency",
+            "by_parent",
+            "by_cluster",
+        ],
+        "properties": {
+            "generation": _STR,
+            "published_at": {"type": "string", "format": "date-time"},
+            "services": _COUNT,
+            "agencies": _COUNT,
+            "parents": _COUNT,
+            "clusters": _COUNT,
+            "e_readiness": _SHARE,
+            "stages": _STAGE_SHARES,
+            "fully_electronic": _SHARE,
+            "information_only": _SHARE,
+            "complete_share": _SHARE,
+            "distribution": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["e_readiness", "count"],
+                    "properties": {"e_readiness": {"enum": [0, 0.25, 0.5, 0.75, 1]}, "count": _COUNT},
+                },
+            },
+            **{
+                table: {"type": "array", "items": {"$ref": "#/components/schemas/ReportRow"}}
+                for table in ("by_agency", "by_parent", "by_cluster")
+            },
+            "quality": {
+                "type": "object",
+                "properties": {
+                    "checks": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["check", "rule", "failing"],
+                            "properties": {"check": _STR, "rule": _STR, "failing": _COUNT},
+                        },
+                    }
+                },
+            },
+            "inquiries": {
+                "type": "object",
+                "description": "Inquiry lines, those naming no agency of the catalogue, services depending on other"
+                " agencies' inquiries (and those of them applied for online), and the most asked agencies.",
+                "properties": {
+                    "lines": _COUNT,
+                    "unrecognised": _COUNT,
+                    "services": _COUNT,
+                    "electronic_services": _COUNT,
+                    "most_asked": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["agency", "services", "agencies", "electronic_services"],
+                            "properties": {
+                                "agency": _STR,
+                                "services": _COUNT,
+                                "agencies": _COUNT,
+                                "electronic_services": _COUNT,
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+    "ReportAgency": {
+        "type": "object",
+        "required": ["generation", "agency", "parent", "figures", "checks", "cards", "inquiries", "history"],
+        "properties": {
+            "generation": _STR,
+            "agency": _STR,
+            "parent": _NULLABLE_STR,
+            "figures": {"$ref": "#/components/schemas/ReportRow"},
+            "checks": {
+                "type": "object",
+                "description": "Per quality check, the ids of the agency's cards that fail it.",
+                "additionalProperties": {"type": "array", "items": _STR},
+            },
+            "cards": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "title", "e_readiness", "stages", "failed", "depends_on"],
+                    "properties": {
+                        "id": _STR,
+                        "title": _STR,
+                        "cluster": _STR,
+                        "e_readiness": _SHARE,
+                        "stages": _STAGE_FLAGS,
+                        "electronic": {"type": "boolean"},
+                        "failed": {"type": "array", "items": _STR},
+                        "depends_on": {"type": "array", "items": _STR},
+                    },
+                },
+            },
+            "inquiries": {
+                "type": "object",
+                "required": ["depends_on", "asked_by"],
+                "properties": {
+                    "depends_on": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["agency", "services"],
+                            "properties": {"agency": _STR, "services": {"type": "array", "items": _STR}},
+                        },
+                    },
+                    "asked_by": {
+                        "type": "object",
+                        "required": ["services", "agencies"],
+                        "properties": {
+                            "services": _COUNT,
+                            "agencies": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["agency", "services"],
+                                    "properties": {"agency": _STR, "services": _COUNT},
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+            "history": {"type": "array", "items": {"type": "object", "properties": _POINT["properties"]}},
+        },
+    },
+    "ReportHistory": {
+        "type": "object",
+        "required": ["generation", "agency", "parent", "series"],
+        "properties": {
+            "generation": _STR,
+            "agency": _NULLABLE_STR,
+            "parent": _NULLABLE_STR,
+            "series": {"type": "array", "items": _POINT},
+        },
+    },
+}
+_NAME_PARAM = {"type": "string", "maxLength": params.MAX_Q, "pattern": _TEXT_PATTERN}
+
+
+def _report_paths(get) -> dict:
+    unavailable = {"503": _problem("No index loaded yet")}
+    return {
+        "/api/v1/report": get(
+            "The national e-readiness report: national figures, distribution, tables by agency, parent ministry"
+            " and cluster, card quality and inquiries",
+            _json("Report"),
+            errors=unavailable,
+        ),
+        "/api/v1/report/agencies/{name}": {
+            "get": {
+                "summary": "One agency's report: its figures, its cards with their stages and failed quality checks,"
+                " its inquiry dependencies and its history",
+                "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": _json("ReportAgency"), "404": _problem("No such agency"), **unavailable},
+            }
+        },
+        "/api/v1/report/history": get(
+            "The report's figures at each publication: national, or one agency's or one parent ministry's",
+            _json("ReportHistory"),
+            [
+                _param("agency", "An agency's series.", _NAME_PARAM),
+                _param("parent", "A parent ministry's series (unless agency is given too).", _NAME_PARAM),
+            ],
+        ),
+        "/api/v1/report.csv": get(
+            "One table of the report as CSV (UTF-8 with a byte-order mark), one row per agency, ministry or cluster",
+            {"description": "OK", "content": {"text/csv": {"schema": {"type": "string"}}}},
+            [_param("by", "Which table (default agency).", {"enum": ["agency", "parent", "cluster"]})],
+        ),
+    }
+
+
 def _param(name: str, description: str, schema: dict, required: bool = False, repeat: bool = False) -> dict:
     p = {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
     if repeat:
@@ -336,10 +559,11 @@ def document() -> dict:
                 ],
                 errors={"400": _problem("Invalid parameter")},
             ),
+            **_report_paths(get),
             "/healthz": get("Liveness", _json("Status"), errors={}),
             "/readyz": get(
                 "Readiness: an index generation is loaded", _json("Status"), errors={"503": _problem("Not ready")}
             ),
         },
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": {**SCHEMAS, **REPORT_SCHEMAS}},
     }

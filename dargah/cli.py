@@ -213,6 +213,57 @@ def cmd_analyze(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    """The national e-readiness report of the serving generation, computed from its cards as the
+    server computes it (no search index is opened)."""
+    from search import report as views
+    from store import layout, report
+    from store.card_files import CardStore
+    from store.errors import StoreError
+
+    try:
+        gen = layout.current(Path(args.index))
+        built = report.build(CardStore(gen.path).cards(), gen.name)
+    except StoreError as e:
+        return _fail(str(e))
+    if args.format == "json":
+        sys.stdout.buffer.write(orjson.dumps(built.national) + b"\n")
+    elif args.format == "csv":
+        sys.stdout.buffer.write(views.csv_text(built, args.by).encode("utf-8"))
+    else:
+        print(_report_table(built.national, args.by))
+    return 0
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.1f}%"
+
+
+def _report_table(national: dict, by: str) -> str:
+    from search.report import TABLES
+
+    n = national
+    lines = [
+        f"generation {n['generation']}, published {n['published_at']}",
+        f"{n['services']} services, {n['agencies']} agencies, {n['parents']} parent ministries "
+        f"or agencies standing alone, {n['clusters']} clusters",
+        f"e-readiness {_pct(n['e_readiness'])}, fully electronic {_pct(n['fully_electronic'])}, "
+        f"information only {_pct(n['information_only'])}, complete cards {_pct(n['complete_share'])}",
+        "electronic at each stage: " + ", ".join(f"{s} {_pct(v)}" for s, v in n["stages"].items()),
+        "",
+        f"{'rank':>4} {'services':>8} {'e-ready':>7} {'info':>6} {'apply':>6} {'process':>7} {'deliver':>7} "
+        f"{'full':>6} {'complete':>8}  {by}",
+    ]
+    for row in n[TABLES[by]]:
+        st = row["stages"]
+        lines.append(
+            f"{row['rank']:>4} {row['count']:>8} {_pct(row['e_readiness']):>7} {_pct(st['information']):>6} "
+            f"{_pct(st['application']):>6} {_pct(st['processing']):>7} {_pct(st['delivery']):>7} "
+            f"{_pct(row['fully_electronic']):>6} {_pct(row['complete_share']):>8}  {row['value']}"
+        )
+    return "\n".join(lines)
+
+
 def _positive(value: str) -> int:
     try:
         n = int(value)
@@ -360,6 +411,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--size", type=_positive, default=10, metavar="N")
     s.add_argument("query", nargs="+", metavar="QUERY")
     s.set_defaults(func=cmd_search)
+
+    s = sub.add_parser("report", help="the national e-readiness report of the serving generation")
+    s.add_argument("--index", required=True, metavar="DIR")
+    s.add_argument("--by", choices=("agency", "parent", "cluster"), default="agency", help="which table (table, csv)")
+    s.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help="json: the HTTP API's /api/v1/report"
+    )
+    s.set_defaults(func=cmd_report)
 
     s = sub.add_parser("analyze", help="show the analyzer's normalized text and tokens")
     s.add_argument("text", nargs="+", metavar="TEXT")

@@ -16,7 +16,7 @@ from whoosh.query import Term
 from indexer import overlay
 from indexer import whoosh_index as windex
 from indexer.documents import field_terms
-from store import card_files, layout
+from store import card_files, layout, report_history
 from store.layout import EXTRA_FILES
 from store.life_events import LifeEvents
 
@@ -97,6 +97,7 @@ def build(
             _check(build_dir, cards)
             unknown_events = _unknown_events(build_dir, cards)  # a broken file fails the build here
             gen = layout.publish(root, build_dir, keep)
+            report_history.append(root, gen, cards)
             if recorded:
                 overlay.save(root, overlay.reconcile(corpus_cards, recorded))
         except BaseException:

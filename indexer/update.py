@@ -18,7 +18,7 @@ from indexer import overlay
 from indexer import whoosh_index as windex
 from indexer.build import _check
 from indexer.documents import field_terms
-from store import card_files, layout
+from store import card_files, layout, report_history
 
 
 def _apply(root: Path, card_id: str, card: dict | None, keep: int) -> layout.Generation:
@@ -62,6 +62,7 @@ def _apply(root: Path, card_id: str, card: dict | None, keep: int) -> layout.Gen
             (build_dir / layout.META).write_bytes(orjson.dumps(meta))
             _check(build_dir, cards)
             gen = layout.publish(root, build_dir, keep)
+            report_history.append(root, gen, cards)
             recorded = overlay.load(root)
             recorded[card_id] = card
             overlay.save(root, recorded)

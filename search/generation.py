@@ -29,6 +29,7 @@ from search.ranking import agency as agency_signal
 from search.suggest import Suggester
 from search.synonyms import Synonyms
 from store import layout
+from store import report as national_report
 from store.card_files import CardStore, Shown
 from store.life_events import LifeEvents
 
@@ -130,7 +131,7 @@ class LoadedGeneration:
     def warm(self) -> None:
         """Everything else (suggestions, the catalogue views): right after the swap."""
         self.warm_search()
-        self._compute("suggester", "agency_ranking", "clusters")
+        self._compute("suggester", "agency_ranking", "clusters", "report")
 
     def _compute(self, *properties: str) -> None:
         """Compute these cached properties now (reading one computes and keeps it)."""
@@ -179,6 +180,11 @@ class LoadedGeneration:
     @functools.cached_property
     def agency_rank(self) -> dict[str, int]:
         return {row["value"]: row["rank"] for row in self.agency_ranking}
+
+    @functools.cached_property
+    def report(self) -> national_report.Report:
+        """The national e-readiness report (store/report.py), computed once per generation."""
+        return national_report.build(self.cards(), self.name)
 
     @functools.cached_property
     def clusters(self) -> list[dict]:

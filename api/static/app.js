@@ -257,14 +257,15 @@
     home: $("#view-home"),
     search: $("#view-search"),
     service: $("#view-service"),
-    agencies: $("#view-agencies"),
+    report: $("#view-report"),
+    reportAgency: $("#view-report-agency"),
   };
   let shownView = null;
 
   function showView(name) {
     for (const [k, el] of Object.entries(views)) el.hidden = k !== name;
     for (const a of document.querySelectorAll(".site-nav a")) {
-      const on = (a.dataset.nav === "agencies" && name === "agencies") || (a.dataset.nav === "browse" && name === "search" && current.q === "" && !hasFilters(current));
+      const on = (a.dataset.nav === "report" && (name === "report" || name === "reportAgency")) || (a.dataset.nav === "browse" && name === "search" && current.q === "" && !hasFilters(current));
       if (on) a.setAttribute("aria-current", "page");
       else a.removeAttribute("aria-current");
     }
@@ -286,9 +287,16 @@
     if (s.service) {
       showView("service");
       loadService(s, opts);
-    } else if (s.view === "agencies") {
-      showView("agencies");
-      loadAgencies(opts);
+    } else if (s.view === "report" || s.view === "agencies") {
+      // The agencies' ranking is part of the report: old links to it open the report at the ranking.
+      const agency = new URLSearchParams(location.search).get("agency");
+      if (s.view === "report" && agency) {
+        showView("reportAgency");
+        loadAgencyReport(agency, opts);
+      } else {
+        showView("report");
+        loadReport(opts, s.view === "agencies");
+      }
     } else if (isSearch(s)) {
       showView("search");
       runSearch(s, opts);
@@ -888,7 +896,7 @@
       ? h("p", { class: "agency-rank" },
           "رتبه «", h("a", { href: urlFor({ ...readState(""), filters: { ...emptyFilters(), agency: [c.agency] }, q: "" }) }, c.agency), "» در رتبه‌بندی ملی: ",
           h("strong", null, faNum(c.agency_rank)), agencyTotal ? ` از ${faNum(agencyTotal)} دستگاه` : "",
-          " — ", h("a", { href: "/?view=agencies" }, "دیدن رتبه‌بندی"))
+          " — ", h("a", { href: reportUrl({ agency: c.agency }) }, "گزارش آمادگی این دستگاه"))
       : null;
 
     return h("article", { class: "service-card" },
@@ -932,43 +940,241 @@
             : null)));
   }
 
-  // -- agencies ranking ---------------------------------------------------------------------------
+  // -- the national e-readiness report --------------------------------------------------------------
+  //
+  // Every figure comes from /api/v1/report (computed once per index generation on the server); the
+  // charts are inline SVG drawn here, each beside a table holding the same numbers. Geometry is set
+  // with setAttribute on SVG elements, never with style attributes, so the page's CSP stays as it is.
 
+  const report = () => cached("report", `${API}/report`);
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  const CHECK_LABELS = {
+    no_url: "درخواست الکترونیکی بدون نشانی سامانه",
+    no_documents: "بدون فهرست مدارک",
+    no_steps: "بدون مراحل انجام",
+    no_channels: "بدون کانال دریافت",
+    stale: "به‌روز نشده در یک سال گذشته",
+    short_description: "شرح کوتاه‌تر از یک جمله",
+  };
+  const CHECK_RULES = {
+    no_url: "مرحله دریافت درخواست الکترونیکی است اما نشانی سامانه (url) ثبت نشده است.",
+    no_documents: "هیچ مدرک لازمی ثبت نشده است.",
+    no_steps: "مراحل دریافت خدمت ثبت نشده است.",
+    no_channels: "هیچ کانال دریافت خدمت ثبت نشده است.",
+    stale: "تاریخ به‌روزرسانی ثبت نشده یا بیش از یک سال پیش از انتشار این گزارش است.",
+    short_description: "شرح خدمت ثبت نشده یا کمتر از شش واژه است.",
+  };
+  const BY_TITLES = { agency: "دستگاه", parent: "دستگاه مادر", cluster: "خوشه" };
+  const reportBox = $("#view-report");
   const agenciesBox = $("#agencies");
   const agencyFilter = $("#agency-filter");
+  const reportBy = $("#report-by");
+  const reportSort = $("#report-sort");
+  const trendOf = $("#trend-of");
+  let reportData = null;
 
-  async function loadAgencies(opts = {}) {
-    document.title = "رتبه‌بندی دستگاه‌ها — درگاه";
-    if (!agenciesBox.querySelector("table")) agenciesBox.replaceChildren(h("p", { class: "loading-line" }, "در حال دریافت رتبه‌بندی…"));
-    let data;
+  /** An SVG element; attributes via setAttribute (presentation attributes, not style), text as a node. */
+  function svg(tag, attrs, ...children) {
+    const e = document.createElementNS(SVG_NS, tag);
+    for (const [k, v] of Object.entries(attrs || {})) if (v != null) e.setAttribute(k, String(v));
+    for (const c of children.flat()) if (c != null) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    return e;
+  }
+
+  /** A chart's root: sized by its viewBox and the stylesheet, named for screen readers. Its text
+   * follows the page's direction (right to left): text-anchor "start" is a text's right end. */
+  function chart(width, height, name, cls) {
+    return svg("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img", "aria-label": name, class: `svg-chart ${cls || ""}`, focusable: "false" });
+  }
+
+  const stageName = (k) => STAGES.find(([key]) => key === k)[1];
+  const stagesText = (st) => STAGES.map(([k, name]) => `${name} ${faPercent(st[k])}`).join("، ");
+
+  /** One stacked bar: its length is the e-readiness, each stage adding a quarter of its share. */
+  function stackedBar(row) {
+    const bar = chart(100, 10, `آمادگی ${faPercent(row.e_readiness)}: ${stagesText(row.stages)}`, "stack");
+    bar.setAttribute("preserveAspectRatio", "none");
+    bar.append(svg("rect", { x: 0, y: 0, width: 100, height: 10, class: "stack-bg" }));
+    let right = 100; // right to left, as the page reads
+    for (const [k] of STAGES) {
+      const w = (Number(row.stages[k]) || 0) * 25;
+      if (w > 0) bar.append(svg("rect", { x: right - w, y: 0, width: w, height: 10, class: `stage-${k}` }));
+      right -= w;
+    }
+    return bar;
+  }
+
+  /** Horizontal bars, one per [label, share], growing from the right. */
+  function shareBars(items, name) {
+    const rowH = 34;
+    const g = chart(360, items.length * rowH + 8, name, "bars");
+    items.forEach(([label, share, cls], i) => {
+      const y = i * rowH + 6;
+      const w = Math.max(0, Math.min(1, share)) * 220;
+      g.append(
+        svg("text", { x: 356, y: y + 15, class: "chart-label", "text-anchor": "start" }, label),
+        svg("rect", { x: 0, y: y + 20, width: 260, height: 8, class: "track" }),
+        svg("rect", { x: 260 - w, y: y + 20, width: w, height: 8, class: cls || "bar-fill" }),
+        svg("text", { x: 310, y: y + 29, class: "chart-value", "text-anchor": "middle" }, faPercent(share)),
+      );
+    });
+    return g;
+  }
+
+  /** Vertical bars of counts, the first on the right. */
+  function countBars(items, name) {
+    const w = 360, h = 190, top = 22, bottom = 30, slot = w / items.length;
+    const max = Math.max(1, ...items.map(([, n]) => n));
+    const g = chart(w, h, name, "columns");
+    g.append(svg("line", { x1: 0, x2: w, y1: h - bottom, y2: h - bottom, class: "axis" }));
+    items.forEach(([label, n], i) => {
+      const bh = ((h - top - bottom) * n) / max;
+      const x = w - (i + 1) * slot + slot * 0.2;
+      g.append(
+        svg("rect", { x, y: h - bottom - bh, width: slot * 0.6, height: bh, class: "bar-fill" }),
+        svg("text", { x: x + slot * 0.3, y: h - bottom - bh - 6, class: "chart-value", "text-anchor": "middle" }, faNum(n)),
+        svg("text", { x: x + slot * 0.3, y: h - 10, class: "chart-label", "text-anchor": "middle" }, label),
+      );
+    });
+    return g;
+  }
+
+  /** A line of e-readiness over publications, the earliest on the right. */
+  function trendLine(points, name) {
+    const w = 360, h = 200, left = 8, right = 40, top = 14, bottom = 30;
+    const g = chart(w, h, name, "trend");
+    const y = (v) => top + (1 - v) * (h - top - bottom);
+    for (const v of [0, 0.25, 0.5, 0.75, 1]) {
+      g.append(
+        svg("line", { x1: left, x2: w - right, y1: y(v), y2: y(v), class: v ? "grid" : "axis" }),
+        svg("text", { x: w - right + 4, y: y(v) + 4, class: "chart-label", "text-anchor": "end" }, faPercent(v)),
+      );
+    }
+    const span = w - right - left;
+    const x = (i) => (points.length === 1 ? w - right - span / 2 : w - right - (span * i) / (points.length - 1));
+    if (points.length > 1) {
+      g.append(svg("polyline", { points: points.map((p, i) => `${x(i)},${y(p.e_readiness)}`).join(" "), class: "trend-line" }));
+    }
+    points.forEach((p, i) => g.append(svg("circle", { cx: x(i), cy: y(p.e_readiness), r: 3.5, class: "trend-point" })));
+    if (points.length) {
+      const first = points[0], last = points[points.length - 1];
+      g.append(svg("text", { x: x(0), y: h - 8, class: "chart-label", "text-anchor": points.length > 1 ? "start" : "middle" }, faDate(first.published_at.slice(0, 10))));
+      if (points.length > 1) g.append(svg("text", { x: x(points.length - 1), y: h - 8, class: "chart-label", "text-anchor": "end" }, faDate(last.published_at.slice(0, 10))));
+    }
+    return g;
+  }
+
+  /** A table: caption, header cells and rows of cells (a cell is text, a node, or [node, attrs]). */
+  function table(el, caption, head, rows) {
+    el.replaceChildren(
+      h("caption", { class: "visually-hidden" }, caption),
+      h("thead", null, h("tr", null, head.map((c) => h("th", { scope: "col" }, c)))),
+      h("tbody", null, rows.map((cells) => h("tr", null, cells.map((c, i) => (i === 0 ? h("th", { scope: "row" }, c) : h("td", null, c)))))),
+    );
+    return el;
+  }
+
+  const reportUrl = (params) => "/?" + new URLSearchParams({ view: "report", ...params }).toString();
+  const servicesUrl = (facet, value) => urlFor({ ...readState(""), q: "", filters: { ...emptyFilters(), [facet]: [value] } });
+
+  async function loadReport(opts = {}, focusRanking = false) {
+    document.title = "گزارش ملی آمادگی الکترونیکی — درگاه";
+    const errorBox = $("#report-error");
+    errorBox.hidden = true;
+    if (!reportData) agenciesBox.replaceChildren(h("p", { class: "loading-line" }, "در حال دریافت گزارش…"));
     try {
-      data = await agencies();
+      reportData = await report();
     } catch (e) {
-      const box = h("div", { class: "error-box", role: "alert" });
-      renderError(box, e, () => loadAgencies());
-      agenciesBox.replaceChildren(box);
+      renderError(errorBox, e, () => loadReport(opts, focusRanking));
+      agenciesBox.replaceChildren();
       return;
     }
-    const rows = (data.agencies || []).map((a) =>
-      h("tr", { "data-name": fold(a.value) },
-        h("td", { class: "rank" }, faNum(a.rank)),
-        h("th", { scope: "row", class: "agency-name" }, h("a", { href: urlFor({ ...readState(""), q: "", filters: { ...emptyFilters(), agency: [a.value] } }) }, a.value)),
-        h("td", { class: "num" }, faNum(a.count)),
+    renderReport(reportData);
+    afterRender(opts);
+    if (focusRanking) {
+      $("#ranking-title").focus({ preventScroll: true });
+      $("#ranking").scrollIntoView();
+    } else if (!opts.restoring) $("#report-title").focus({ preventScroll: true });
+  }
+
+  function renderReport(r) {
+    $("#report-meta").replaceChildren(
+      `بر پایه ${faNum(r.services)} شناسنامه خدمت از ${faNum(r.agencies)} دستگاه، منتشرشده در `,
+      h("time", { datetime: r.published_at }, faDate(r.published_at.slice(0, 10))),
+      ".",
+    );
+    const glance = [
+      ["خدمات", faNum(r.services)],
+      ["دستگاه‌ها", faNum(r.agencies)],
+      ["میانگین آمادگی الکترونیکی", faPercent(r.e_readiness)],
+      ["تمام‌الکترونیکی (هر چهار مرحله)", faPercent(r.fully_electronic)],
+      ["فقط اطلاع‌رسانی", faPercent(r.information_only)],
+      ["شناسنامه کامل", faPercent(r.complete_share)],
+    ];
+    $("#report-glance").replaceChildren(...glance.map(([k, v]) => h("div", { class: "glance-item" }, h("dt", null, k), h("dd", null, v))));
+
+    const stageItems = STAGES.map(([k, name]) => [name, r.stages[k], `stage-${k}`]);
+    $("#stages-chart").replaceChildren(shareBars(stageItems, `سهم خدمات الکترونیکی در هر مرحله: ${stagesText(r.stages)}`));
+    table($("#stages-table"), "سهم خدمات الکترونیکی در هر مرحله", ["مرحله", "سهم خدمات"], stageItems.map(([name, share]) => [name, faPercent(share)]));
+
+    const dist = (r.distribution || []).map((d) => [faPercent(d.e_readiness), d.count]);
+    $("#distribution-chart").replaceChildren(countBars(dist, "تعداد خدمات در هر سطح آمادگی: " + dist.map(([l, n]) => `${l}: ${faNum(n)}`).join("، ")));
+    table($("#distribution-table"), "تعداد خدمات در هر سطح آمادگی الکترونیکی", ["آمادگی الکترونیکی", "تعداد خدمات"], dist.map(([l, n]) => [l, faNum(n)]));
+
+    renderRanking();
+    renderTrendChoices(r);
+    renderBus(r);
+    renderQuality(r);
+  }
+
+  /** The rows in the reader's chosen order: the API's (by rank), by name, or highest first. */
+  function sortedRows(rows) {
+    const key = reportSort.value;
+    const out = [...rows];
+    if (key === "name") out.sort((a, b) => a.value.localeCompare(b.value, "fa"));
+    else if (key === "count") out.sort((a, b) => b.count - a.count || a.rank - b.rank);
+    else if (key === "complete_share") out.sort((a, b) => b.complete_share - a.complete_share || a.rank - b.rank);
+    else if (key !== "rank") out.sort((a, b) => b.stages[key] - a.stages[key] || a.rank - b.rank);
+    return out;
+  }
+
+  function renderRanking() {
+    if (!reportData) return;
+    const by = reportBy.value;
+    const agencyNames = new Set(reportData.by_agency.map((a) => a.value));
+    const rows = sortedRows(reportData[`by_${by}`] || []);
+    const nameCell = (row) => {
+      if (by === "cluster") return h("a", { href: servicesUrl("cluster", row.value) }, row.value);
+      if (agencyNames.has(row.value)) return h("a", { href: reportUrl({ agency: row.value }) }, row.value);
+      return row.value;
+    };
+    const countCell = (row) =>
+      by === "parent" ? `${faNum(row.count)} خدمت، ${faNum(row.agencies || 1)} دستگاه` : h("a", { href: servicesUrl(by, row.value), "aria-label": `${faNum(row.count)} خدمت ${row.value}` }, faNum(row.count));
+    const trs = rows.map((row) =>
+      h("tr", { "data-name": fold(row.value), "data-value": row.value },
+        h("td", { class: "rank" }, faNum(row.rank)),
+        h("th", { scope: "row", class: "agency-name" }, nameCell(row)),
+        h("td", { class: "num" }, countCell(row)),
         h("td", { class: "bar-cell" },
-          h("div", { class: "bar" },
-            h("meter", { min: "0", max: "1", low: "0.5", high: "0.75", optimum: "1", value: String(a.e_readiness), "aria-hidden": "true" }),
-            h("span", { class: `bar-value ${readinessClass(a.e_readiness)}` }, faPercent(a.e_readiness))))),
+          h("div", { class: "bar" }, stackedBar(row), h("span", { class: `bar-value ${readinessClass(row.e_readiness)}` }, faPercent(row.e_readiness)))),
+        STAGES.map(([k]) => h("td", { class: `stage-cell stage-col-${k}` }, faPercent(row.stages[k]))),
+        h("td", { class: "num complete-cell" }, faPercent(row.complete_share))),
     );
     agenciesBox.replaceChildren(
       h("div", { class: "table-wrap" },
-        h("table", { class: "ranking" },
-          h("caption", { class: "visually-hidden" }, "دستگاه‌ها به ترتیب آمادگی الکترونیکی خدماتشان"),
-          h("thead", null, h("tr", null, h("th", { scope: "col" }, "رتبه"), h("th", { scope: "col" }, "دستگاه"), h("th", { scope: "col", class: "num" }, "خدمات"), h("th", { scope: "col" }, "آمادگی الکترونیکی"))),
-          h("tbody", null, rows))),
+        h("table", { class: "ranking report-ranking", "data-by": by },
+          h("caption", { class: "visually-hidden" }, `${BY_TITLES[by]}ها به ترتیب آمادگی الکترونیکی خدماتشان، با سهم هر مرحله`),
+          h("thead", null,
+            h("tr", null,
+              h("th", { scope: "col" }, "رتبه"),
+              h("th", { scope: "col" }, BY_TITLES[by]),
+              h("th", { scope: "col", class: "num" }, "خدمات"),
+              h("th", { scope: "col" }, "آمادگی الکترونیکی"),
+              STAGES.map(([k, name]) => h("th", { scope: "col", class: `stage-cell stage-col-${k}` }, name)),
+              h("th", { scope: "col", class: "num complete-cell" }, "شناسنامه کامل"))),
+          h("tbody", null, trs))),
     );
     filterAgencies();
-    afterRender(opts);
-    if (!opts.restoring) $("#agencies-title").focus({ preventScroll: true });
   }
 
   function filterAgencies() {
@@ -980,9 +1186,159 @@
       tr.hidden = !on;
       if (on) shown++;
     }
-    $("#agency-count").textContent = rows.length ? `${faNum(shown)} دستگاه` : "";
+    $("#agency-count").textContent = rows.length ? `${faNum(shown)} ${BY_TITLES[reportBy.value]}` : "";
   }
   agencyFilter.addEventListener("input", filterAgencies);
+  reportBy.addEventListener("change", renderRanking);
+  reportSort.addEventListener("change", renderRanking);
+
+  function renderTrendChoices(r) {
+    const was = trendOf.value;
+    trendOf.replaceChildren(
+      h("option", { value: "" }, "کل کشور"),
+      h("optgroup", { label: "دستگاه‌ها" }, r.by_agency.map((a) => h("option", { value: `agency:${a.value}` }, a.value))),
+      h("optgroup", { label: "دستگاه‌های مادر" }, r.by_parent.map((a) => h("option", { value: `parent:${a.value}` }, a.value))),
+    );
+    trendOf.value = [...trendOf.options].some((o) => o.value === was) ? was : "";
+    loadTrend();
+  }
+
+  async function loadTrend() {
+    const choice = trendOf.value;
+    const [kind, ...rest] = choice ? choice.split(":") : [null];
+    const params = kind ? { [kind]: rest.join(":") } : {};
+    const label = kind ? rest.join(":") : "کل کشور";
+    const box = $("#trend-chart");
+    try {
+      const data = await getJSON(`${API}/report/history?${new URLSearchParams(params)}`);
+      if (trendOf.value !== choice) return;
+      drawTrend(box, $("#trend-table"), data.series || [], label);
+    } catch (e) {
+      const err = h("div", { class: "error-box", role: "alert" });
+      renderError(err, e, loadTrend);
+      box.replaceChildren(err);
+    }
+  }
+  trendOf.addEventListener("change", loadTrend);
+
+  function drawTrend(box, tableEl, series, label) {
+    box.replaceChildren(trendLine(series, `روند آمادگی الکترونیکی ${label}: ` + series.map((p) => `${faDate(p.published_at.slice(0, 10))} ${faPercent(p.e_readiness)}`).join("، ")));
+    table(tableEl, `آمادگی الکترونیکی ${label} در هر انتشار`, ["تاریخ انتشار", "آمادگی الکترونیکی", "رتبه", "خدمات", "شناسنامه کامل"],
+      series.map((p) => [h("time", { datetime: p.published_at }, faDate(p.published_at.slice(0, 10))), faPercent(p.e_readiness), p.rank ? faNum(p.rank) : "—", faNum(p.count), faPercent(p.complete_share)]));
+  }
+
+  function renderBus(r) {
+    const q = r.inquiries || { most_asked: [] };
+    $("#bus-lead").textContent =
+      `${faNum(q.services || 0)} خدمت به استعلام از دستگاه‌های دیگر وابسته است؛ درخواست ${faNum(q.electronic_services || 0)} خدمت از آن‌ها الکترونیکی است و همین‌جاست که گذرگاه خدمات دولت اهمیت دارد. ` +
+      `${faNum(q.unrecognised || 0)} سطر استعلام از ${faNum(q.lines || 0)} سطر، نام دستگاهی از این فهرست را ندارد.`;
+    table($("#bus-table"), "دستگاه‌هایی که بیشترین استعلام از آن‌ها می‌شود",
+      ["دستگاه", "خدمات دستگاه‌های دیگر که به آن وابسته‌اند", "دستگاه‌های استعلام‌کننده", "از این میان، خدمات با درخواست الکترونیکی"],
+      (q.most_asked || []).slice(0, 15).map((a) => [h("a", { href: reportUrl({ agency: a.agency }) }, a.agency), faNum(a.services), faNum(a.agencies), faNum(a.electronic_services)]));
+  }
+
+  function renderQuality(r) {
+    const checks = (r.quality && r.quality.checks) || [];
+    table($("#quality-table"), "بررسی‌های کیفیت شناسنامه و تعداد شناسنامه‌هایی که هر یک را رد می‌کنند", ["بررسی", "قاعده", "شناسنامه‌های ناقص"],
+      checks.map((c) => [CHECK_LABELS[c.check] || c.check, CHECK_RULES[c.check] || c.rule, faNum(c.failing)]));
+  }
+
+  $("#report-print").addEventListener("click", () => window.print());
+
+  // -- one agency in the report ---------------------------------------------------------------------
+
+  const agencyReportBox = $("#agency-report");
+  let agencyReportCtl = null;
+
+  async function loadAgencyReport(name, opts = {}) {
+    if (agencyReportCtl) agencyReportCtl.abort();
+    const ctl = (agencyReportCtl = new AbortController());
+    document.title = `${name} — گزارش آمادگی الکترونیکی — درگاه`;
+    agencyReportBox.replaceChildren(h("p", { class: "loading-line" }, "در حال دریافت گزارش دستگاه…"));
+    let page, national;
+    try {
+      [page, national] = await Promise.all([getJSON(`${API}/report/agencies/${encodeURIComponent(name)}`, ctl.signal), report().catch(() => null)]);
+    } catch (e) {
+      if (e.name === "AbortError") return;
+      const box = h("div", { class: "error-box", role: "alert" });
+      if (e.status === 404) box.append(h("p", { class: "error-title" }, "دستگاهی با این نام در گزارش نیست."), h("p", null, h("a", { href: "/?view=report" }, "بازگشت به گزارش ملی")));
+      else renderError(box, e, () => loadAgencyReport(name));
+      box.hidden = false;
+      agencyReportBox.replaceChildren(box);
+      return;
+    }
+    if (ctl !== agencyReportCtl) return;
+    agencyReportBox.replaceChildren(renderAgencyReport(page, national));
+    afterRender(opts);
+    if (!opts.restoring) $("#agency-report-title").focus({ preventScroll: true });
+  }
+
+  function renderAgencyReport(p, national) {
+    const f = p.figures;
+    const total = national ? national.agencies : null;
+    const toFix = p.cards.filter((c) => c.failed.length);
+    const stageItems = STAGES.map(([k, name]) => [name, f.stages[k], `stage-${k}`]);
+    const trendBox = h("div", { class: "chart", id: "agency-trend-chart" });
+    const trendTable = h("table", { class: "ranking compact", id: "agency-trend-table" });
+    drawTrend(trendBox, trendTable, p.history || [], p.agency);
+    const deps = p.inquiries.depends_on;
+    const askers = p.inquiries.asked_by;
+    return h("article", { class: "agency-report" },
+      h("header", { class: "report-head" },
+        h("h1", { id: "agency-report-title", class: "page-title", tabindex: "-1" }, p.agency),
+        h("p", { class: "page-lead" }, p.parent ? ["دستگاه مادر: ", p.parent, "."] : "بدون دستگاه مادر.", " ", h("a", { href: servicesUrl("agency", p.agency) }, "خدمات این دستگاه در جست‌وجو"))),
+      h("dl", { class: "glance", id: "agency-glance" },
+        [
+          ["رتبه ملی", total ? `${faNum(f.rank)} از ${faNum(total)}` : faNum(f.rank)],
+          ["خدمات", faNum(f.count)],
+          ["آمادگی الکترونیکی", faPercent(f.e_readiness)],
+          ["تمام‌الکترونیکی", faPercent(f.fully_electronic)],
+          ["شناسنامه کامل", faPercent(f.complete_share)],
+        ].map(([k, v]) => h("div", { class: "glance-item" }, h("dt", null, k), h("dd", null, v)))),
+      h("div", { class: "chart-pair" },
+        h("figure", { class: "chart-box" },
+          h("figcaption", null, "سهم خدمات الکترونیکی در هر مرحله"),
+          h("div", { class: "chart" }, shareBars(stageItems, `سهم خدمات الکترونیکی ${p.agency} در هر مرحله: ${stagesText(f.stages)}`)),
+          h("div", { class: "table-wrap" }, table(h("table", { class: "ranking compact", id: "agency-stages-table" }), "سهم خدمات الکترونیکی در هر مرحله", ["مرحله", "سهم خدمات"], stageItems.map(([name, share]) => [name, faPercent(share)])))),
+        h("figure", { class: "chart-box" },
+          h("figcaption", null, "روند آمادگی الکترونیکی در انتشارهای پیاپی"),
+          trendBox,
+          h("div", { class: "table-wrap" }, trendTable))),
+      h("section", { class: "report-section", "aria-labelledby": "to-fix-title" },
+        h("h2", { id: "to-fix-title", class: "section-title" }, `شناسنامه‌هایی که باید اصلاح شوند (${faNum(toFix.length)} از ${faNum(p.cards.length)})`),
+        toFix.length
+          ? h("ul", { id: "cards-to-fix", class: "to-fix" },
+              toFix.map((c) =>
+                h("li", { "data-id": c.id },
+                  h("a", { href: urlFor({ ...readState(""), service: c.id }) }, c.title),
+                  h("ul", { class: "problems" }, c.failed.map((k) => h("li", null, CHECK_LABELS[k] || k))))))
+          : h("p", { id: "cards-to-fix-none" }, "همه شناسنامه‌های این دستگاه کامل است."),
+        h("div", { class: "table-wrap" },
+          table(h("table", { class: "ranking", id: "agency-checks-table" }), "تعداد شناسنامه‌های ناقص در هر بررسی", ["بررسی", "شناسنامه‌های ناقص"],
+            Object.entries(p.checks).map(([k, ids]) => [CHECK_LABELS[k] || k, faNum(ids.length)])))),
+      h("section", { class: "report-section", "aria-labelledby": "agency-cards-title" },
+        h("h2", { id: "agency-cards-title", class: "section-title" }, "خدمات دستگاه و مراحل الکترونیکی آن‌ها"),
+        h("div", { class: "table-wrap" },
+          table(h("table", { class: "ranking", id: "agency-cards-table" }), "خدمات دستگاه با مراحل الکترونیکی و بررسی‌های ردشده",
+            ["خدمت", "آمادگی", ...STAGES.map(([, name]) => name), "کاستی‌ها"],
+            p.cards.map((c) => [
+              h("a", { href: urlFor({ ...readState(""), service: c.id }) }, c.title),
+              faPercent(c.e_readiness),
+              ...STAGES.map(([k]) => h("span", { class: c.stages[k] ? "yes" : "no" }, c.stages[k] ? "✓ الکترونیکی" : "✗ غیرالکترونیکی")),
+              c.failed.length ? c.failed.map((k) => CHECK_LABELS[k] || k).join("؛ ") : "—",
+            ])))),
+      h("section", { class: "report-section", "aria-labelledby": "agency-bus-title" },
+        h("h2", { id: "agency-bus-title", class: "section-title" }, "استعلام‌های میان‌دستگاهی"),
+        h("p", null, `${faNum(askers.services)} خدمت از دستگاه‌های دیگر به استعلام از این دستگاه وابسته است.`),
+        askers.agencies.length
+          ? h("ul", { class: "plain-list" }, askers.agencies.map((a) => h("li", null, h("a", { href: reportUrl({ agency: a.agency }) }, a.agency), ` — ${faNum(a.services)} خدمت`)))
+          : null,
+        h("p", null, deps.length ? "خدمات این دستگاه به استعلام از این دستگاه‌ها وابسته است:" : "خدمات این دستگاه به استعلام از دستگاه دیگری وابسته نیست."),
+        deps.length
+          ? h("ul", { class: "plain-list" }, deps.map((d) => h("li", null, h("a", { href: reportUrl({ agency: d.agency }) }, d.agency), ` — ${faNum(d.services.length)} خدمت`)))
+          : null),
+    );
+  }
 
   // -- home -----------------------------------------------------------------------------------------
 
