@@ -240,6 +240,13 @@ async def _checked(root: Path, job: dict, proc, wait: float) -> dict:
     while time.monotonic() < deadline:
         current = jobs.read(root, job["id"]) or job
         if current["status"] not in ("queued", "checking") or proc.returncode is not None:
+            if current["status"] not in jobs.ACTIVE:
+                # Ended (refused, a dry run): answer once its process let go of the lock, so that
+                # the request the client sends next is not refused as concurrent.
+                try:
+                    await asyncio.wait_for(asyncio.shield(proc.wait()), max(0.1, deadline - time.monotonic()))
+                except TimeoutError:
+                    pass
             return current
         await asyncio.sleep(0.05)
     return jobs.read(root, job["id"]) or job
@@ -427,6 +434,8 @@ async def rollback(request: web.Request) -> web.Response:
         target = body.get("generation") if isinstance(body, dict) else None
     if target is not None and not (isinstance(target, str) and layout.valid_name(target)):
         raise invalid("generation", "must be the name of a generation, as /api/v1/admin/generations lists it")
+    if target is not None and not (layout.generations_dir(_root(request)) / target).is_dir():
+        raise Problem(409, f"generation {target} is not on disk (it may have been pruned)")
     return await _switch(request, writes.rollback, actor.name, target)
 
 

@@ -8,6 +8,7 @@ build (indexer/writes.py). Published generations stay immutable.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -27,6 +28,16 @@ class NotYourAgency(Exception):
     def __init__(self, card_id: str, agency: str):
         self.card_id, self.agency = card_id, agency
         super().__init__(f"card {card_id!r} belongs to {agency!r}, an agency this token may not edit")
+
+
+def _copy_generation(source: Path, target: Path) -> None:
+    """Copy a generation's files into the (empty) build directory. A failure raises at once with
+    its own errno (a full disk says so), where shutil.copytree would gather them into one Error."""
+    for folder, _, files in os.walk(source):
+        into = target / Path(folder).relative_to(source)
+        into.mkdir(exist_ok=True)
+        for name in files:
+            shutil.copyfile(Path(folder) / name, into / name)
 
 
 def _apply(
@@ -55,8 +66,7 @@ def _apply(
                     raise NotYourAgency(card_id, version["agency"])
         build_dir = layout.new_build_dir(root)
         try:
-            shutil.rmtree(build_dir)
-            shutil.copytree(base.path, build_dir)
+            _copy_generation(base.path, build_dir)
             ix = whoosh_index.open_dir(str(build_dir / layout.WHOOSH))
             writer = ix.writer()
             try:

@@ -30,6 +30,7 @@ from search.suggest import Suggester
 from search.synonyms import Synonyms
 from store import layout
 from store.card_files import CardStore, Shown
+from store.errors import GenerationMissing
 
 
 class CardFacts(NamedTuple):
@@ -139,7 +140,10 @@ class LoadedGeneration:
         """This thread's searcher on this generation (Whoosh searchers are not shared across threads)."""
         s = getattr(self._local, "searcher", None)
         if s is None:
-            s = self._local.searcher = self.ix.searcher()
+            try:
+                s = self._local.searcher = self.ix.searcher()
+            except (OSError, whoosh_index.EmptyIndexError) as e:  # pruned while this process lagged behind
+                raise GenerationMissing(f"generation {self.name} is no longer on disk") from e
         return s
 
     @functools.cached_property
