@@ -19,6 +19,7 @@ import asyncio
 import logging
 import os
 import re
+import socket
 import sys
 import time
 from pathlib import Path
@@ -28,7 +29,7 @@ from aiohttp import web
 
 from api import params
 from api.responses import Problem, invalid, json_response
-from api.state import QUERYLOG, SETTINGS, TASKS
+from api.state import ENGINE, QUERYLOG, SETTINGS, TASKS
 from api.tokens import Actor, identify
 from indexer import audit, jobs, update, writes
 from indexer.corpus import card_problems
@@ -495,7 +496,40 @@ async def analytics(request: web.Request) -> web.Response:
     return json_response({"kind": kind, "days": days, "queries": rows})
 
 
+REPORT_EVERY = 5.0  # seconds between a worker's reports of the generation it serves
+
+
+async def report_serving(app: web.Application):
+    """Tell pruning which generation this worker serves (store/layout.py report_serving), every few
+    seconds, so that a generation a slow replica still serves is not removed under it."""
+    root, engine = app[SETTINGS].index_dir, app[ENGINE]
+    replica = f"{socket.gethostname()}-{os.getpid()}"
+
+    async def loop_forever():
+        while True:
+            name = engine.generation_name()
+            if name is None:  # still loading
+                await asyncio.sleep(0.5)
+                continue
+            try:
+                await asyncio.to_thread(layout.report_serving, root, replica, name)
+            except OSError:
+                pass  # a full or read-only disk: pruning then relies on its grace period alone
+            await asyncio.sleep(REPORT_EVERY)
+
+    task = asyncio.create_task(loop_forever())
+    yield
+    task.cancel()
+    try:
+        layout.withdraw_report(root, replica)
+    except OSError:
+        pass
+
+
 def add_routes(app: web.Application) -> None:
+    """The admin routes, and the worker's reports of the generation it serves (read by pruning,
+    whichever write prunes)."""
+    app.cleanup_ctx.append(report_serving)
     base = "/api/v1/admin"
     app.router.add_post(base + "/reindex", reindex)
     app.router.add_get(base + "/jobs/{id}", job_status)

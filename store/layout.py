@@ -15,6 +15,8 @@
     DIR/published.json               when each generation last became the serving one and when it
                                      stopped being it: pruning reads these times, never a
                                      directory's (a copied generation inherits its source's)
+    DIR/replicas/<host>-<pid>.json   the generation each serving process reports it serves (every
+                                     few seconds): pruning never removes one reported lately
 
 Beside them, not part of a generation: DIR/audit.jsonl and DIR/.pending-write.json (indexer/writes.py,
 indexer/audit.py), DIR/jobs/ (indexer/jobs.py); each generation carries its own overlay.jsonl
@@ -49,6 +51,8 @@ META = "meta.json"
 EXTRA_FILES = ("synonyms.tsv", "best_bets.tsv")  # query-side data a generation carries along
 LOCK = ".build.lock"
 PUBLISHED = "published.json"
+REPLICAS = "replicas"  # DIR/replicas/<host>-<pid>.json: the generation each serving process reports
+REPORT_FRESH = 60.0  # seconds a replica's report counts: one that stopped reporting is gone (or lagging)
 LONG_WRITES = ("reindex", "build")  # holders of the lock a short write does not wait for
 BUILDING = ".building-"
 _NAME = re.compile(r"^(\d{6})-\d{8}T\d{6}Z$")
@@ -291,10 +295,11 @@ def prune(root: Path, keep: int = DEFAULT_KEEP, grace: float | None = None) -> l
     serving = current_name(root)
     gens = list_generations(root)
     recorded = publications(root)
+    reported = reported_serving(root)
     now = time.time()
     removed = []
     for gen in gens[: max(0, len(gens) - keep)]:
-        if gen.name == serving or now - _superseded_at(gen, recorded) < grace:
+        if gen.name == serving or gen.name in reported or now - _superseded_at(gen, recorded) < grace:
             continue
         shutil.rmtree(gen.path, ignore_errors=True)
         removed.append(gen.name)
@@ -305,6 +310,38 @@ def prune(root: Path, keep: int = DEFAULT_KEEP, grace: float | None = None) -> l
         except OSError:
             pass
     return removed
+
+
+# -- what the replicas serve --------------------------------------------------------------------
+
+
+def report_serving(root: Path, replica: str, name: str) -> None:
+    """Note that the serving process `replica` (host and pid) serves generation `name` now."""
+    folder = root / REPLICAS
+    folder.mkdir(exist_ok=True)
+    tmp = folder / f".{replica}.{_unique()}.tmp"
+    tmp.write_bytes(orjson.dumps({"generation": name, "at": time.time()}))
+    os.replace(tmp, folder / f"{replica}.json")
+
+
+def withdraw_report(root: Path, replica: str) -> None:
+    (root / REPLICAS / f"{replica}.json").unlink(missing_ok=True)
+
+
+def reported_serving(root: Path, fresh: float = REPORT_FRESH) -> set[str]:
+    """The generations serving processes reported within the last `fresh` seconds."""
+    folder = root / REPLICAS
+    if not folder.is_dir():
+        return set()
+    now, names = time.time(), set()
+    for path in folder.glob("*.json"):
+        try:
+            report = orjson.loads(path.read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            continue
+        if isinstance(report, dict) and now - float(report.get("at") or 0) < fresh:
+            names.add(str(report.get("generation")))
+    return names
 
 
 def switch(root: Path, name: str, **note) -> Generation:

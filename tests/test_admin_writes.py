@@ -237,6 +237,30 @@ def test_generations_edited_in_quick_succession_keep_their_grace_period(index):
     assert [g.name for g in layout.list_generations(index)] == names[-3:]
 
 
+def test_a_generation_a_replica_reports_serving_is_never_pruned(index):
+    old = layout.current_name(index)
+    layout.report_serving(index, "slow-host-1", old)
+    for n in range(4):
+        update.upsert(index, {**CARD, "description": f"نسخه {n}"})
+    layout.prune(index, keep=3, grace=0)
+    assert (index / "generations" / old).is_dir()
+    layout.withdraw_report(index, "slow-host-1")
+    layout.prune(index, keep=3, grace=0)
+    assert not (index / "generations" / old).is_dir()
+
+
+def test_a_running_replica_reports_the_generation_it_serves(index):
+    replica = Replica(index)
+    try:
+        deadline = time.monotonic() + 10
+        while layout.current_name(index) not in layout.reported_serving(index):
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+    finally:
+        replica.stop()
+    assert not list((index / "replicas").glob("*.json"))  # withdrawn when it stops
+
+
 def test_a_replica_paused_during_publications_answers_no_5xx(index):
     # Grace 0: the paused replica's generation is really removed while it sleeps.
     lagging = Replica(index, "--prune-grace", "0")
@@ -245,6 +269,9 @@ def test_a_replica_paused_during_publications_answers_no_5xx(index):
         served = lagging.request("GET", "/readyz")[2]["generation"]
         os.kill(lagging.proc.pid, signal.SIGSTOP)
         try:
+            # As if it had been paused for longer than its report of what it serves counts.
+            for report in (index / "replicas").glob("*.json"):
+                report.unlink()
             for n in range(4):
                 status, _, _ = writer.request("PUT", f"/api/v1/admin/services/{CARD['id']}", {**CARD, "fee": str(n)})
                 assert status == 200
