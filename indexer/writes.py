@@ -34,7 +34,7 @@ PENDING = ".pending-write.json"
 # Test hook: a fault injected between the record and the publication ("crash": the process dies
 # at once, as under kill -9; "fail": the write fails as on a full disk). Never set in production.
 FAULT_ENV = "DARGAH_TEST_FAULT"
-LOCK_WAIT = 3.0  # seconds a card change or rollback waits for another short write before 409
+LOCK_WAIT = 2.0  # seconds a card change or rollback waits for another short write before 409
 
 
 def _fault(point: str) -> None:
