@@ -139,6 +139,17 @@ def _unique() -> str:
     return f"{os.getpid()}-{threading.get_ident()}-{time.time_ns()}"
 
 
+def _fsync_tree(path: Path) -> None:
+    for folder, _, files in os.walk(path):
+        for name in files:
+            fd = os.open(os.path.join(folder, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_dir(Path(folder))
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -233,6 +244,7 @@ def publish(
     """Move a finished build into place and point CURRENT at it. Call under build_lock."""
     name = name or next_name(root)
     final = generations_dir(root) / name
+    _fsync_tree(build_dir)  # on disk before it can be served: a power cut never serves empty files
     os.rename(build_dir, final)
     _fsync_dir(final.parent)
     switch(root, name)
