@@ -156,8 +156,10 @@ def rollback(root: Path, actor: str = "cli", to: str | None = None, wait: float 
         recover(root)
         before = layout.current_name(root)
         target = to or layout.rollback_target(root)
-        if target is None or target == before:
+        if target is None:
             raise NothingToRollBack("no older generation to roll back to")
+        if target == before:
+            raise NothingToRollBack(f"generation {target} is already the serving one")
         action = "rollback" if to is None or to < (before or "") else "rollforward"
         return switch(root, target, {"actor": actor, "action": action}, rolled_back_from=before)
 
