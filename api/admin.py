@@ -413,8 +413,8 @@ async def list_generations(request: web.Request) -> web.Response:
 async def _switch(request: web.Request, fn, *args) -> web.Response:
     try:
         gen = await _write(fn, _root(request), *args)
-    except NothingToRollBack:
-        raise Problem(409, "no older generation to roll back to") from None
+    except NothingToRollBack as e:  # its message names no path: "no older generation …"
+        raise Problem(409, str(e)) from None
     except NothingToRollForward:
         raise Problem(409, "nothing to roll forward to: the serving generation was not reached by a rollback") from None
     except GenerationMissing:  # pruned, or never there
