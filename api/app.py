@@ -29,7 +29,7 @@ from search import Engine, SearchRequest
 from search import report as national_report
 from search.engine import SORTS
 from search.facets import FACETS
-from store.errors import IndexUnavailable
+from store.errors import GenerationMissing, IndexUnavailable
 
 log = logging.getLogger("dargah.api")
 
@@ -60,7 +60,13 @@ async def run_engine(request: web.Request, fn, *args):
         # that work would only delay the requests still waiting.
         if time.monotonic() >= deadline:
             raise TimeoutError
-        return fn(*args)
+        try:
+            return fn(*args)
+        except GenerationMissing:
+            # This worker lagged behind and its generation was pruned: open the current one and
+            # answer from it, rather than fail the request.
+            request.app[ENGINE].served.refresh()
+            return fn(*args)
 
     try:
         future = loop.run_in_executor(request.app[EXECUTOR], unless_abandoned)
@@ -272,7 +278,11 @@ async def problems(request: web.Request, handler):
         raise
     except asyncio.CancelledError:
         raise
-    except Exception:
+    except Exception as e:
+        storage = admin.storage_problem(e)  # a full or read-only disk: say so, with Retry-After
+        if storage is not None:
+            log.error("storage error on %s: %s", route_name(request), e)
+            raise storage from None
         log.exception("unhandled error on %s", route_name(request))
         raise Problem(500, "internal error; it has been logged") from None
 

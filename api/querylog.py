@@ -1,7 +1,13 @@
 """The query log behind `/admin/analytics/queries`: what citizens search for and what finds nothing.
 
 Stored in SQLite, aggregated per day and normalized query: no IP address, no time finer than a
-day, no other personal data. Each replica host writes its own file (DIR/analytics/<host>.sqlite:
+day, no other personal data. What citizens type may hold their own data: every run of 8 or more
+digits (national codes, phone and card numbers; Persian, Arabic-Indic and ASCII digits alike,
+also when written apart with spaces, dashes or dots), every e-mail address and every URL or web
+address is replaced by a placeholder (<number>, <email>, <url>) before anything is kept in
+memory or written; the analytics answers scrub again what older files may hold.
+
+Each replica host writes its own file (DIR/analytics/<host>.sqlite:
 SQLite must not be shared across hosts through a network volume); the analytics endpoint reads
 them all. Workers buffer entries in memory and flush them in one transaction about once a second,
 off the event loop, so logging never slows a search.
@@ -10,6 +16,7 @@ off the event loop, so logging never slows a search.
 from __future__ import annotations
 
 import glob
+import re
 import socket
 import sqlite3
 import threading
@@ -28,6 +35,27 @@ CREATE TABLE IF NOT EXISTS queries (
 """
 MAX_QUERY = 200
 
+_DIGIT = "[0-9\u06f0-\u06f9\u0660-\u0669]"
+# The analyzer writes punctuation apart ("ali. reza@example. com"): it is joined back before the
+# patterns look for addresses, so that a spaced-out address is found too.
+_JOIN = re.compile(r"\s*([./:@?=&_\-])\s*")
+_SCRUB = (
+    (re.compile(r"[^\s@]+@[^\s@]+"), "<email>"),
+    (re.compile(r"(?:[a-z][a-z0-9+.\-]*://|www\.)\S*", re.IGNORECASE), "<url>"),
+    (re.compile(r"[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.(?:ir|com|org|net|info|io|me|gov)\b\S*", re.IGNORECASE), "<url>"),
+    (re.compile(rf"{_DIGIT}(?:[\s\-\u2010-\u2015.]*{_DIGIT}){{7,}}"), "<number>"),
+)
+
+
+def scrub(text: str) -> str:
+    """`text` with personal data replaced by placeholders (see the module's docstring); unchanged
+    when it holds none."""
+    joined = _JOIN.sub(r"\1", text)
+    scrubbed = joined
+    for pattern, placeholder in _SCRUB:
+        scrubbed = pattern.sub(placeholder, scrubbed)
+    return scrubbed if scrubbed != joined else text
+
 
 class QueryLog:
     def __init__(self, folder: Path, host: str | None = None):
@@ -43,7 +71,7 @@ class QueryLog:
         return conn
 
     def record(self, normalized: str, zero: bool) -> None:
-        normalized = " ".join(normalized.split())[:MAX_QUERY]
+        normalized = " ".join(scrub(normalized).split())[:MAX_QUERY]
         if normalized:
             with self._lock:
                 self._pending[(time.strftime("%Y-%m-%d", time.gmtime()), normalized, int(zero))] += 1
@@ -73,7 +101,7 @@ class QueryLog:
                 for query, count in conn.execute(
                     f"SELECT query, SUM(count) FROM queries WHERE {where} GROUP BY query", (since,)
                 ):
-                    totals[query] += count
+                    totals[scrub(query)] += count
             except sqlite3.OperationalError:
                 continue  # a file another replica is creating right now
             finally:

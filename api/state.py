@@ -29,7 +29,10 @@ class Settings:
     threads: int = 2
     cors_origins: tuple[str, ...] = ("*",)
     cache_size: int = 2048
-    admin_token: str | None = None  # admin API disabled without one
+    admin_token: str | None = None  # the one central token (DARGAH_ADMIN_TOKEN); admin API disabled without any
+    admin_tokens: tuple = ()  # api.tokens.TokenEntry of --admin-tokens FILE: per-agency and central tokens
+    max_removed_share: float = 0.10  # a rebuild removing more of the live cards is refused unless forced
+    check_wait: float = 10.0  # seconds a reindex request waits for its job's check (refusal, dry run)
     corpus_path: Path | None = None  # what an empty-body reindex rebuilds from
     max_body: int = 64 * 1024 * 1024  # reindex upload limit
     analytics_dir: Path | None = None  # default: INDEX/analytics

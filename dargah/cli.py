@@ -1,4 +1,5 @@
-"""The `dargah` command line: index, serve, search, analyze (and `python -m dargah`)."""
+"""The `dargah` command line: index, serve, search, analyze, the admin's generations, rollback,
+rollforward, audit and token (and `python -m dargah`)."""
 
 from __future__ import annotations
 
@@ -62,7 +63,7 @@ def _progress(total: int):
 
 
 def cmd_index(args) -> int:
-    from indexer import build
+    from indexer import build, plan
     from indexer.corpus import read_corpus
     from store.errors import StoreError
 
@@ -73,6 +74,8 @@ def cmd_index(args) -> int:
         return _fail(str(e))
     for problem in corpus.problems:
         print(problem, file=sys.stderr)
+    if args.dry_run:
+        return _dry_run(Path(args.index), corpus)
     if corpus.problems and not args.skip_invalid:
         return _fail(
             f"{len(corpus.problems)} invalid card(s); nothing was indexed (use --skip-invalid to index the valid ones)"
@@ -84,8 +87,17 @@ def cmd_index(args) -> int:
     print(f"dargah: indexing {len(corpus.cards)} cards from {source} into {args.index}", file=sys.stderr)
     try:
         result = build.build(
-            Path(args.index), corpus.cards, extras=extras, source=str(source), progress=_progress(len(corpus.cards))
+            Path(args.index),
+            corpus.cards,
+            extras=extras,
+            source=str(source),
+            progress=_progress(len(corpus.cards)),
+            max_removed_share=args.max_removed_share,
+            force=args.force,
+            audit={"actor": os.environ.get("USER") or "cli"},
         )
+    except plan.TooManyRemoved as e:
+        return _fail(f"refused, the serving index is untouched: {e} (--force)")
     except (StoreError, build.BuildCheckFailed, OSError) as e:
         return _fail(f"build failed, the serving index is untouched: {e}")
     for event, ids in sorted(result.unknown_life_events.items()):
@@ -98,6 +110,22 @@ def cmd_index(args) -> int:
         f"{result.clusters} clusters in {result.seconds:.1f} s"
     )
     return 0
+
+
+def _dry_run(index: Path, corpus) -> int:
+    """Print what a build would change (and every problem, printed above); publish nothing."""
+    from indexer import build
+
+    diff = build.dry_run(index, corpus.cards)
+    print(
+        f"dargah: dry run: {len(corpus.cards)} valid cards, {len({p.line for p in corpus.problems})} invalid; "
+        f"{diff.live} served now, {diff.total} after: {len(diff.added)} added, {len(diff.changed)} changed, "
+        f"{len(diff.removed)} removed"
+    )
+    for label, ids in (("added", diff.added), ("changed", diff.changed), ("removed", diff.removed)):
+        for card_id in ids:
+            print(f"  {label:8} {card_id}")
+    return EXIT_FAILED if corpus.problems else 0
 
 
 def _engine(index: str):
@@ -124,29 +152,52 @@ def _admin_token(args) -> str | None:
     return os.environ.get("DARGAH_ADMIN_TOKEN", "").strip() or None
 
 
+def _admin_tokens(args) -> tuple:
+    from api import tokens
+
+    if not args.admin_tokens:
+        return ()
+    try:
+        return tokens.load(Path(args.admin_tokens))
+    except OSError as e:
+        raise SystemExit(_fail(f"cannot read the admin tokens file: {e.strerror}")) from None
+    except tokens.TokenFileError as e:
+        raise SystemExit(_fail(f"the admin tokens file is not valid: {e}")) from None
+
+
 def cmd_serve(args) -> int:
     from api.app import Settings
     from api.server import serve
+    from indexer import jobs, writes
     from store import layout
     from store.errors import IndexUnavailable
     from store.layout import current as current_generation
 
     index = Path(args.index)
+    if args.prune_grace is not None:
+        os.environ[layout.GRACE_ENV] = str(args.prune_grace)  # the job processes inherit it
     try:
         current_generation(index)
     except IndexUnavailable as e:
         return _fail(str(e))
-    # Only with the build lock: on a shared volume another host may be building right now.
-    lock = layout.try_lock(index)
+    # Only with the write lock: on a shared volume another host may be writing right now.
+    lock = layout.try_lock(index, "start-up")
     if lock is not None:
         try:
+            outcome = writes.recover(index)
+            if outcome:
+                print(f"dargah: an interrupted write was {outcome} (the audit log says which)", file=sys.stderr)
             for name in layout.cleanup_partial(index):
                 print(f"dargah: removed {name}, a build left behind by a crash", file=sys.stderr)
+            jobs.remove_orphan_uploads(index)
+        except OSError as e:
+            print(f"dargah: cannot tidy the index directory: {e.strerror}", file=sys.stderr)
         finally:
-            os.close(lock)
+            layout.release(lock)
     settings = Settings(
         index_dir=index,
         admin_token=_admin_token(args),
+        admin_tokens=_admin_tokens(args),
         corpus_path=Path(args.corpus) if args.corpus else None,
         max_body=args.max_body_mb * 1024 * 1024,
         cors_origins=tuple(args.cors_origin or ["*"]),
@@ -156,6 +207,7 @@ def cmd_serve(args) -> int:
         rate_limit=args.rate_limit,
         trusted_proxies=tuple(args.trusted_proxy or ()),
         keepalive_timeout=args.keepalive_timeout,
+        max_removed_share=args.max_removed_share,
     )
     return serve(settings, args.host, args.port, args.workers)
 
@@ -177,14 +229,60 @@ def cmd_generations(args) -> int:
 
 
 def cmd_rollback(args) -> int:
-    from store import layout
+    from indexer import writes
     from store.errors import StoreError
 
     try:
-        gen = layout.rollback(Path(args.index))
+        gen = writes.rollback(Path(args.index), os.environ.get("USER") or "cli", args.to)
     except StoreError as e:
         return _fail(str(e))
     print(f"dargah: now serving {gen.name}")
+    return 0
+
+
+def cmd_rollforward(args) -> int:
+    from indexer import writes
+    from store.errors import StoreError
+
+    try:
+        gen = writes.rollforward(Path(args.index), os.environ.get("USER") or "cli")
+    except StoreError as e:
+        return _fail(str(e))
+    print(f"dargah: now serving {gen.name}")
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from indexer import audit
+
+    rows = audit.query(Path(args.index), card_id=args.id, actor=args.actor, limit=args.limit)
+    if args.since:
+        rows = [r for r in rows if (r.get("time") or "") >= args.since]
+    for row in rows:
+        if args.json:
+            sys.stdout.buffer.write(orjson.dumps(row) + b"\n")
+            continue
+        what = row.get("action", "?") + (f" {row['id']}" if row.get("id") else "")
+        changed = f"  fields: {', '.join(row['changed'])}" if row.get("changed") else ""
+        print(
+            f"{row.get('time', '?')}  {row.get('actor', '?'):12} {what:40} "
+            f"{row.get('generation_before')} → {row.get('generation_after')}{changed}"
+        )
+    return 0
+
+
+def cmd_token(args) -> int:
+    from api import tokens
+
+    agencies = None if args.central else args.agency
+    if not agencies and not args.central:
+        return _fail("name the agencies the token may write (--agency, repeatable) or give --central", EXIT_USAGE)
+    try:
+        token = tokens.add(Path(args.file), args.name, agencies)
+    except (OSError, tokens.TokenFileError) as e:
+        return _fail(f"cannot add the token to {args.file}: {getattr(e, 'strerror', None) or e}")
+    print(token)
+    print(f"dargah: token {args.name!r} added to {args.file} (only its hash is kept: copy it now)", file=sys.stderr)
     return 0
 
 
@@ -284,6 +382,26 @@ def _seconds(value: str) -> float:
     return n
 
 
+def _share(value: str) -> float:
+    try:
+        n = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not 0 <= n <= 1:
+        raise argparse.ArgumentTypeError(f"{value!r} must be between 0 and 1")
+    return n
+
+
+def _grace(value: str) -> float:
+    try:
+        n = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if not 0 <= n <= 86400:
+        raise argparse.ArgumentTypeError(f"{value!r} must be between 0 and 86400 seconds")
+    return n
+
+
 def _rate(value: str) -> float:
     from api.ratelimit import parse_rate
 
@@ -347,6 +465,15 @@ def parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="life events JSON (default: life_events.json beside the corpus)",
     )
+    s.add_argument("--dry-run", action="store_true", help="report what would change and every problem; publish nothing")
+    s.add_argument("--force", action="store_true", help="publish even if the build removes many of the live cards")
+    s.add_argument(
+        "--max-removed-share",
+        type=_share,
+        default=0.10,
+        metavar="F",
+        help="refuse a build removing more than this share of the live cards unless --force (default 0.10)",
+    )
     s.set_defaults(func=cmd_index)
 
     s = sub.add_parser("serve", help="serve the HTTP API and the search page")
@@ -355,6 +482,24 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=_port, default=8080)
     s.add_argument("--workers", type=_positive, default=1, metavar="N")
     s.add_argument("--admin-token-file", metavar="FILE", help="enables the admin API (or set DARGAH_ADMIN_TOKEN)")
+    s.add_argument(
+        "--admin-tokens",
+        metavar="FILE",
+        help="per-agency and central admin tokens, hashed (JSON or TOML; see `dargah token create`)",
+    )
+    s.add_argument(
+        "--max-removed-share",
+        type=_share,
+        default=0.10,
+        metavar="F",
+        help="an admin rebuild removing more than this share of the live cards is refused unless forced (default 0.10)",
+    )
+    s.add_argument(
+        "--prune-grace",
+        type=_grace,
+        metavar="S",
+        help="seconds a superseded generation is kept at least (default 120)",
+    )
     s.add_argument("--corpus", metavar="PATH", help="what an admin rebuild with an empty body rebuilds from")
     s.add_argument(
         "--max-body-mb",
@@ -401,9 +546,32 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--index", required=True, metavar="DIR")
     s.set_defaults(func=cmd_generations)
 
-    s = sub.add_parser("rollback", help="serve the generation published before the current one")
+    s = sub.add_parser("rollback", help="serve the generation the current one was made from (or --to NAME)")
     s.add_argument("--index", required=True, metavar="DIR")
+    s.add_argument("--to", metavar="GENERATION", help="serve this generation (as `dargah generations` lists it)")
     s.set_defaults(func=cmd_rollback)
+
+    s = sub.add_parser("rollforward", help="undo the last rollback")
+    s.add_argument("--index", required=True, metavar="DIR")
+    s.set_defaults(func=cmd_rollforward)
+
+    s = sub.add_parser("audit", help="print the audit log of every write to the index")
+    s.add_argument("--index", required=True, metavar="DIR")
+    s.add_argument("--since", metavar="TIME", help="entries from this UTC time on (2025-01-31 or 2025-01-31T08:00:00Z)")
+    s.add_argument("--id", metavar="CARD", help="only writes of this card")
+    s.add_argument("--actor", metavar="NAME", help="only writes by this token's name")
+    s.add_argument("--limit", type=_positive, default=1000, metavar="N", help="the newest N entries (default 1000)")
+    s.add_argument("--json", action="store_true", help="one JSON object a line")
+    s.set_defaults(func=cmd_audit)
+
+    s = sub.add_parser("token", help="create admin tokens")
+    token_sub = s.add_subparsers(dest="token_command", required=True, metavar="ACTION")
+    t = token_sub.add_parser("create", help="create a token, add its hash to FILE and print it once")
+    t.add_argument("--name", required=True, help="who holds it (what the audit log records)")
+    t.add_argument("--agency", action="append", metavar="AGENCY", help="an agency whose cards it writes (repeatable)")
+    t.add_argument("--central", action="store_true", help="a central-office token: every card, rebuilds, rollbacks")
+    t.add_argument("--file", required=True, metavar="FILE", help="the token file (.json, or TOML otherwise)")
+    t.set_defaults(func=cmd_token)
 
     s = sub.add_parser("search", help="search from the command line")
     s.add_argument("--index", required=True, metavar="DIR")

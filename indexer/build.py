@@ -13,7 +13,7 @@ import orjson
 from whoosh import index as whoosh_index
 from whoosh.query import Term
 
-from indexer import overlay
+from indexer import overlay, plan, writes
 from indexer import whoosh_index as windex
 from indexer.documents import field_terms
 from store import card_files, layout, report_history
@@ -28,6 +28,7 @@ class BuildResult:
     agencies: int
     clusters: int
     seconds: float
+    diff: plan.Diff | None = None
     # Card life_events strings that name no event of life_events.json: {string: [card ids]}.
     unknown_life_events: dict[str, list[str]] = field(default_factory=dict)
 
@@ -61,21 +62,34 @@ def build(
     progress: Callable[[int], None] | None = None,
     use_overlay: bool = True,
     locked: bool = False,
+    max_removed_share: float | None = None,
+    force: bool = False,
+    checked: Callable[[plan.Diff], None] | None = None,
+    audit: dict | None = None,
 ) -> BuildResult:
     """Index `cards` into a new generation under `root` and make it the serving one.
 
-    The admin overlay (single-card changes, see overlay.py) is applied on top of `cards` unless
-    `use_overlay` is false. The serving generation is untouched until the new one is complete and
-    checked; on any failure the partial build is removed and the exception propagates. `locked`:
-    the caller already holds the build lock (a job started by the admin API).
+    The serving generation's overlay (single-card changes, see overlay.py) is applied on top of
+    `cards` unless `use_overlay` is false. With `max_removed_share`, a build that would remove
+    more than that share of the live cards raises plan.TooManyRemoved unless `force`; `checked`
+    is called with the diff once it passed. The serving generation is untouched until the new
+    one is complete, checked and recorded (indexer/writes.py); on any failure the partial build
+    is removed and the exception propagates. `locked`: the caller already holds the write lock
+    (a job started by the admin API). `audit`: what the audit entry says of who and why.
     """
     started = time.monotonic()
-    with nullcontext() if locked else layout.build_lock(root):
+    with nullcontext() if locked else layout.build_lock(root, "build"):
+        writes.recover(root)
         layout.cleanup_partial(root)
+        base = layout.current_name(root)
         recorded = overlay.load(root) if use_overlay else {}
         corpus_cards = cards
         if recorded:
             cards = overlay.apply(cards, recorded)
+        diff = plan.diff(root, cards)
+        plan.guard(diff, max_removed_share, force)
+        if checked:
+            checked(diff)
         build_dir = layout.new_build_dir(root)
         try:
             (build_dir / layout.WHOOSH).mkdir()
@@ -84,6 +98,7 @@ def build(
             for name, path in (extras or {}).items():
                 if name in EXTRA_FILES and path and Path(path).is_file():
                     shutil.copyfile(path, build_dir / name)
+            overlay.write(build_dir, overlay.reconcile(corpus_cards, recorded) if recorded else {})
             agencies = len({c["agency"] for c in cards})
             clusters = len({c["cluster"] for c in cards})
             meta = {
@@ -92,18 +107,35 @@ def build(
                 "clusters": clusters,
                 "source": source,
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "parent": base,
             }
             (build_dir / layout.META).write_bytes(orjson.dumps(meta))
             _check(build_dir, cards)
             unknown_events = _unknown_events(build_dir, cards)  # a broken file fails the build here
-            gen = layout.publish(root, build_dir, keep)
+            entry = {
+                "action": "reindex",
+                "source": source,
+                "added": len(diff.added),
+                "changed": len(diff.changed),
+                "removed": len(diff.removed),
+                "cards": len(cards),
+                **({"forced": True} if force else {}),
+                **(audit or {}),
+            }
+            gen = writes.publish(root, build_dir, entry, keep)
             report_history.append(root, gen, cards)
-            if recorded:
-                overlay.save(root, overlay.reconcile(corpus_cards, recorded))
         except BaseException:
             shutil.rmtree(build_dir, ignore_errors=True)
             raise
-    return BuildResult(gen, len(cards), agencies, clusters, time.monotonic() - started, unknown_events)
+    return BuildResult(
+        gen, len(cards), agencies, clusters, time.monotonic() - started, diff=diff, unknown_life_events=unknown_events
+    )
+
+
+def dry_run(root: Path, cards: list[dict], use_overlay: bool = True) -> plan.Diff:
+    """What `build` would change, without building or publishing anything."""
+    recorded = overlay.load(root) if use_overlay else {}
+    return plan.diff(root, overlay.apply(cards, recorded) if recorded else cards)
 
 
 def _unknown_events(generation: Path, cards: list[dict]) -> dict[str, list[str]]:

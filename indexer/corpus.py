@@ -53,27 +53,75 @@ def _nfc(value):
     return value
 
 
-def validate_card(card) -> tuple[str, str] | None:
-    """(field, reason) of the first schema violation of one card, or None if it is valid."""
+# Properties a card cannot do without: each must show something once the characters that show
+# nothing are removed (NUL and other controls, ZWNJ/ZWJ, bidi marks, spaces, lone diacritics).
+VISIBLE_REQUIRED = ("title", "agency", "cluster")
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"})
+
+
+def visible(text: str) -> bool:
+    """True if `text` shows at least one character."""
+    return any(not c.isspace() and unicodedata.category(c) not in _INVISIBLE_CATEGORIES for c in text)
+
+
+@functools.cache
+def _schema() -> dict:
+    return json.loads(SCHEMA.read_text("utf-8"))
+
+
+@functools.cache
+def _property_validator(name: str):
+    """A validator of one top-level property alone, so that every property's problem is found,
+    not only the first of the card."""
+    return fastjsonschema.compile({"type": "object", "properties": {name: _schema()["properties"][name]}})
+
+
+def _describe(e: fastjsonschema.JsonSchemaValueException, card: dict) -> tuple[str, str]:
+    path = e.path[1:] if e.path and e.path[0] == "data" else e.path
+    name = ".".join(str(p) for p in path) or "(card)"
+    reason = e.message.replace(e.name, "value", 1) if e.name else e.message
+    if e.rule == "required":
+        # fastjsonschema names the object; name the missing property inside it instead.
+        obj = card
+        for p in path:
+            obj = obj[int(p)] if isinstance(obj, list) else obj.get(p, {}) if isinstance(obj, dict) else {}
+        absent = [r for r in (e.rule_definition or []) if isinstance(obj, dict) and r not in obj]
+        if absent:
+            name = f"{name}.{absent[0]}" if path else absent[0]
+        reason = "is required"
+    return name, reason
+
+
+def card_problems(card) -> list[tuple[str, str]]:
+    """Every (field, reason) wrong with one card: each missing required property, the first
+    problem of each property present, and required texts that show nothing. [] if it is valid."""
     if not isinstance(card, dict):
-        return "(card)", f"must be a JSON object, not {type(card).__name__}"
+        return [("(card)", f"must be a JSON object, not {type(card).__name__}")]
+    problems: list[tuple[str, str]] = []
     try:
         _validator()(card)
-    except fastjsonschema.JsonSchemaValueException as e:
-        path = e.path[1:] if e.path and e.path[0] == "data" else e.path
-        name = ".".join(str(p) for p in path) or "(card)"
-        reason = e.message.replace(e.name, "value", 1) if e.name else e.message
-        if e.rule == "required":
-            # fastjsonschema names the object; name the missing property inside it instead.
-            obj = card
-            for p in path:
-                obj = obj[int(p)] if isinstance(obj, list) else obj.get(p, {}) if isinstance(obj, dict) else {}
-            absent = [r for r in (e.rule_definition or []) if isinstance(obj, dict) and r not in obj]
-            if absent:
-                name = f"{name}.{absent[0]}" if path else absent[0]
-            reason = "is required"
-        return name, reason
-    return None
+    except fastjsonschema.JsonSchemaValueException as first:
+        schema = _schema()
+        problems += [(name, "is required") for name in schema.get("required", ()) if name not in card]
+        for name in schema.get("properties", {}):
+            if name in card:
+                try:
+                    _property_validator(name)(card)
+                except fastjsonschema.JsonSchemaValueException as e:
+                    problems.append(_describe(e, card))
+        if not problems:
+            problems.append(_describe(first, card))
+    for name in VISIBLE_REQUIRED:
+        value = card.get(name)
+        if isinstance(value, str) and value and not visible(value):
+            problems.append((name, "shows nothing once invisible characters and spaces are removed"))
+    return problems
+
+
+def validate_card(card) -> tuple[str, str] | None:
+    """(field, reason) of the first problem of one card (card_problems has them all), or None."""
+    problems = card_problems(card)
+    return problems[0] if problems else None
 
 
 def corpus_files(path: Path) -> list[Path]:
@@ -120,9 +168,9 @@ def read_stream(name: str, data: Iterable[bytes], corpus: Corpus | None = None, 
         if problem:
             corpus.problems.append(problem)
             continue
-        invalid = validate_card(card)
+        invalid = card_problems(card)
         if invalid:
-            corpus.problems.append(Problem(name, number, *invalid))
+            corpus.problems.extend(Problem(name, number, *p) for p in invalid)
             continue
         card = _nfc(card)
         where = f"{name}:{number}"

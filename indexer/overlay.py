@@ -1,11 +1,19 @@
-"""Single-card changes made through the admin API, kept beside the generations so that the next
+"""Single-card changes made through the admin API, kept with each generation so that the next
 full rebuild from the configured corpus does not silently undo them.
 
-The rule: DIR/overlay.jsonl holds, per card id, the latest upserted card or a deletion. A full
-rebuild applies the overlay on top of the corpus (an upsert replaces or adds the card, a deletion
-removes it) and then forgets every entry the corpus has caught up with: an upsert whose card is
-now identical in the corpus, a deletion whose id the corpus no longer has. So an admin's fix
+The rule: a generation's overlay.jsonl holds, per card id, the latest upserted card or a deletion
+in force when it was published. A full rebuild applies the serving generation's overlay on top of
+the corpus (an upsert replaces or adds the card, a deletion removes it) and gives the new
+generation the overlay without the entries the corpus has caught up with: an upsert whose card
+is now identical in the corpus, a deletion whose id the corpus no longer has. So an admin's fix
 lasts until the agency's own data says the same thing, and never longer.
+
+Because the overlay travels inside the generation, it is written before the generation is
+published (never after), and a rollback to an older generation restores the overlay that went
+with it: a rolled-back edit is not served again by the next rebuild.
+
+Generations published before this layout carry no overlay: theirs is DIR/overlay.jsonl, the
+file the overlay was kept in then (read, never written).
 """
 
 from __future__ import annotations
@@ -15,12 +23,13 @@ from pathlib import Path
 
 import orjson
 
+from store import layout
+from store.errors import IndexUnavailable
+
 FILE = "overlay.jsonl"
 
 
-def load(root: Path) -> dict[str, dict | None]:
-    """id → card (upsert) or None (deletion)."""
-    path = root / FILE
+def _read(path: Path) -> dict[str, dict | None]:
     if not path.is_file():
         return {}
     out: dict[str, dict | None] = {}
@@ -31,15 +40,28 @@ def load(root: Path) -> dict[str, dict | None]:
     return out
 
 
-def save(root: Path, overlay: dict[str, dict | None]) -> None:
-    """Replace the overlay atomically (call under the build lock)."""
-    tmp = root / f".{FILE}.{os.getpid()}.tmp"
-    with tmp.open("wb") as f:
+def of_generation(root: Path, generation: Path) -> dict[str, dict | None]:
+    """The overlay that went with a generation: id → card (upsert) or None (deletion)."""
+    own = generation / FILE
+    return _read(own if own.is_file() else root / FILE)
+
+
+def load(root: Path) -> dict[str, dict | None]:
+    """The overlay of the serving generation ({} when none is published)."""
+    try:
+        serving = layout.current(root)
+    except IndexUnavailable:
+        return {}
+    return of_generation(root, serving.path)
+
+
+def write(generation: Path, overlay: dict[str, dict | None]) -> None:
+    """Write a generation's overlay into its build directory (before it is published)."""
+    with (generation / FILE).open("wb") as f:
         for sid, card in sorted(overlay.items()):
             f.write(orjson.dumps({"id": sid, "card": card}) + b"\n")
         f.flush()
         os.fsync(f.fileno())
-    os.replace(tmp, root / FILE)
 
 
 def apply(cards: list[dict], overlay: dict[str, dict | None]) -> list[dict]:

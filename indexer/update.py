@@ -2,33 +2,71 @@
 
 The current generation is copied, the one document is replaced or deleted in the copy with
 Whoosh's incremental writer (a new small segment), the card files are rewritten (only the changed
-card analysed), and the copy is checked and published like any build. Published generations stay
-immutable.
+card analysed), the overlay updated, and the copy is checked, recorded and published like any
+build (indexer/writes.py). Published generations stay immutable.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import orjson
 from whoosh import index as whoosh_index
 
-from indexer import overlay
+from indexer import audit, overlay, writes
 from indexer import whoosh_index as windex
 from indexer.build import _check
 from indexer.documents import field_terms
 from store import card_files, layout, report_history
 
 
-def _apply(root: Path, card_id: str, card: dict | None, keep: int) -> layout.Generation:
-    with layout.build_lock(root):
+class NotYourAgency(Exception):
+    """The writer may change only cards of its own agencies."""
+
+    def __init__(self, card_id: str, agency: str):
+        self.card_id, self.agency = card_id, agency
+        super().__init__(f"card {card_id!r} belongs to {agency!r}, an agency this token may not edit")
+
+
+def _copy_generation(source: Path, target: Path) -> None:
+    """Copy a generation's files into the (empty) build directory. A failure raises at once with
+    its own errno (a full disk says so), where shutil.copytree would gather them into one Error."""
+    for folder, _, files in os.walk(source):
+        into = target / Path(folder).relative_to(source)
+        into.mkdir(exist_ok=True)
+        for name in files:
+            shutil.copyfile(Path(folder) / name, into / name)
+
+
+def _apply(
+    root: Path,
+    card_id: str,
+    card: dict | None,
+    keep: int,
+    actor: str = "cli",
+    agencies: frozenset[str] | None = None,
+    wait: float = writes.LOCK_WAIT,
+) -> layout.Generation:
+    """`agencies`: the agencies the writer may edit (None: all). Raises KeyError when a deleted
+    card does not exist, NotYourAgency, and whatever the store raises."""
+    operation = "upsert" if card is not None else "delete"
+    with layout.build_lock(root, operation, wait=wait, id=card_id):
+        writes.recover(root)
         layout.cleanup_partial(root)
         base = layout.current(root)
+        before = card_files.read(base.path)
+        old = next((c for c, _, _ in before if c["id"] == card_id), None)
+        if card is None and old is None:
+            raise KeyError(card_id)
+        if agencies is not None:
+            for version in (old, card):
+                if version is not None and version["agency"] not in agencies:
+                    raise NotYourAgency(card_id, version["agency"])
         build_dir = layout.new_build_dir(root)
         try:
-            shutil.rmtree(build_dir)
-            shutil.copytree(base.path, build_dir)
+            _copy_generation(base.path, build_dir)
             ix = whoosh_index.open_dir(str(build_dir / layout.WHOOSH))
             writer = ix.writer()
             try:
@@ -44,37 +82,43 @@ def _apply(root: Path, card_id: str, card: dict | None, keep: int) -> layout.Gen
             # against are the vocabulary of the build that wrote them (a term this change adds
             # counts for them from the next full build).
             vocabulary = windex.vocabulary(build_dir / layout.WHOOSH)
-            before = card_files.read(build_dir)
             kept = [line for line in before if line[0]["id"] != card_id]
-            if card is None and len(kept) == len(before):
-                raise KeyError(card_id)
             if card is not None:
                 kept.append((card, card_files.card_line(card), card_files.shown_line(card, vocabulary)))
             cards = [c for c, _, _ in kept]
             card_files.rewrite(build_dir, kept)
+            recorded = overlay.of_generation(root, base.path)
+            recorded[card_id] = card
+            overlay.write(build_dir, recorded)
             meta = orjson.loads((build_dir / layout.META).read_bytes())
             meta.update(
                 cards=len(cards),
                 agencies=len({c["agency"] for c in cards}),
                 clusters=len({c["cluster"] for c in cards}),
-                source=f"{meta.get('source', '')} + {'upsert' if card else 'delete'} {card_id}",
+                source=f"{meta.get('source', '')} + {operation} {card_id}",
+                parent=base.name,
             )
             (build_dir / layout.META).write_bytes(orjson.dumps(meta))
             _check(build_dir, cards)
-            gen = layout.publish(root, build_dir, keep)
+            entry = {
+                "actor": actor,
+                "action": operation,
+                "id": card_id,
+                "agency": (card or old)["agency"],
+                "changed": audit.changed_fields(old, card),
+                "card": card,
+            }
+            gen = writes.publish(root, build_dir, entry, keep)
             report_history.append(root, gen, cards)
-            recorded = overlay.load(root)
-            recorded[card_id] = card
-            overlay.save(root, recorded)
             return gen
         except BaseException:
             shutil.rmtree(build_dir, ignore_errors=True)
             raise
 
 
-def upsert(root: Path, card: dict, keep: int = layout.DEFAULT_KEEP) -> layout.Generation:
-    return _apply(root, card["id"], card, keep)
+def upsert(root: Path, card: dict, keep: int = layout.DEFAULT_KEEP, **who) -> layout.Generation:
+    return _apply(root, card["id"], card, keep, **who)
 
 
-def delete(root: Path, card_id: str, keep: int = layout.DEFAULT_KEEP) -> layout.Generation:
-    return _apply(root, card_id, None, keep)
+def delete(root: Path, card_id: str, keep: int = layout.DEFAULT_KEEP, **who) -> layout.Generation:
+    return _apply(root, card_id, None, keep, **who)

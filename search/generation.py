@@ -31,6 +31,7 @@ from search.synonyms import Synonyms
 from store import layout
 from store import report as national_report
 from store.card_files import CardStore, Shown
+from store.errors import GenerationMissing
 from store.life_events import LifeEvents
 
 
@@ -142,7 +143,10 @@ class LoadedGeneration:
         """This thread's searcher on this generation (Whoosh searchers are not shared across threads)."""
         s = getattr(self._local, "searcher", None)
         if s is None:
-            s = self._local.searcher = self.ix.searcher()
+            try:
+                s = self._local.searcher = self.ix.searcher()
+            except (OSError, whoosh_index.EmptyIndexError) as e:  # pruned while this process lagged behind
+                raise GenerationMissing(f"generation {self.name} is no longer on disk") from e
         return s
 
     @functools.cached_property

@@ -160,7 +160,7 @@ def test_a_full_disk_fails_the_build_not_the_server(tmp_path, mini_index):
         big = tmp_path / "big.jsonl"
         big.write_bytes(corpus)
         result = subprocess.run(
-            [*DARGAH, "index", str(big), "--index", str(index)],
+            [*DARGAH, "index", str(big), "--index", str(index), "--force"],  # replaces every card: forced
             cwd=ROOT,
             capture_output=True,
             text=True,
