@@ -43,7 +43,7 @@ def _unknown(slot: Slot, term: Token, ctx: Context) -> None:
     # The word as typed (کفلات) is what was misspelt, not what inflection made of it (کفل).
     found = sorted(
         set(vocab.corrections(word, 2)) | set(vocab.corrections(base, 2) if base and base != word else ()),
-        key=lambda c: (c[1], -vocab.freq(c[0])),
+        key=lambda c: (c[1], -vocab.freq(c[0]), c[0]),  # the word itself breaks ties: the same on every run
     )[:2]
     for cand, dist in found:
         slot.add((cand,), WEIGHT / dist, "correction")
