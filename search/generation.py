@@ -32,7 +32,7 @@ from store import layout
 from store import report as national_report
 from store.card_files import CardStore, Shown
 from store.errors import GenerationMissing
-from store.life_events import LifeEvents
+from store.life_events import LifeEvents, written_terms
 
 
 class CardFacts(NamedTuple):
@@ -171,7 +171,9 @@ class LoadedGeneration:
     def life_events(self) -> LifeEvents:
         """The life events this generation was built with (none for a generation without them)."""
         text = self.read_extra("life_events.json")
-        return LifeEvents.load(text) if text.strip() else LifeEvents([])
+        events = LifeEvents.load(text) if text.strip() else LifeEvents([])
+        events.triggers(written_terms)  # analysed now, not in the first search that needs them
+        return events
 
     @functools.cached_property
     def suggester(self) -> Suggester:

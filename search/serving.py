@@ -17,6 +17,7 @@ from pathlib import Path
 import analyzers
 from search import information
 from search.generation import LoadedGeneration
+from search.understanding import spoken
 from store.errors import IndexUnavailable
 from store.layout import current as current_generation
 from store.layout import older_generations
@@ -40,6 +41,7 @@ class GenerationServer:
         IndexUnavailable when there is none to serve."""
         analyzers.warm_up()
         information.warm_up()
+        spoken.warm_up()
         name, path = current_generation(self.index_dir)
         try:
             gen = LoadedGeneration.open(name, path)

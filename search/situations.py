@@ -8,14 +8,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from analyzers import terms
-from analyzers.spoken import to_written
 from search import retrieval
 from search.generation import LoadedGeneration
 from search.results import LifeEventSteps, Step
 from search.signals import Signals
 from search.understanding import Plan
-from store.life_events import LifeEvent
+from store.life_events import LifeEvent, written_terms
 
 # How a situation's services rank: the more of the query the situation's trigger is, the nearer
 # the top of the results its services come (a query that names a service besides, «وام ازدواج»,
@@ -28,12 +26,6 @@ class Situation(NamedTuple):
     event: LifeEvent
     share: float  # how much of the query the trigger is: 1 when it is the whole query
     docs: list[int]  # the event's services this generation serves, in the event's order
-
-
-def written_terms(text: str) -> list[str]:
-    """A trigger's terms as a query's are made: spoken forms in their written form, then analysed
-    (a trigger written as spoken, بچم به دنیا اومده, meets the question that says it)."""
-    return terms(to_written(text)[0])
 
 
 def recognise(plan: Plan, gen: LoadedGeneration, signals: Signals) -> Situation | None:

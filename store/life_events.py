@@ -19,8 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analyzers import terms as analyze_terms
+from analyzers.spoken import to_written
 
 Analyze = Callable[[str], Iterable[object]]  # text → terms (strings, or tokens with a .text)
+
+
+def written_terms(text: str) -> list[str]:
+    """Terms as a search query's are made: spoken forms in their written form, then analysed (a
+    trigger written as spoken, بچم به دنیا اومده, meets the question that says it)."""
+    return analyze_terms(to_written(text)[0])
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,11 @@ SWITCHES = {
 SWITCH = "spoken_words"  # the step's main switch; every kind has its own (SWITCHES)
 
 
+def warm_up() -> None:
+    """Load the table now (a first search must not pay for it)."""
+    to_written("خونه")
+
+
 def rewrite(text: str, ctx: Context) -> str:
     kinds = [kind for kind, switch in SWITCHES.items() if getattr(ctx.signals, switch)]
     if not kinds:
