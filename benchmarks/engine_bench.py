@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import orjson  # noqa: E402
+import orjson  # noqa: E402 (after the checkout is put on the path: run as a script)
 
 
 def percentile(values: list[float], p: float) -> float | None:

@@ -42,8 +42,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import corpora, queries  # noqa: E402
-from benchmarks.common import (  # noqa: E402
+from benchmarks import corpora, queries  # noqa: E402 (after the checkout is put on the path)
+from benchmarks.common import (  # noqa: E402 (after the checkout is put on the path)
     BENCH,
     DARGAH,
     HOST,
@@ -142,7 +142,10 @@ def parse_args(argv=None) -> argparse.Namespace:
         a.judged_warmup_max = 10.0 if a.quick else 90.0
     if a.engine_budget is None:
         a.engine_budget = 15.0 if a.quick else 120.0
-    sizes = lambda s: [int(x) for x in s.split(",") if x.strip()]  # noqa: E731
+
+    def sizes(s: str) -> list[int]:
+        return [int(x) for x in s.split(",") if x.strip()]
+
     a.synth_sizes = [] if a.quick else sizes(a.synth)
     a.service_sizes = [] if a.quick else sizes(a.service_synth)
     return a
@@ -153,7 +156,7 @@ def check_tools(args) -> None:
     if not args.skip_service and not shutil.which("wrk"):
         problems.append("wrk is not installed (Debian: apt-get install -y wrk)")
     try:
-        import tantivy  # noqa: F401
+        import tantivy  # noqa: F401 (imported only to learn whether it is installed)
     except ImportError:
         problems.append("the tantivy package is missing (.venv/bin/pip install -r benchmarks/requirements.txt)")
     if args.profile and not shutil.which("py-spy") and not (Path(PYTHON).parent / "py-spy").exists():

@@ -187,7 +187,10 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
 
     lat = sorted(latencies)
-    pct = lambda f: lat[min(len(lat) - 1, int(len(lat) * f))] * 1000 if lat else float("nan")  # noqa: E731
+
+    def pct(f: float) -> float:
+        return lat[min(len(lat) - 1, int(len(lat) * f))] * 1000 if lat else float("nan")
+
     total = sum(counts.values())
     print(
         f"\nsoak: {args.minutes:g} min, {args.threads} client threads, 2 workers, "
@@ -206,7 +209,10 @@ def main() -> int:
         # The first third is the caches filling up (postings, responses, the allocator's pools);
         # levelling off means the last third grows little over the middle one.
         third = len(samples) // 3
-        mean = lambda rows: [statistics.mean(v) for v in zip(*rows, strict=False)]  # noqa: E731
+
+        def mean(rows: list) -> list[float]:
+            return [statistics.mean(v) for v in zip(*rows, strict=False)]
+
         first, middle, last = mean(samples[:third]), mean(samples[third : 2 * third]), mean(samples[2 * third :])
         peak = [max(v) for v in zip(*samples, strict=False)]
         print(

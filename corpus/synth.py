@@ -604,7 +604,10 @@ def write(n: int, seed: int, out: TextIO | None = None, batch: int = 500) -> Non
     """Stream n cards to `out` (default: stdout as UTF-8 bytes, whatever the locale)."""
     if out is None:
         stream = sys.stdout.buffer
-        emit = lambda text: stream.write(text.encode("utf-8"))  # noqa: E731
+
+        def emit(text: str) -> None:
+            stream.write(text.encode("utf-8"))
+
     else:
         emit = out.write
     lines: list[str] = []

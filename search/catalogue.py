@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from store.report import rank_rows
+
 STAGES = ("information", "application", "processing", "delivery")
 
 
@@ -36,11 +38,6 @@ def agencies(services: Iterable[tuple[str, float]]) -> list[dict]:
     scores: dict[str, list[float]] = defaultdict(list)
     for agency, readiness in services:
         scores[agency].append(readiness)
-    rows = [{"value": a, "count": len(s), "e_readiness": round(sum(s) / len(s), 4)} for a, s in scores.items()]
-    rows.sort(key=lambda r: (-r["e_readiness"], -r["count"], r["value"]))
-    rank, previous = 0, None
-    for n, row in enumerate(rows, start=1):
-        if row["e_readiness"] != previous:
-            rank, previous = n, row["e_readiness"]
-        row["rank"] = rank
-    return rows
+    return rank_rows(
+        [{"value": a, "count": len(s), "e_readiness": round(sum(s) / len(s), 4)} for a, s in scores.items()]
+    )

@@ -77,7 +77,10 @@ def score_query(j: Judged, ranked: list[str], weak: bool) -> dict:
 def summarise(rows: list[dict]) -> dict:
     ans = [r for r in rows if r["answerable"]]
     un = [r for r in rows if not r["answerable"]]
-    mean = lambda key, rs: sum(r[key] for r in rs) / len(rs) if rs else float("nan")  # noqa: E731
+
+    def mean(key: str, rs: list[dict]) -> float:
+        return sum(r[key] for r in rs) / len(rs) if rs else float("nan")
+
     return {
         "n": len(rows),
         "ndcg": mean("ndcg", ans),

@@ -250,13 +250,19 @@ class _Group:
 
 
 def ranked(groups: dict[str, _Group], **extra: dict[str, dict]) -> list[dict]:
-    """One row per group, highest e-readiness first; ties share a rank (search.catalogue.agencies)."""
+    """One row per group, highest e-readiness first; ties share a rank."""
     rows = []
     for value, group in groups.items():
         row = {"value": value, **group.figures()}
         for field, by_value in extra.items():
             row[field] = by_value.get(value)
         rows.append(row)
+    return rank_rows(rows)
+
+
+def rank_rows(rows: list[dict]) -> list[dict]:
+    """Rows of {"value", "count", "e_readiness", …} ordered highest e-readiness first (more services,
+    then the name, break ties in the listing), each with its `rank`: ties share one."""
     rows.sort(key=lambda r: (-r["e_readiness"], -r["count"], r["value"]))
     rank, previous = 0, None
     for n, row in enumerate(rows, start=1):
