@@ -1,9 +1,12 @@
 """Ranking signals on analysed titles: what each one rewards, and what it must not."""
 
+import pytest
+
 import analyzers
 from search.ranking.default_action import default_action
 from search.ranking.exact_title import exact_title
 from search.ranking.phrase import phrase_score
+from search.ranking.popularity import popularity_prior
 
 
 def title(text):
@@ -61,3 +64,16 @@ def test_scoring_only_the_candidates_that_can_reach_the_page_changes_no_result(b
     monkeypatch.setattr(combine, "MAX_BOOST", float("inf"))
     monkeypatch.setattr(combine, "MAX_TEXT_BOOST", float("inf"))
     assert pages() == bounded
+
+
+@pytest.mark.parametrize(
+    ("popularity", "prior"),
+    [(0, 1.0), (-5, 1.0), (1_000_000, 1.35), (2_000_000, 1.35 * 1.0 + 0.35 * 0.0499)],
+)
+def test_the_popularity_prior_is_bounded_and_log_scaled(popularity, prior):
+    # The most demanded service gains at most 35%; demand beyond the catalogue's most helps no more
+    # than a log step; nothing negative.
+    got = popularity_prior(popularity, 1_000_000)
+    assert got == pytest.approx(prior, rel=0.01)
+    assert got >= 1.0
+    assert popularity_prior(10, 1_000_000) < popularity_prior(1_000, 1_000_000) < popularity_prior(100_000, 1_000_000)
