@@ -10,6 +10,7 @@ from conftest import ROOT
 
 from analyzers import analyze, terms
 from indexer.corpus import read_corpus
+from search.situations import written_terms
 from store.life_events import LifeEvents
 
 LIFE_EVENTS = ROOT / "corpus" / "life_events.json"
@@ -64,7 +65,7 @@ def test_the_file_is_a_small_well_formed_vocabulary(life_events):
     for event in life_events.events:
         assert event.id.isascii() and event.id.replace("_", "").isalpha()
         assert event.name and event.title and event.aliases
-        assert 8 <= len(event.triggers) <= 25, event.id
+        assert 15 <= len(event.triggers) <= 50, event.id
         assert life_events.by_id[event.id] is event
 
 
@@ -121,13 +122,77 @@ SITUATIONS = [
     ("میخوام اسمم رو تغییر بدم", "name_change"),
     ("پدرم سرطان گرفته", "illness"),
     ("برادرم معلول است", "disability"),
+    ("خانمم دیروز سزارین کرد و بچه سالمه", "birth"),
+    ("دوقلوهامون هفته پیش به دنیا اومدن", "birth"),
+    ("بچه‌دار نمی‌شیم و میخوایم یه کودک بی‌سرپرست بیاریم", "adoption"),
+    ("با نامزدم قراره ماه بعد عقد کنیم", "marriage"),
+    ("شوهرم نفقه نمیده میخوام شکایت کنم", "divorce"),
+    ("پدرم از دنیا رفته و وصیت‌نامه داره", "death"),
+    ("یه واحد آپارتمان قسطی خریدیم سندش چی میشه", "buy_home"),
+    ("صاحبخونه میگه باید خونه رو تخلیه کنی", "rent_home"),
+    ("خونه کلنگیمونو میخوایم بکوبیم از نو بسازیم", "building"),
+    ("اثاث کشی کردیم و آدرسمون عوض شده", "moving"),
+    ("سیلاب اومد و خونه و زندگیمون رو برد", "disaster"),
+    ("یه پراید دست دوم خریدم", "car"),
+    ("یه موتوری زد به ماشینم و فرار کرد", "accident"),
+    ("میخوام یه آرایشگاه زنانه باز کنم", "business"),
+    ("تازه یه سوپرمارکت زدم چه مجوزهایی لازمه", "business"),
+    ("بالاخره بعد دو سال بیکاری کار پیدا کردم", "job"),
+    ("کارخونه‌مون ورشکست شد و بیکار شدیم", "job_loss"),
+    ("پدرم سی سال سابقه داره و میخواد بازنشسته بشه", "retirement"),
+    ("دفترچه سربازیمو کجا تحویل بدم", "military"),
+    ("پسرم شش سالشه امسال باید بره مدرسه", "school"),
+    ("دخترم امسال دانشگاه قبول شد", "university"),
+    ("از یه دانشگاه تو آلمان پذیرش گرفتم", "emigration"),
+    ("ترم آخرم و میخوام تسویه حساب کنم", "graduation"),
+    ("بعد از پونزده سال زندگی تو کانادا برگشتیم ایران", "return"),
+    ("امسال قسمت شد بریم زیارت کربلا", "pilgrimage"),
+    ("تابستون با خانواده میریم استانبول", "travel_abroad"),
+    ("تعطیلات نوروز میخوایم بریم شمال", "travel"),
+    ("همسرم افغانه و اقامت نداره", "foreign_resident"),
+    ("پسرم تازه ۱۸ ساله شده", "coming_of_age"),
+    ("از اسم کوچیکم خوشم نمیاد میخوام عوضش کنم", "name_change"),
+    ("مادرم سکته مغزی کرده و بستریه", "illness"),
+    ("پسرم اوتیسم داره چه حمایتی میشه", "disability"),
+    ("همسرم باردار است چه خدماتی از بیمه میگیره", "pregnancy"),
+    ("حامله‌ام و میخوام مرخصی بگیرم", "pregnancy"),
+    ("دیشب دزد اومد خونمون همه چیو برد", "crime_victim"),
+    ("موتورمو جلو خونه دزدیدن", "crime_victim"),
+    ("تو خیابون زورگیری شدم گوشیمو بردن", "crime_victim"),
+    ("یه لینک برام اومد زدم و حسابمو خالی کردن", "online_fraud"),
+    ("پیج اینستاگرامم هک شده چیکار کنم", "online_fraud"),
+    ("کیف پولم با همه مدارکم گم شده", "lost_documents"),
+    ("شناسنامه پسرم گم شده", "lost_documents"),
+    ("پدربزرگم آلزایمر داره و از دیروز گم شده", "missing_person"),
+    ("پسر ده ساله‌ام از ظهر گم شده", "missing_person"),
+    ("دخترم دو روزه خونه نیومده", "missing_person"),
+    ("مادرم آلزایمر گرفته و دیگه نمی‌تونه کارهای بانکیش رو انجام بده", "elderly_care"),
+    ("برای پدرم که زوال عقل داره چطور قیم تعیین کنم", "elderly_care"),
+    ("شوهرم زندانیه چطوری ملاقات بگیرم", "imprisonment"),
+    ("برادرم رو بازداشت کردن باید وثیقه بذاریم", "imprisonment"),
+    ("میخوام محصولاتم رو به خارج صادر کنم", "export"),
+    ("برای صادرات پسته به روسیه چه مجوزی لازمه", "export"),
+    ("میخوام از چین جنس وارد کنم", "import"),
+    ("بارم تو گمرک مونده و ترخیص نمیشه", "import"),
+    ("میخوام یه مرغداری کوچیک راه بندازم", "farming"),
+    ("توی روستا زمین کشاورزی دارم میخوام گلخانه بزنم", "farming"),
 ]
+
+
+def as_search_does(life_events, query):
+    """The event search recognises: the query's written form against triggers analysed the same way."""
+    return life_events.match(written_terms(query), written_terms)
 
 
 @pytest.mark.parametrize(("query", "event_id"), SITUATIONS)
 def test_a_situation_finds_its_event(life_events, query, event_id):
-    found = life_events.match(query)
-    assert found is not None and found.id == event_id, (query, found and found.id)
+    for found in (life_events.match(query), as_search_does(life_events, query)):
+        assert found is not None and found.id == event_id, (query, found and found.id)
+
+
+def test_every_event_has_situations_that_find_it(life_events):
+    found = {event_id for _, event_id in SITUATIONS}
+    assert [e.id for e in life_events.events if e.id not in found] == []
 
 
 def test_situations_are_not_triggers_copied(life_events):
@@ -171,13 +236,49 @@ PLAIN_SEARCHES = [
     "دانشگاه",
     "مدرسه",
     "سفر",
+    "المثنی کارت ملی",
+    "تمدید کارت بازرگانی",
+    "استعلام سوابق بیمه",
+    "ثبت شکایت از بانک",
+    "قبض گاز",
+    "تمدید گواهینامه رانندگی",
+    "ترخیص خودرو توقیفی",
+    "پرداخت عوارض نوسازی",
+    "گواهی عدم سوء پیشینه",
+    "کد اقتصادی",
+    "سامانه جامع تجارت",
+    "تمدید پروانه کسب",
+    "اجاره صندوق پستی",
+    "کارت سوخت موتورسیکلت",
+    "رجیستری گوشی",
+    "تغییر نام مشترک گاز",
+    "انتقال تخفیف عدم خسارت بیمه",
+    "جابه‌جایی محل کنتور برق",
+    "نتایج امتحانات نهایی",
+    "مجوز تاسیس مهد کودک",
+    "پروانه شکار",
+    "شماره تلفن اورژانس",
+    "اتاق بازرگانی",
+    "سازمان زندان‌ها",
+    "کنتور آب خرابه چیکار کنم",
+    "امروز هوا خیلی سرده",
+    "کجا میتونم قبضمو پرداخت کنم",
+    "سلام وقت بخیر",
+    "فردا با دوستم میرم پارک",
+    "پولم به حساب منتقل نشد",
 ]
 
 
 @pytest.mark.parametrize("query", PLAIN_SEARCHES)
 def test_a_plain_service_search_finds_no_event(life_events, query):
-    found = life_events.match(query)
-    assert found is None, (query, found.id)
+    for found in (life_events.match(query), as_search_does(life_events, query)):
+        assert found is None, (query, found.id)
+
+
+def test_a_lost_paper_is_not_a_missing_person(life_events):
+    # Both say «گم شده»; the paper named makes it a lost document, the person alone a missing one.
+    assert as_search_does(life_events, "کارت ملی پدرم گم شده").id == "lost_documents"
+    assert as_search_does(life_events, "پدرم از صبح گم شده").id == "missing_person"
 
 
 def test_the_longest_trigger_wins(life_events):
