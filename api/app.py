@@ -17,6 +17,7 @@ from pathlib import Path
 import orjson
 from aiohttp import web
 
+from analyzers import ANALYZER_VERSION
 from api import admin, params, presenters
 from api.metrics import Metrics, route_name
 from api.openapi import document as openapi_document
@@ -29,9 +30,11 @@ from search import Engine, SearchRequest
 from search import report as national_report
 from search.engine import SORTS
 from search.facets import FACETS
-from store.errors import IndexUnavailable
+from store import versions
+from store.errors import GenerationIncompatible, IndexUnavailable
 
 log = logging.getLogger("dargah.api")
+NOT_READY = web.AppKey("not_ready", list)  # [why /readyz answers 503, when an operator may be told]
 
 STATIC = Path(__file__).parent / "static"
 API = "/api/v1"
@@ -177,13 +180,14 @@ async def openapi(request: web.Request) -> web.Response:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    return json_response({"status": "ok"})
+    return json_response({"status": "ok", "version": versions.code_version(), "analyzer_version": ANALYZER_VERSION})
 
 
 async def readyz(request: web.Request) -> web.Response:
     engine = request.app[ENGINE]
     if not engine.ready:
-        raise Problem(503, "no index generation is loaded yet", headers={"Retry-After": "1"})
+        why = request.app[NOT_READY][0]
+        raise Problem(503, why or "no index generation is loaded yet", headers={"Retry-After": "1"})
     return json_response({"status": "ready", "generation": engine.generation_name()})
 
 
@@ -385,6 +389,9 @@ async def _load_engine(app: web.Application) -> None:
         await loop.run_in_executor(app[EXECUTOR], app[ENGINE].load)
     except IndexUnavailable as e:
         log.error("%s", e)  # /readyz answers 503 until a generation can be opened
+        if isinstance(e.__cause__, GenerationIncompatible):
+            # Says which versions differ and what to do; no path or internals, so /readyz may tell it.
+            app[NOT_READY][0] = str(e.__cause__)
 
 
 async def _flush_query_log(app: web.Application):
@@ -434,6 +441,7 @@ def create_app(index_dir: Path | str | None = None, *, settings: Settings | None
     app[CACHE] = ResponseCache(settings.cache_size)
     app[TASKS] = set()
     app[INFLIGHT] = [0]
+    app[NOT_READY] = [None]
     app[LIMITER] = RateLimiter(settings.rate_limit, trusted=settings.trusted_proxies) if settings.rate_limit else None
     app[QUERYLOG] = QueryLog(settings.analytics_dir or settings.index_dir / "analytics")
     app.on_startup.append(_load_engine)

@@ -16,18 +16,9 @@ EXIT_FAILED = 1
 
 def version() -> str:
     """The installed package's version; from a source checkout that was never installed, pyproject's."""
-    from importlib import metadata
+    from store.versions import code_version
 
-    try:
-        return metadata.version("dargah")
-    except metadata.PackageNotFoundError:
-        import tomllib
-
-        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
-        try:
-            return tomllib.loads(pyproject.read_text("utf-8"))["project"]["version"]
-        except (OSError, KeyError, tomllib.TOMLDecodeError):
-            return "unknown"
+    return code_version()
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> int:

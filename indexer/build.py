@@ -16,7 +16,7 @@ from whoosh.query import Term
 from indexer import overlay
 from indexer import whoosh_index as windex
 from indexer.documents import field_terms
-from store import card_files, layout, report_history
+from store import card_files, layout, report_history, versions
 from store.layout import EXTRA_FILES
 from store.life_events import LifeEvents
 
@@ -93,7 +93,7 @@ def build(
                 "source": source,
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             }
-            (build_dir / layout.META).write_bytes(orjson.dumps(meta))
+            (build_dir / layout.META).write_bytes(orjson.dumps(versions.stamp(meta)))
             _check(build_dir, cards)
             unknown_events = _unknown_events(build_dir, cards)  # a broken file fails the build here
             gen = layout.publish(root, build_dir, keep)

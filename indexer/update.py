@@ -18,13 +18,16 @@ from indexer import overlay
 from indexer import whoosh_index as windex
 from indexer.build import _check
 from indexer.documents import field_terms
-from store import card_files, layout, report_history
+from store import card_files, layout, report_history, versions
 
 
 def _apply(root: Path, card_id: str, card: dict | None, keep: int) -> layout.Generation:
     with layout.build_lock(root):
         layout.cleanup_partial(root)
         base = layout.current(root)
+        # A card analysed by this code beside cards analysed by another would be found by one
+        # kind of query and not the other: a generation of another analyzer is rebuilt, not patched.
+        versions.check(base.name, base.meta())
         build_dir = layout.new_build_dir(root)
         try:
             shutil.rmtree(build_dir)
@@ -53,6 +56,7 @@ def _apply(root: Path, card_id: str, card: dict | None, keep: int) -> layout.Gen
             cards = [c for c, _, _ in kept]
             card_files.rewrite(build_dir, kept)
             meta = orjson.loads((build_dir / layout.META).read_bytes())
+            versions.stamp(meta)
             meta.update(
                 cards=len(cards),
                 agencies=len({c["agency"] for c in cards}),

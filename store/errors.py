@@ -30,6 +30,10 @@ class GenerationDamaged(StoreError):
     """A generation's files are incomplete or in a format this code does not read."""
 
 
+class GenerationIncompatible(GenerationDamaged):
+    """A generation analysed by another analyzer version than this code's (store/versions.py)."""
+
+
 class BuildLocked(StoreError):
     """Another build (or single-card change) holds the index directory's build lock."""
 
