@@ -19,6 +19,7 @@ from aiohttp import web
 
 from analyzers import ANALYZER_VERSION
 from api import admin, params, presenters
+from api.accesslog import ACCESS_LOG
 from api.metrics import Metrics, route_name
 from api.openapi import document as openapi_document
 from api.querylog import QueryLog
@@ -306,7 +307,11 @@ async def observe(request: web.Request, handler):
         status = e.status
         raise
     finally:
-        request.app[METRICS].observe(route_name(request), status, time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        request.app[METRICS].observe(route_name(request), status, elapsed)
+        access_log = request.app.get(ACCESS_LOG)
+        if access_log is not None:
+            access_log.record(request.method, request.path, status, elapsed)  # the path, never the query
 
 
 def _cacheable(request: web.Request) -> bool:

@@ -148,7 +148,8 @@ def cmd_serve(args) -> int:
         trusted_proxies=tuple(args.trusted_proxy or ()),
         keepalive_timeout=args.keepalive_timeout,
     )
-    return serve(settings, args.host, args.port, args.workers)
+    access_log = None if args.access_log == "off" else (args.access_log_file or "-")
+    return serve(settings, args.host, args.port, args.workers, access_log=access_log)
 
 
 def cmd_generations(args) -> int:
@@ -386,6 +387,14 @@ def parser() -> argparse.ArgumentParser:
         metavar="S",
         help="idle keep-alive connections close after this (default 15)",
     )
+    s.add_argument(
+        "--access-log",
+        choices=("json", "off"),
+        default="off",
+        help="json: a JSON line per request (method, path without the query, status, duration, worker); "
+        "default off (nginx in front keeps one)",
+    )
+    s.add_argument("--access-log-file", metavar="FILE", help="append the access log to FILE instead of standard error")
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("generations", help="list the index generations, * marks the serving one")
