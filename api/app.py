@@ -18,7 +18,7 @@ import orjson
 from aiohttp import web
 
 from analyzers import ANALYZER_VERSION
-from api import admin, params, presenters
+from api import admin, assets, params, presenters
 from api.accesslog import ACCESS_LOG
 from api.metrics import Metrics, route_name
 from api.openapi import document as openapi_document
@@ -198,8 +198,13 @@ async def metrics(request: web.Request) -> web.Response:
     return web.Response(text=text, content_type="text/plain", charset="utf-8", headers={"Cache-Control": "no-store"})
 
 
-async def index_page(request: web.Request) -> web.FileResponse:
-    return web.FileResponse(STATIC / "index.html")
+async def index_page(request: web.Request) -> web.Response:
+    """The page, its script and style named by version (api/assets.py); revalidated on every visit."""
+    body, etag = assets.page()
+    headers = {"ETag": etag, "Cache-Control": assets.REVALIDATE}
+    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        return web.Response(status=304, headers=headers)
+    return web.Response(body=body, content_type="text/html", charset="utf-8", headers=headers)
 
 
 # -- the national e-readiness report --------------------------------------------------------------
@@ -452,6 +457,7 @@ def create_app(index_dir: Path | str | None = None, *, settings: Settings | None
     app.on_startup.append(_load_engine)
     app.cleanup_ctx.append(_flush_query_log)
     app.on_cleanup.append(_close)
+    app.on_response_prepare.append(assets.cache_headers)
     r = app.router
     r.add_get(API + "/search", search)
     r.add_get(API + "/suggest", suggest)
