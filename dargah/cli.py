@@ -164,7 +164,8 @@ def cmd_generations(args) -> int:
         meta = g.meta()
         mark = "*" if g.name == serving else " "
         cards, built = meta.get("cards", "?"), meta.get("built_at", "?")
-        print(f"{mark} {g.name}  {cards} cards  built {built}  {meta.get('source', '')}")
+        versions = f"Dargah {meta.get('code_version', '?')}, analyzer {meta.get('analyzer_version', '?')}"
+        print(f"{mark} {g.name}  {cards} cards  built {built} by {versions}  {meta.get('source', '')}")
     return 0
 
 

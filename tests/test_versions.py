@@ -52,6 +52,9 @@ def test_a_generation_records_the_code_and_analyzer_versions(mini_index):
     meta = layout.current(mini_index).meta()
     assert meta["code_version"] == versions.code_version()
     assert meta["analyzer_version"] == analyzers.ANALYZER_VERSION
+    listed = run_cli("generations", "--index", mini_index)
+    assert listed.returncode == 0
+    assert f"by Dargah {versions.code_version()}, analyzer {analyzers.ANALYZER_VERSION}" in listed.stdout
 
 
 async def test_healthz_tells_the_version(aiohttp_client, mini_index):
@@ -112,3 +115,14 @@ async def test_readyz_says_why_when_no_generation_is_compatible(index, aiohttp_c
     assert f"analyzer version {analyzers.ANALYZER_VERSION + 1}" in detail
     assert f"this server analyses with analyzer version {analyzers.ANALYZER_VERSION}" in detail
     assert str(index) not in detail
+
+
+def test_a_card_change_is_not_patched_into_a_generation_of_another_analyzer(index):
+    from conftest import mini_cards
+
+    from indexer import update
+
+    newer = _publish_copy(index, analyzers.ANALYZER_VERSION + 1)
+    with pytest.raises(GenerationIncompatible, match=f"generation {newer.name}"):
+        update.upsert(index, mini_cards()[0])
+    assert layout.current(index).name == newer.name  # nothing published
