@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import time
 
 import orjson
 import pytest
@@ -126,3 +127,24 @@ def test_a_card_change_is_not_patched_into_a_generation_of_another_analyzer(inde
     with pytest.raises(GenerationIncompatible, match=f"generation {newer.name}"):
         update.upsert(index, mini_cards()[0])
     assert layout.current(index).name == newer.name  # nothing published
+
+
+def test_a_replica_with_nothing_compatible_serves_the_first_compatible_generation_published(index):
+    compatible = layout.current(index)
+    for gen in layout.list_generations(index):
+        meta = gen.meta()
+        meta["analyzer_version"] = analyzers.ANALYZER_VERSION + 1
+        (gen.path / layout.META).write_bytes(orjson.dumps(meta))
+    engine = Engine(index, refresh_interval=0.05)
+    with pytest.raises(IndexUnavailable):
+        engine.load()
+    build_dir = layout.new_build_dir(index)
+    shutil.rmtree(build_dir)
+    shutil.copytree(compatible.path, build_dir)
+    (build_dir / layout.META).write_bytes(orjson.dumps(versions.stamp(compatible.meta())))
+    published = layout.publish(index, build_dir)
+    deadline = time.monotonic() + 10
+    while not engine.ready:
+        assert time.monotonic() < deadline, "the compatible generation was not taken up"
+        time.sleep(0.05)
+    assert engine.generation_name() == published.name
