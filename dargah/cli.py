@@ -149,6 +149,11 @@ def cmd_serve(args) -> int:
         keepalive_timeout=args.keepalive_timeout,
     )
     access_log = None if args.access_log == "off" else (args.access_log_file or "-")
+    if access_log not in (None, "-"):
+        try:  # here, once, rather than in every worker, which would die on it over and over
+            os.close(os.open(access_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640))
+        except OSError as e:
+            return _fail(f"cannot append to the access log {access_log}: {e.strerror}")
     return serve(settings, args.host, args.port, args.workers, access_log=access_log)
 
 

@@ -18,7 +18,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from conftest import DARGAH, ROOT, free_port, wait_ready
+from conftest import DARGAH, ROOT, free_port, run_cli, wait_ready
 
 from api.app import create_app
 
@@ -285,3 +285,11 @@ def test_one_scrape_shows_the_whole_replica_and_the_access_log_no_query(replica)
         _, families = _scrape(base)
         assert value(families, "dargah_requests_total", route="/api/v1/search", status="200") == searches
         assert value(families, "process_cpu_seconds_total") > 0
+
+
+def test_an_access_log_that_cannot_be_written_stops_serve_at_once(mini_index, tmp_path):
+    done = run_cli(
+        "serve", "--index", mini_index, "--access-log", "json", "--access-log-file", tmp_path / "no" / "access.log"
+    )
+    assert done.returncode == 1
+    assert "cannot append to the access log" in done.stderr and "Traceback" not in done.stderr
