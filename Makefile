@@ -1,4 +1,6 @@
 # Dargah: `make run` serves the bundled catalogue, `make test` runs every test.
+# `make install` installs what serving needs and nothing else; `make test` adds the test tools
+# (pytest, Playwright, schemathesis, ruff …) and Debian's chromium, nginx and promtool.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -9,7 +11,7 @@ PORT ?= 8080
 WORKERS ?= 2
 CORPUS_FILES := $(wildcard corpus/services/*.jsonl) $(wildcard corpus/*.tsv) corpus/service-card.schema.json
 
-.PHONY: install run index test eval bench soak clean browser nginx
+.PHONY: install install-test run index test eval bench soak clean browser nginx promtool
 
 install: $(VENV)/.installed
 
@@ -18,6 +20,13 @@ $(VENV)/.installed: pyproject.toml scripts/find-python.sh
 	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
 	  rm -rf $(VENV); echo "creating $(VENV) with $$py"; "$$py" -m venv $(VENV); fi
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+# The test tools, on top of the runtime: never in a production environment.
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $@
 
@@ -45,8 +54,15 @@ nginx:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nginx >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq nginx >/dev/null; fi; fi
 
+# The metrics test checks /metrics with `promtool check metrics` (Debian ships it in prometheus).
+promtool:
+	@if ! command -v promtool >/dev/null 2>&1; then \
+	  echo "installing Debian's prometheus for promtool (the metrics test)"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null; fi; fi
+
 # Lint and formatting first: they take a second, the tests two minutes.
-test: install browser nginx
+test: install-test browser nginx promtool
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest -q $(PYTEST_ARGS)

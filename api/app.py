@@ -17,7 +17,9 @@ from pathlib import Path
 import orjson
 from aiohttp import web
 
-from api import admin, params, presenters
+from analyzers import ANALYZER_VERSION
+from api import admin, assets, params, presenters
+from api.accesslog import ACCESS_LOG
 from api.metrics import Metrics, route_name
 from api.openapi import document as openapi_document
 from api.querylog import QueryLog
@@ -29,9 +31,11 @@ from search import Engine, SearchRequest
 from search import report as national_report
 from search.engine import SORTS
 from search.facets import FACETS
-from store.errors import GenerationMissing, IndexUnavailable
+from store import versions
+from store.errors import GenerationIncompatible, GenerationMissing, IndexUnavailable
 
 log = logging.getLogger("dargah.api")
+NOT_READY = web.AppKey("not_ready", list)  # [why /readyz answers 503, when an operator may be told]
 
 STATIC = Path(__file__).parent / "static"
 API = "/api/v1"
@@ -183,13 +187,14 @@ async def openapi(request: web.Request) -> web.Response:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    return json_response({"status": "ok"})
+    return json_response({"status": "ok", "version": versions.code_version(), "analyzer_version": ANALYZER_VERSION})
 
 
 async def readyz(request: web.Request) -> web.Response:
     engine = request.app[ENGINE]
     if not engine.ready:
-        raise Problem(503, "no index generation is loaded yet", headers={"Retry-After": "1"})
+        why = request.app[NOT_READY][0]
+        raise Problem(503, why or "no index generation is loaded yet", headers={"Retry-After": "1"})
     return json_response({"status": "ready", "generation": engine.generation_name()})
 
 
@@ -199,8 +204,13 @@ async def metrics(request: web.Request) -> web.Response:
     return web.Response(text=text, content_type="text/plain", charset="utf-8", headers={"Cache-Control": "no-store"})
 
 
-async def index_page(request: web.Request) -> web.FileResponse:
-    return web.FileResponse(STATIC / "index.html")
+async def index_page(request: web.Request) -> web.Response:
+    """The page, its script and style named by version (api/assets.py); revalidated on every visit."""
+    body, etag = assets.page()
+    headers = {"ETag": etag, "Cache-Control": assets.REVALIDATE}
+    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        return web.Response(status=304, headers=headers)
+    return web.Response(body=body, content_type="text/html", charset="utf-8", headers=headers)
 
 
 # -- the national e-readiness report --------------------------------------------------------------
@@ -312,7 +322,11 @@ async def observe(request: web.Request, handler):
         status = e.status
         raise
     finally:
-        request.app[METRICS].observe(route_name(request), status, time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        request.app[METRICS].observe(route_name(request), status, elapsed)
+        access_log = request.app.get(ACCESS_LOG)
+        if access_log is not None:
+            access_log.record(request.method, request.path, status, elapsed)  # the path, never the query
 
 
 def _cacheable(request: web.Request) -> bool:
@@ -395,6 +409,9 @@ async def _load_engine(app: web.Application) -> None:
         await loop.run_in_executor(app[EXECUTOR], app[ENGINE].load)
     except IndexUnavailable as e:
         log.error("%s", e)  # /readyz answers 503 until a generation can be opened
+        if isinstance(e.__cause__, GenerationIncompatible):
+            # Says which versions differ and what to do; no path or internals, so /readyz may tell it.
+            app[NOT_READY][0] = str(e.__cause__)
 
 
 async def _flush_query_log(app: web.Application):
@@ -444,11 +461,13 @@ def create_app(index_dir: Path | str | None = None, *, settings: Settings | None
     app[CACHE] = ResponseCache(settings.cache_size)
     app[TASKS] = set()
     app[INFLIGHT] = [0]
+    app[NOT_READY] = [None]
     app[LIMITER] = RateLimiter(settings.rate_limit, trusted=settings.trusted_proxies) if settings.rate_limit else None
     app[QUERYLOG] = QueryLog(settings.analytics_dir or settings.index_dir / "analytics")
     app.on_startup.append(_load_engine)
     app.cleanup_ctx.append(_flush_query_log)
     app.on_cleanup.append(_close)
+    app.on_response_prepare.append(assets.cache_headers)
     r = app.router
     r.add_get(API + "/search", search)
     r.add_get(API + "/suggest", suggest)

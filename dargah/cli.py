@@ -17,18 +17,9 @@ EXIT_FAILED = 1
 
 def version() -> str:
     """The installed package's version; from a source checkout that was never installed, pyproject's."""
-    from importlib import metadata
+    from store.versions import code_version
 
-    try:
-        return metadata.version("dargah")
-    except metadata.PackageNotFoundError:
-        import tomllib
-
-        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
-        try:
-            return tomllib.loads(pyproject.read_text("utf-8"))["project"]["version"]
-        except (OSError, KeyError, tomllib.TOMLDecodeError):
-            return "unknown"
+    return code_version()
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> int:
@@ -209,7 +200,13 @@ def cmd_serve(args) -> int:
         keepalive_timeout=args.keepalive_timeout,
         max_removed_share=args.max_removed_share,
     )
-    return serve(settings, args.host, args.port, args.workers)
+    access_log = None if args.access_log == "off" else (args.access_log_file or "-")
+    if access_log not in (None, "-"):
+        try:  # here, once, rather than in every worker, which would die on it over and over
+            os.close(os.open(access_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640))
+        except OSError as e:
+            return _fail(f"cannot append to the access log {access_log}: {e.strerror}")
+    return serve(settings, args.host, args.port, args.workers, access_log=access_log)
 
 
 def cmd_generations(args) -> int:
@@ -224,7 +221,8 @@ def cmd_generations(args) -> int:
         meta = g.meta()
         mark = "*" if g.name == serving else " "
         cards, built = meta.get("cards", "?"), meta.get("built_at", "?")
-        print(f"{mark} {g.name}  {cards} cards  built {built}  {meta.get('source', '')}")
+        versions = f"Dargah {meta.get('code_version', '?')}, analyzer {meta.get('analyzer_version', '?')}"
+        print(f"{mark} {g.name}  {cards} cards  built {built} by {versions}  {meta.get('source', '')}")
     return 0
 
 
@@ -540,6 +538,14 @@ def parser() -> argparse.ArgumentParser:
         metavar="S",
         help="idle keep-alive connections close after this (default 15)",
     )
+    s.add_argument(
+        "--access-log",
+        choices=("json", "off"),
+        default="off",
+        help="json: a JSON line per request (method, path without the query, status, duration, worker); "
+        "default off (nginx in front keeps one)",
+    )
+    s.add_argument("--access-log-file", metavar="FILE", help="append the access log to FILE instead of standard error")
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("generations", help="list the index generations, * marks the serving one")

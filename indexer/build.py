@@ -16,7 +16,7 @@ from whoosh.query import Term
 from indexer import overlay, plan, writes
 from indexer import whoosh_index as windex
 from indexer.documents import field_terms
-from store import card_files, layout, report_history
+from store import card_files, layout, report_history, versions
 from store.layout import EXTRA_FILES
 from store.life_events import LifeEvents
 
@@ -109,7 +109,7 @@ def build(
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "parent": base,
             }
-            (build_dir / layout.META).write_bytes(orjson.dumps(meta))
+            (build_dir / layout.META).write_bytes(orjson.dumps(versions.stamp(meta)))
             _check(build_dir, cards)
             unknown_events = _unknown_events(build_dir, cards)  # a broken file fails the build here
             entry = {

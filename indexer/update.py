@@ -19,7 +19,7 @@ from indexer import audit, overlay, writes
 from indexer import whoosh_index as windex
 from indexer.build import _check
 from indexer.documents import field_terms
-from store import card_files, layout, report_history
+from store import card_files, layout, report_history, versions
 
 
 class NotYourAgency(Exception):
@@ -64,6 +64,9 @@ def _apply(
             for version in (old, card):
                 if version is not None and version["agency"] not in agencies:
                     raise NotYourAgency(card_id, version["agency"])
+        # A card analysed by this code beside cards analysed by another would be found by one
+        # kind of query and not the other: a generation of another analyzer is rebuilt, not patched.
+        versions.check(base.name, base.meta())
         build_dir = layout.new_build_dir(root)
         try:
             _copy_generation(base.path, build_dir)
@@ -91,6 +94,7 @@ def _apply(
             recorded[card_id] = card
             overlay.write(build_dir, recorded)
             meta = orjson.loads((build_dir / layout.META).read_bytes())
+            versions.stamp(meta)
             meta.update(
                 cards=len(cards),
                 agencies=len({c["agency"] for c in cards}),

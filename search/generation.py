@@ -28,7 +28,7 @@ from search.postings import TermScores
 from search.ranking import agency as agency_signal
 from search.suggest import Suggester
 from search.synonyms import Synonyms
-from store import layout
+from store import layout, versions
 from store import report as national_report
 from store.card_files import CardStore, Shown
 from store.errors import GenerationMissing
@@ -65,7 +65,10 @@ class LoadedGeneration:
     @classmethod
     def open(cls, name: str, path: Path) -> LoadedGeneration:
         """Raises when the generation cannot be served (store.errors.GenerationDamaged when its
-        card files are missing or of another format)."""
+        card files are missing or of another format, GenerationIncompatible when another analyzer
+        version wrote it)."""
+        meta = orjson.loads((path / layout.META).read_bytes())
+        versions.check(name, meta)
         ix = whoosh_index.open_dir(str(path / layout.WHOOSH))
         store = CardStore(path)
         facts_by_line: list[CardFacts] = []
@@ -84,7 +87,6 @@ class LoadedGeneration:
                 )
             )
             values_by_line.append([card_facet_values(card, f) for f in FACETS])
-        meta = orjson.loads((path / layout.META).read_bytes())
         with ix.searcher() as s:
             ids = [None] * s.doc_count_all()
             title_terms: list[tuple[str, ...]] = [()] * len(ids)

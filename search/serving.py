@@ -49,6 +49,9 @@ class GenerationServer:
             # A damaged current generation: serve the newest older one that opens.
             gen = self._newest_good_before(name)
             if gen is None:
+                # Keep watching: a generation published later (a rebuild after an upgrade) is served.
+                self._failed[name] = time.monotonic()
+                self._start_watcher()
                 raise IndexUnavailable(f"generation {name} cannot be opened: {e}") from e
             log.error("generation %s cannot be opened (%s); serving %s instead", name, e, gen.name)
             self._failed[name] = time.monotonic()

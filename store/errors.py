@@ -32,6 +32,10 @@ class GenerationDamaged(StoreError):
     """A generation's files are incomplete or in a format this code does not read."""
 
 
+class GenerationIncompatible(GenerationDamaged):
+    """A generation analysed by another analyzer version than this code's (store/versions.py)."""
+
+
 class BuildLocked(StoreError):
     """Another write (a build, a single-card change, a rollback) holds the index directory's lock.
     `holder` is what the lock file says about it: {"operation", "pid", "since", ...}."""

@@ -336,6 +336,18 @@ def test_replicas_behind_nginx_survive_a_publish_and_a_crash_without_one_failed_
         status, headers, body = request(search_url(nginx.base, q="گذرنامه", size=20))
         assert status == 200 and headers.get("Content-Encoding") is None and json.loads(body)["hits"]
 
+        # The page's script: named by version, gzipped as text/javascript, kept a year, and by nginx.
+        status, headers, body = request(nginx.base + "/", headers={"Accept-Encoding": "gzip"})
+        assert status == 200 and headers["Content-Encoding"] == "gzip"
+        script = re.search(r'src="(/static/app\.js\?v=[0-9a-f]{12})"', gzip.decompress(body).decode())[1]
+        status, headers, body = request(nginx.base + script, headers={"Accept-Encoding": "gzip"})
+        assert status == 200 and headers["Content-Encoding"] == "gzip"
+        assert headers["Content-Type"].startswith("text/javascript")
+        assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert gzip.decompress(body) == (ROOT / "api" / "static" / "app.js").read_bytes()
+        assert len(body) < len(gzip.decompress(body)) / 2
+        assert request(nginx.base + script)[1]["X-Cache-Status"] == "HIT"
+
         # The micro-cache: a second identical search is nginx's; the API's headers come through.
         url = search_url(nginx.base, q="کارت ملی", size=7)
         s1, h1, b1 = request(url)
