@@ -17,7 +17,7 @@ from pathlib import Path
 import orjson
 from aiohttp import web
 
-from api import admin, params, presenters
+from api import admin, page, params, presenters
 from api.metrics import Metrics, route_name
 from api.openapi import document as openapi_document
 from api.querylog import QueryLog
@@ -193,8 +193,19 @@ async def metrics(request: web.Request) -> web.Response:
     return web.Response(text=text, content_type="text/plain", charset="utf-8", headers={"Cache-Control": "no-store"})
 
 
-async def index_page(request: web.Request) -> web.FileResponse:
-    return web.FileResponse(STATIC / "index.html")
+async def index_page(request: web.Request) -> web.Response:
+    """The page, rendered on the server for its address (api/page.py) so that it works without
+    JavaScript; the script then takes it over."""
+    state = page.read_state(request.rel_url.query)
+    engine = request.app[ENGINE]
+    headers = {"Cache-Control": "no-cache"}
+    try:
+        status, html = await run_engine(request, page.render, engine, state)
+    except Problem as e:
+        # No generation yet, or too busy: the shell says so (and the script retries on its own).
+        status, html = page.finish(page.unavailable(state, e.status), state)
+        headers.update({k: v for k, v in e.headers.items() if k == "Retry-After"})
+    return web.Response(text=html, status=status, content_type="text/html", charset="utf-8", headers=headers)
 
 
 # -- the national e-readiness report --------------------------------------------------------------
