@@ -627,7 +627,8 @@ def notices(s: State, q: dict) -> str:
             out.append(
                 notice(
                     "relaxed",
-                    "هیچ خدمتی همه واژه‌های جست‌وجوی شما را نداشت؛ خدمت‌هایی که بیشتر واژه‌ها را دارند با برچسب «تطابق ناقص» آمده‌اند.",
+                    "هیچ خدمتی همه واژه‌های جست‌وجوی شما را نداشت؛ "
+                    "خدمت‌هایی که بیشتر واژه‌ها را دارند با برچسب «تطابق ناقص» آمده‌اند.",
                 )
             )
     return "".join(out)
@@ -1085,8 +1086,10 @@ def report_page(engine: Engine) -> Page:
     q = r.get("inquiries") or {}
     page.fills["bus-lead"] = escape(
         f"{fa_num(q.get('services', 0))} خدمت به استعلام از دستگاه‌های دیگر وابسته است؛ درخواست "
-        f"{fa_num(q.get('electronic_services', 0))} خدمت از آن‌ها الکترونیکی است و همین‌جاست که گذرگاه خدمات دولت اهمیت دارد. "
-        f"{fa_num(q.get('unrecognised', 0))} سطر استعلام از {fa_num(q.get('lines', 0))} سطر، نام دستگاهی از این فهرست را ندارد.",
+        f"{fa_num(q.get('electronic_services', 0))} خدمت از آن‌ها الکترونیکی است "
+        "و همین‌جاست که گذرگاه خدمات دولت اهمیت دارد. "
+        f"{fa_num(q.get('unrecognised', 0))} سطر استعلام از {fa_num(q.get('lines', 0))} سطر، "
+        "نام دستگاهی از این فهرست را ندارد.",
         quote=False,
     )
     page.fills["bus-table"] = table(
