@@ -500,7 +500,7 @@ def search_page(engine: Engine, s: State) -> Page:
     )
     first = (s.page - 1) * PAGE_SIZE + 1
     page.fills["results"] = "".join(result(s, hit, first + i) for i, hit in enumerate(data["hits"]))
-    page.attrs["results"] = {"start": str(first)}
+    page.attrs["results"] = {"start": str(first), "data-total": str(total)}
     if not data["hits"]:
         page.fills["empty"] = empty(engine, s, total)
         page.shown.add("empty")
@@ -1053,7 +1053,7 @@ def table(caption: str, head: list[str], rows: list[list]) -> str:
 def report_page(engine: Engine) -> Page:
     gen = engine.generation()
     r = gen.report.national
-    page = Page("report", "گزارش ملی آمادگی الکترونیکی — درگاه", rendered=False)
+    page = Page("report", "گزارش ملی آمادگی الکترونیکی — درگاه")
     page.fills["report-meta"] = _children(
         [
             f"بر پایه {fa_num(r['services'])} شناسنامه خدمت از {fa_num(r['agencies'])} دستگاه، منتشرشده در ",
@@ -1270,7 +1270,6 @@ def agency_report_page(engine: Engine, name: str) -> Page:
         "reportAgency",
         f"{p['agency']} — گزارش آمادگی الکترونیکی — درگاه",
         fills={"agency-report": content},
-        rendered=False,
     )
 
 

@@ -44,6 +44,15 @@ def fa(n: int) -> str:
     return f"{n:,}".replace(",", "٬").translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
 
 
+def shown(title: str) -> str:
+    """A title or description as the page shows it: Arabic ي/ك as the Persian letters (display only)."""
+    return title.replace("ي", "ی").replace("ك", "ک")
+
+
+def suggestion_texts(suggestions: list[dict]) -> list[str]:
+    return [shown(s["text"]) if s["kind"] == "service" else s["text"] for s in suggestions]
+
+
 def q(text: str) -> str:
     return urllib.parse.quote(text, safe="")
 
@@ -192,7 +201,7 @@ def test_suggestions_by_keyboard(page, base, api):
     expect(box).to_have_attribute("aria-expanded", "true")
     options = listbox.get_by_role("option")
     # (each in order: an earlier answer, for a shorter prefix, may show first)
-    expect(options).to_contain_text([s["text"] for s in wanted])
+    expect(options).to_contain_text(suggestion_texts(wanted))
 
     # Escape closes the list; ArrowDown opens it again.
     box.press("Escape")
@@ -200,7 +209,7 @@ def test_suggestions_by_keyboard(page, base, api):
     expect(box).to_have_attribute("aria-expanded", "false")
     box.press("ArrowDown")
     expect(listbox).to_be_visible()
-    expect(options).to_contain_text([s["text"] for s in wanted])
+    expect(options).to_contain_text(suggestion_texts(wanted))
 
     # Arrow down to the first service suggestion; the combobox points at it; Enter opens the service.
     index = next(i for i, s in enumerate(wanted) if s["kind"] == "service")
@@ -214,7 +223,7 @@ def test_suggestions_by_keyboard(page, base, api):
 
     card = api(f"services/{service['id']}")
     expect(page).to_have_url(re.compile(r"[?&]service=" + re.escape(q(service["id"]))))
-    expect(page.locator("#service-title")).to_have_text(card["title"])
+    expect(page.locator("#service-title")).to_have_text(shown(card["title"]))
     detail = page.locator("#view-service")
     expect(detail).to_contain_text(card["agency"])
     if card.get("documents"):
@@ -233,7 +242,7 @@ def test_suggestions_by_keyboard(page, base, api):
     index = next(i for i, s in enumerate(wanted) if s["kind"] == "query")
     box.fill("")
     box.press_sequentially(typed, delay=90)
-    expect(options).to_contain_text([s["text"] for s in wanted])
+    expect(options).to_contain_text(suggestion_texts(wanted))
     for _ in range(index + 1):
         box.press("ArrowDown")
     box.press("Enter")
@@ -252,7 +261,7 @@ def test_search_facets_pages_and_back(page, base, api):
     expect(count).to_contain_text(fa(everything["total"]))
     expect(page).to_have_url(re.compile(r"[?&]q=" + re.escape(urllib.parse.quote_plus(query))))
     expect(page.locator("#results .hit")).to_have_count(len(everything["hits"]))
-    expect(page.locator("#results .hit-title").first).to_have_text(everything["hits"][0]["title"])
+    expect(page.locator("#results .hit-title").first).to_have_text(shown(everything["hits"][0]["title"]))
     first_page = hit_titles(page)
     # Titles carry the API's highlights as <mark>, and each hit shows its e-readiness in Persian.
     expect(page.locator("#results .hit-title mark").first).to_be_visible()
@@ -267,7 +276,7 @@ def test_search_facets_pages_and_back(page, base, api):
     box.check()
     expect(count).to_contain_text(fa(filtered["total"]))
     expect(page).to_have_url(re.compile(r"[?&]agency=" + re.escape(urllib.parse.quote_plus(agency["value"]))))
-    expect(page.locator("#results .hit-title").first).to_have_text(filtered["hits"][0]["title"])
+    expect(page.locator("#results .hit-title").first).to_have_text(shown(filtered["hits"][0]["title"]))
     agencies_shown = page.locator("#results .hit-agency").all_inner_texts()
     assert agencies_shown and set(agencies_shown) == {agency["value"]}
     expect(page.locator("#active-filters")).to_contain_text(agency["value"])
@@ -279,7 +288,7 @@ def test_search_facets_pages_and_back(page, base, api):
     page2 = api("search", q=query, agency=agency["value"], page=2)
     page.get_by_role("link", name="صفحه ۲").click()
     expect(page).to_have_url(re.compile(r"[?&]page=2"))
-    expect(page.locator("#results .hit-title").first).to_have_text(page2["hits"][0]["title"])
+    expect(page.locator("#results .hit-title").first).to_have_text(shown(page2["hits"][0]["title"]))
     assert not set(hit_titles(page)) & set(filtered_page1)
     expect(page.locator("#pagination [aria-current=page]")).to_have_text("۲")
 
@@ -299,7 +308,7 @@ def test_search_facets_pages_and_back(page, base, api):
     page.go_forward()
     expect(count).to_contain_text(fa(filtered["total"]))
     page.goto(f"{base}/?q={q(query)}&agency={q(agency['value'])}&page=2")
-    expect(page.locator("#results .hit-title").first).to_have_text(page2["hits"][0]["title"])
+    expect(page.locator("#results .hit-title").first).to_have_text(shown(page2["hits"][0]["title"]))
     expect(search_box(page)).to_have_value(query)
 
     # Collapsed facets carry Persian labels; sorting is in the URL too.
@@ -311,7 +320,7 @@ def test_search_facets_pages_and_back(page, base, api):
     expect(page).to_have_url(re.compile(r"[?&]sort=popularity"))
     expect(page).not_to_have_url(re.compile(r"page=2"))
     by_popularity = api("search", q=query, agency=agency["value"], sort="popularity")
-    expect(page.locator("#results .hit-title").first).to_have_text(by_popularity["hits"][0]["title"])
+    expect(page.locator("#results .hit-title").first).to_have_text(shown(by_popularity["hits"][0]["title"]))
 
 
 def test_corrections_layout_and_empty_state(page, base, api):
@@ -336,7 +345,7 @@ def test_corrections_layout_and_empty_state(page, base, api):
     expect(page.locator("#result-count")).to_contain_text(fa(layout["total"]))
     expect(page.locator(".notice.interpretation")).to_contain_text("یارانه")
     expect(page.locator(".notice.interpretation")).to_contain_text("dhvhki")
-    expect(page.locator("#results .hit-title").first).to_have_text(layout["hits"][0]["title"])
+    expect(page.locator("#results .hit-title").first).to_have_text(shown(layout["hits"][0]["title"]))
 
     # Nothing found: a helpful empty state rather than a blank page.
     search_for(page, "زبزبزبز")
@@ -463,10 +472,10 @@ def test_a_life_situation_shows_its_steps_above_the_results(browser, base, api, 
             page.goto(f"{base}/?q={q(text)}")
             steps = page.locator("#life-event")
             expect(steps).to_be_visible()
-            expect(steps.get_by_role("heading", name=event["title"])).to_be_visible()
+            expect(steps.get_by_role("heading", name=shown(event["title"]))).to_be_visible()
             links = steps.locator("ol li a")
             expect(links).to_have_count(len(event["steps"]))
-            assert links.all_inner_texts() == [s["title"] for s in event["steps"]]
+            assert links.all_inner_texts() == [shown(s["title"]) for s in event["steps"]]
             numbers = steps.locator(".step-number").all_inner_texts()
             assert numbers[:3] == ["۱", "۲", "۳"][: len(numbers[:3])]
             # Above the results.
@@ -482,10 +491,10 @@ def test_a_life_situation_shows_its_steps_above_the_results(browser, base, api, 
                     page.keyboard.press("Tab")
                     if page.evaluate("document.activeElement.closest('#life-event') !== null"):
                         break
-                assert page.evaluate("document.activeElement.textContent") == event["steps"][0]["title"]
+                assert page.evaluate("document.activeElement.textContent") == shown(event["steps"][0]["title"])
                 page.keyboard.press("Enter")
                 expect(page).to_have_url(re.compile(r"service=" + re.escape(q(event["steps"][0]["id"]))))
-                expect(page.locator("#service-title")).to_have_text(event["steps"][0]["title"])
+                expect(page.locator("#service-title")).to_have_text(shown(event["steps"][0]["title"]))
         finally:
             context.close()
     # A plain service search shows no steps.
