@@ -181,9 +181,13 @@ def marked(html_text, fallback) -> str:
 # -- building markup ------------------------------------------------------------------------------------
 
 
-def el(tag: str, attrs: dict | None = None, *children) -> str:
-    """An element: attribute values and text children are escaped; children that are already markup
-    are passed as `Markup`. None and False are left out, as the script's h() does."""
+class Markup(str):
+    """Text that is already HTML (an element built here, or highlights rebuilt by `marked`)."""
+
+
+def h(tag: str, attrs: dict | None = None, *children) -> Markup:
+    """An element, as the script's h(): attribute values and text children are escaped, `Markup`
+    children are not; None and False are left out."""
     parts = [f"<{tag}"]
     for k, v in (attrs or {}).items():
         if v is None or v is False:
@@ -193,11 +197,7 @@ def el(tag: str, attrs: dict | None = None, *children) -> str:
     parts.append(_children(children))
     if tag not in ("input", "meta", "link", "br"):
         parts.append(f"</{tag}>")
-    return "".join(parts)
-
-
-class Markup(str):
-    """Text that is already HTML."""
+    return Markup("".join(parts))
 
 
 def _children(children) -> str:
@@ -212,10 +212,6 @@ def _children(children) -> str:
         else:
             out.append(escape(str(c), quote=False))
     return "".join(out)
-
-
-def h(tag: str, attrs: dict | None = None, *children) -> Markup:
-    return Markup(el(tag, attrs, *children))
 
 
 # -- the address: the state of the page -----------------------------------------------------------------
@@ -495,7 +491,7 @@ def search_page(engine: Engine, s: State) -> Page:
     page.fills["filters-keep"] = keep_query(s)
     page.attrs["electronic"] = {"checked": s.electronic}
     page.fills["sort"] = "".join(
-        el("option", {"value": value, "selected": value == s.sort}, name)
+        h("option", {"value": value, "selected": value == s.sort}, name)
         for value, name in (("relevance", "مرتبط‌ترین"), ("popularity", "پرکاربردترین"), ("title", "عنوان (الفبایی)"))
     )
     first = (s.page - 1) * PAGE_SIZE + 1
@@ -514,14 +510,14 @@ def search_page(engine: Engine, s: State) -> Page:
 def keep_query(s: State) -> str:
     """What the filters' form sends besides its own fields: the query (a new filter starts again at
     page one, as the script does)."""
-    return el("input", {"type": "hidden", "name": "q", "value": s.q}) if s.q is not None else ""
+    return h("input", {"type": "hidden", "name": "q", "value": s.q}) if s.q is not None else ""
 
 
 def result(s: State, hit: dict, n: int) -> str:
     external = safe_url(hit.get("url"))
     highlights = hit.get("highlights") or {}
     snippet = marked(highlights.get("description"), hit.get("snippet"))
-    return el(
+    return h(
         "li",
         {"class": "hit weak" if hit.get("weak") else "hit", "data-id": hit["id"], "data-n": n},
         h(
@@ -570,7 +566,7 @@ def result(s: State, hit: dict, n: int) -> str:
 
 
 def notice(kind: str, *children) -> str:
-    return el("p", {"class": f"notice {kind}"}, *children)
+    return h("p", {"class": f"notice {kind}"}, *children)
 
 
 def _fold(text: str) -> str:
@@ -649,9 +645,9 @@ def life_event(s: State, event: dict | None) -> str:
         for i, step in enumerate(steps)
     ]
     return (
-        el("h2", {"id": "life-event-title", "class": "life-event-title"}, display(event["title"]))
-        + el("p", {"class": "life-event-intro"}, "کارهایی که معمولاً در این وضعیت لازم است، به ترتیب:")
-        + el("ol", {"class": "life-event-steps"}, items)
+        h("h2", {"id": "life-event-title", "class": "life-event-title"}, display(event["title"]))
+        + h("p", {"class": "life-event-intro"}, "کارهایی که معمولاً در این وضعیت لازم است، به ترتیب:")
+        + h("ol", {"class": "life-event-steps"}, items)
     )
 
 
@@ -668,7 +664,7 @@ def active_filters(s: State) -> list[str]:
     for f in FACETS:
         for v in s.filters[f]:
             chips.append(
-                el(
+                h(
                     "li",
                     None,
                     h(
@@ -686,7 +682,7 @@ def active_filters(s: State) -> list[str]:
             )
     if s.electronic:
         chips.append(
-            el(
+            h(
                 "li",
                 None,
                 h(
@@ -745,7 +741,7 @@ def facets(s: State, facets: dict) -> str:
         if f in COLLAPSED:
             selected = len(s.filters[f])
             groups.append(
-                el(
+                h(
                     "details",
                     {"class": "facet collapsible", "data-facet": f, "open": selected > 0},
                     h(
@@ -776,7 +772,7 @@ def facets(s: State, facets: dict) -> str:
             else None
         )
         groups.append(
-            el(
+            h(
                 "fieldset",
                 {"class": "facet", "data-facet": f},
                 h("legend", None, FACET_TITLES[f]),
@@ -789,27 +785,27 @@ def facets(s: State, facets: dict) -> str:
 
 def empty(engine: Engine, s: State, total: int) -> str:
     if total > 0:  # past the last page (an old shared link)
-        return el("h2", None, "این صفحه نتیجه‌ای ندارد") + el(
+        return h("h2", None, "این صفحه نتیجه‌ای ندارد") + h(
             "p", None, h("a", {"href": url_for(s.search_only(page=1))}, "بازگشت به صفحه نخست نتایج")
         )
     tips = []
     if s.q:
-        tips.append(el("li", None, "املای واژه‌ها را بررسی کنید، یا واژه‌های کمتر و کلی‌تری بنویسید."))
-        tips.append(el("li", None, "نام رایج خدمت را امتحان کنید؛ مثلاً «گواهینامه» یا «گذرنامه»."))
+        tips.append(h("li", None, "املای واژه‌ها را بررسی کنید، یا واژه‌های کمتر و کلی‌تری بنویسید."))
+        tips.append(h("li", None, "نام رایج خدمت را امتحان کنید؛ مثلاً «گواهینامه» یا «گذرنامه»."))
     if s.has_filters:
         everything = s.search_only(filters={f: [] for f in FACETS}, electronic=False, page=1)
         tips.append(
-            el("li", None, "فیلترهای انتخاب‌شده را بردارید: ", h("a", {"href": url_for(everything)}, "حذف همه فیلترها"))
+            h("li", None, "فیلترهای انتخاب‌شده را بردارید: ", h("a", {"href": url_for(everything)}, "حذف همه فیلترها"))
         )
     heading = ["نتیجه‌ای برای «", h("bdi", None, s.q), "» پیدا نشد"] if s.q else "با این فیلترها خدمتی پیدا نشد"
     services = [
         h("li", None, h("a", {"href": service_url(None, hit["id"])}, display(hit["title"]))) for hit in popular(engine)
     ]
     return (
-        el("h2", None, heading)
-        + (el("ul", {"class": "tips"}, tips) if tips else "")
-        + el("h3", None, "پرکاربردترین خدمات")
-        + el("ul", {"class": "popular-inline"}, services)
+        h("h2", None, heading)
+        + (h("ul", {"class": "tips"}, tips) if tips else "")
+        + h("h3", None, "پرکاربردترین خدمات")
+        + h("ul", {"class": "popular-inline"}, services)
     )
 
 
@@ -842,7 +838,7 @@ def pagination(s: State, pages: int) -> str:
         last = p
     if s.page < pages:
         items.append(link(s.page + 1, "بعدی ←", "صفحه بعدی", "next"))
-    return el("ul", None, [h("li", None, i) for i in items])
+    return h("ul", None, [h("li", None, i) for i in items])
 
 
 # -- one service -------------------------------------------------------------------------------------------
@@ -863,13 +859,13 @@ def _list(tag: str, items, cls: str):
 def service_page(engine: Engine, s: State) -> Page:
     card = engine.service(s.service)
     back_to = url_for(s.search_only()) if s.is_search else "/"
-    back = el(
+    back = h(
         "p",
         {"class": "back"},
         h("a", {"href": back_to, "class": "back-button"}, "→ بازگشت به نتایج" if s.is_search else "→ بازگشت"),
     )
     if card is None:
-        box = el(
+        box = h(
             "div",
             {"class": "error-box", "role": "alert"},
             h("p", {"class": "error-title"}, "خدمتی با این شناسه پیدا نشد."),
@@ -944,7 +940,7 @@ def service_card(c: dict, agency_total: int | None) -> str:
         )
         for k, name in STAGES
     ]
-    return el(
+    return h(
         "article",
         {"class": "service-card"},
         h(
@@ -1044,9 +1040,9 @@ def table(caption: str, head: list[str], rows: list[list]) -> str:
         for r in rows
     ]
     return (
-        el("caption", {"class": "visually-hidden"}, caption)
-        + el("thead", None, h("tr", None, [h("th", {"scope": "col"}, c) for c in head]))
-        + el("tbody", None, body)
+        h("caption", {"class": "visually-hidden"}, caption)
+        + h("thead", None, h("tr", None, [h("th", {"scope": "col"}, c) for c in head]))
+        + h("tbody", None, body)
     )
 
 
@@ -1070,7 +1066,7 @@ def report_page(engine: Engine) -> Page:
         ("شناسنامه کامل", fa_percent(r["complete_share"])),
     )
     page.fills["report-glance"] = "".join(
-        el("div", {"class": "glance-item"}, h("dt", None, k), h("dd", None, v)) for k, v in glance
+        h("div", {"class": "glance-item"}, h("dt", None, k), h("dd", None, v)) for k, v in glance
     )
     page.fills["stages-table"] = table(
         "سهم خدمات الکترونیکی در هر مرحله",
@@ -1127,7 +1123,7 @@ def ranking(r: dict) -> str:
     rows = []
     for row in r["by_agency"]:
         rows.append(
-            el(
+            h(
                 "tr",
                 {"data-name": _fold(row["value"]), "data-value": row["value"]},
                 h("td", {"class": "rank"}, fa_num(row["rank"])),
@@ -1175,7 +1171,7 @@ def ranking(r: dict) -> str:
         [h("th", {"scope": "col", "class": f"stage-cell stage-col-{k}"}, name) for k, name in STAGES],
         h("th", {"scope": "col", "class": "num complete-cell"}, "شناسنامه کامل"),
     )
-    return el(
+    return h(
         "div",
         {"class": "table-wrap"},
         h(
@@ -1193,7 +1189,7 @@ def agency_report_page(engine: Engine, name: str) -> Page:
     charts, the trend and the inquiries)."""
     p = engine.generation().report.agencies.get(name)
     if p is None:
-        box = el(
+        box = h(
             "div",
             {"class": "error-box", "role": "alert"},
             h("p", {"class": "error-title"}, "دستگاهی با این نام در گزارش نیست."),
@@ -1225,7 +1221,7 @@ def agency_report_page(engine: Engine, name: str) -> Page:
         ]
         for c in p["cards"]
     ]
-    content = el(
+    content = h(
         "article",
         {"class": "agency-report"},
         h(
@@ -1276,7 +1272,7 @@ def agency_report_page(engine: Engine, name: str) -> Page:
 def unavailable(s: State, status: int) -> Page:
     """The engine could not answer (no generation yet, too busy): the shell says so; the script,
     if it runs, retries on its own."""
-    box = el(
+    box = h(
         "div",
         {"class": "error-box", "role": "alert"},
         h("p", {"class": "error-title"}, "سامانه جست‌وجو در حال آماده‌شدن است؛ چند لحظه دیگر دوباره تلاش کنید."),

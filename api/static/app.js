@@ -1197,7 +1197,7 @@
     agenciesBox.replaceChildren(
       h("div", { class: "table-wrap" },
         h("table", { class: "ranking report-ranking", "data-by": by },
-          h("caption", { class: "visually-hidden" }, `${BY_TITLES[by]}ها به ترتیب آمادگی الکترونیکی خدماتشان، با سهم هر مرحله`),
+          h("caption", { class: "visually-hidden" }, `${BY_TITLES[by]}\u200cها به ترتیب آمادگی الکترونیکی خدماتشان، با سهم هر مرحله`),
           h("thead", null,
             h("tr", null,
               h("th", { scope: "col" }, "رتبه"),
