@@ -200,12 +200,16 @@ async def index_page(request: web.Request) -> web.Response:
     engine = request.app[ENGINE]
     headers = {"Cache-Control": "no-cache"}
     try:
-        status, html = await run_engine(request, page.render, engine, state)
+        rendered, html = await run_engine(request, page.render, engine, state)
     except Problem as e:
         # No generation yet, or too busy: the shell says so (and the script retries on its own).
-        status, html = page.finish(page.unavailable(state, e.status), state)
+        rendered = page.unavailable(state, e.status)
+        html = page.finish(rendered, state)
         headers.update({k: v for k, v in e.headers.items() if k == "Retry-After"})
-    return web.Response(text=html, status=status, content_type="text/html", charset="utf-8", headers=headers)
+    # Logged as the API logs a search (the script does not ask the API again for this page).
+    if rendered.searched and state.q and state.page == 1 and request.app[SETTINGS].log_queries:
+        request.app[QUERYLOG].record(*rendered.searched)
+    return web.Response(text=html, status=rendered.status, content_type="text/html", charset="utf-8", headers=headers)
 
 
 # -- the national e-readiness report --------------------------------------------------------------

@@ -316,6 +316,9 @@ class Page:
     hidden: set[str] = field(default_factory=set)  # element ids that get `hidden`
     attrs: dict[str, dict[str, str | bool]] = field(default_factory=dict)  # element id → attributes set
     rendered: bool = True  # the script may take this view over as it is
+    # A search's normalised text and whether it found nothing, for the query log: the script does
+    # not ask the API again for a page the server rendered, so the page logs what it searched.
+    searched: tuple[str, bool] | None = None
 
 
 VIEW_IDS = {
@@ -373,9 +376,10 @@ def fill(shell: str, page: Page) -> str:
     return re.sub(r"<title>[^<]*</title>", f"<title>{escape(page.title)}</title>", shell, count=1)
 
 
-def render(engine: Engine, s: State, shell: str = SHELL) -> tuple[int, str]:
-    """The page for an address: (status, HTML). Engine work: call it off the event loop."""
-    return finish(build(engine, s), s, shell)
+def render(engine: Engine, s: State, shell: str = SHELL) -> tuple[Page, str]:
+    """The page for an address and its HTML. Engine work: call it off the event loop."""
+    page = build(engine, s)
+    return page, finish(page, s, shell)
 
 
 def build(engine: Engine, s: State) -> Page:
@@ -390,7 +394,7 @@ def build(engine: Engine, s: State) -> Page:
     return page
 
 
-def finish(page: Page, s: State, shell: str = SHELL) -> tuple[int, str]:
+def finish(page: Page, s: State, shell: str = SHELL) -> str:
     if page.view:
         page.shown.add(VIEW_IDS[page.view])
     page.attrs.setdefault("main", {})["data-rendered"] = page.view if page.view and page.rendered else False
@@ -400,7 +404,7 @@ def finish(page: Page, s: State, shell: str = SHELL) -> tuple[int, str]:
         ("nav-report", page.view in ("report", "reportAgency")),
     ):
         page.attrs[nav] = {"aria-current": "page" if on else False}
-    return page.status, fill(shell, page)
+    return fill(shell, page)
 
 
 def _json(value):
@@ -476,6 +480,7 @@ def search_page(engine: Engine, s: State) -> Page:
     else:
         count = ["هیچ خدمتی", what, " پیدا نشد"]
     page = Page("search", f"{s.q} — جست‌وجو در درگاه" if s.q else "همه خدمات — درگاه")
+    page.searched = (q.get("normalized", ""), total == 0)
     page.fills["result-count"] = _children(count)
     page.fills["notices"] = notices(s, q)
     steps = life_event(s, q.get("life_event"))

@@ -134,3 +134,15 @@ def test_addresses_are_the_scripts():
     assert page.url_for(page.read_state(MultiDict([("q", ""), ("electronic", "true"), ("page", "2")]))) == (
         "/?q=&electronic=true&page=2"
     )
+
+
+async def test_a_search_rendered_on_the_server_is_in_the_query_log(aiohttp_client, mini_index, tmp_path):
+    """The script does not ask the API again for a page the server rendered: the page logs it."""
+    from api.state import QUERYLOG, Settings
+
+    app = create_app(settings=Settings(mini_index, analytics_dir=tmp_path / "analytics"))
+    client = await aiohttp_client(app)
+    await page_html(client, {"q": "زبزبزبز"})
+    await page_html(client, {"q": "زبزبزبز", "page": "2"})  # later pages are not counted, as in the API
+    app[QUERYLOG].flush()
+    assert app[QUERYLOG].report("zero", 1) == [{"query": "زبزبزبز", "count": 1}]
