@@ -27,6 +27,7 @@ from multidict import MultiMapping
 
 from api import presenters
 from search import Engine, SearchRequest
+from search import report as national_report
 from search.engine import SORTS
 from search.facets import FACETS
 
@@ -1084,6 +1085,21 @@ def report_page(engine: Engine) -> Page:
         [[fa_percent(d["e_readiness"]), fa_num(d["count"])] for d in r.get("distribution") or []],
     )
     page.fills["agencies"] = ranking(r)
+    series = national_report.history(gen.report, engine.index_dir)
+    page.fills["trend-table"] = table(
+        "آمادگی الکترونیکی کل کشور در هر انتشار",
+        ["تاریخ انتشار", "آمادگی الکترونیکی", "رتبه", "خدمات", "شناسنامه کامل"],
+        [
+            [
+                h("time", {"datetime": e["published_at"]}, fa_date(e["published_at"][:10])),
+                fa_percent(e["e_readiness"]),
+                fa_num(e["rank"]) if e.get("rank") else "—",
+                fa_num(e["count"]),
+                fa_percent(e["complete_share"]),
+            ]
+            for e in series
+        ],
+    )
     q = r.get("inquiries") or {}
     page.fills["bus-lead"] = escape(
         f"{fa_num(q.get('services', 0))} خدمت به استعلام از دستگاه‌های دیگر وابسته است؛ درخواست "

@@ -606,6 +606,7 @@ def test_the_page_without_javascript(browser, base, api, problems):
         expect(page.locator("#stages-table tbody tr")).to_have_count(4)
         expect(page.locator("#quality-table tbody tr")).to_have_count(len(report["quality"]["checks"]))
         expect(page.locator("#bus-table tbody tr")).to_have_count(min(15, len(report["inquiries"]["most_asked"])))
+        expect(page.locator("#trend-table tbody tr")).to_have_count(len(api("report/history")["series"]))
         page.screenshot(path=str(ARTIFACTS / "nojs-report.png"), full_page=False)
         # An agency's page of it.
         name = report["by_agency"][0]["value"]
