@@ -194,7 +194,7 @@ async def metrics(request: web.Request) -> web.Response:
 
 
 async def index_page(request: web.Request) -> web.Response:
-    """The page, rendered on the server for its address (api/page.py) so that it works without
+    """The page, rendered on the server for its address (api/page/) so that it works without
     JavaScript; the script then takes it over."""
     state = page.read_state(request.rel_url.query)
     engine = request.app[ENGINE]

@@ -1,4 +1,4 @@
-"""The page as the server sends it (api/page.py), read as HTML: what a browser without JavaScript,
+"""The page as the server sends it (api/page/), read as HTML: what a browser without JavaScript,
 a crawler or a screen reader gets before any script runs. Expectations come from the same
 application's JSON API. tests/test_browser.py uses the page in a real browser, with and without
 JavaScript."""

@@ -92,7 +92,7 @@
   }
 
   /** Titles and descriptions typed with Arabic ي/ك are shown with the Persian letters: display only,
-   * the words (and any Arabic-Indic digits) stay as the card has them (api/page.py `display` too). */
+   * the words (and any Arabic-Indic digits) stay as the card has them (api/page/words.py `display` too). */
   const display = (s) => String(s == null ? "" : s).replace(/ي/g, "ی").replace(/ك/g, "ک");
 
   /** Persian letters typed with Arabic forms, for comparing names the way people type them. */
@@ -283,7 +283,7 @@
     if (opts && typeof opts.scroll === "number") window.scrollTo(0, opts.scroll);
   }
 
-  // The server renders the page for its address (api/page.py) and names the view it filled in
+  // The server renders the page for its address (api/page/) and names the view it filled in
   // <main data-rendered>: the first render takes that view over as it is, without fetching it again
   // (no flash, nothing twice); every later one (a link, a filter, Back) renders here.
   const main = $("#main");
