@@ -200,9 +200,17 @@ async def index_page(request: web.Request) -> web.Response:
     engine = request.app[ENGINE]
     headers = {"Cache-Control": "no-cache"}
     try:
+        # A page is a search too: it counts against the client's rate as the API's requests do.
+        limiter = request.app[LIMITER]
+        if limiter is not None:
+            wait = limiter.allow(limiter.client(request.remote, request.headers.get("X-Forwarded-For")))
+            if wait:
+                raise Problem(
+                    429, "too many requests from this address", headers={"Retry-After": str(max(1, round(wait + 0.5)))}
+                )
         rendered, html = await run_engine(request, page.render, engine, state)
     except Problem as e:
-        # No generation yet, or too busy: the shell says so (and the script retries on its own).
+        # Too many requests, no generation yet, or too busy: the shell says so in Persian.
         rendered = page.unavailable(state, e.status)
         html = page.finish(rendered, state)
         headers.update({k: v for k, v in e.headers.items() if k == "Retry-After"})

@@ -146,3 +146,14 @@ async def test_a_search_rendered_on_the_server_is_in_the_query_log(aiohttp_clien
     await page_html(client, {"q": "زبزبزبز", "page": "2"})  # later pages are not counted, as in the API
     app[QUERYLOG].flush()
     assert app[QUERYLOG].report("zero", 1) == [{"query": "زبزبزبز", "count": 1}]
+
+
+async def test_the_page_counts_against_the_clients_rate(aiohttp_client, mini_index):
+    from api.state import Settings
+
+    client = await aiohttp_client(create_app(settings=Settings(mini_index, rate_limit=0.5)))
+    statuses = [(await client.get("/", params={"q": "گذرنامه"})).status for _ in range(3)]
+    assert statuses[0] == 200 and statuses[-1] == 429
+    r = await client.get("/", params={"q": "گذرنامه"})
+    assert r.status == 429 and int(r.headers["Retry-After"]) >= 1 and r.content_type == "text/html"
+    assert "چند لحظه دیگر" in await r.text()

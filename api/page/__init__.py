@@ -72,13 +72,19 @@ def finish(page: Page, s: State, shell: str = SHELL) -> str:
     return fill(shell, page)
 
 
+UNAVAILABLE = {
+    429: "درخواست‌های این نشانی از اندازه گذشت؛ چند لحظه دیگر دوباره تلاش کنید.",
+    503: "سامانه جست‌وجو در حال آماده‌شدن است؛ چند لحظه دیگر دوباره تلاش کنید.",
+}
+
+
 def unavailable(s: State, status: int) -> Page:
-    """The engine could not answer (no generation yet, too busy): the shell says so; the script,
-    if it runs, retries on its own."""
+    """The page could not be rendered now (too many requests, no generation yet, too busy): the
+    shell says so; the script, if it runs, renders the address itself and retries on its own."""
     box = h(
         "div",
         {"class": "error-box", "role": "alert"},
-        h("p", {"class": "error-title"}, "سامانه جست‌وجو در حال آماده‌شدن است؛ چند لحظه دیگر دوباره تلاش کنید."),
+        h("p", {"class": "error-title"}, UNAVAILABLE.get(status, UNAVAILABLE[503])),
         h("p", None, h("a", {"href": url_for(s)}, "تلاش دوباره")),
     )
     return Page(None, HOME_TITLE, status=status, fills={"page-error": box}, shown={"page-error"}, rendered=False)
