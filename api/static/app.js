@@ -295,6 +295,7 @@
     const taken = prerendered;
     prerendered = null;
     main.removeAttribute("data-rendered");
+    $("#page-error").hidden = true; // the server's word that it could not render; the script shows its own
     closeSuggestions();
     if (!(s.service && s.q === null)) input.value = s.q || "";
     if (s.service) {
