@@ -18,7 +18,7 @@ import orjson
 from aiohttp import web
 
 from analyzers import ANALYZER_VERSION
-from api import admin, assets, params, presenters
+from api import admin, assets, page, params, presenters
 from api.accesslog import ACCESS_LOG
 from api.metrics import Metrics, route_name
 from api.openapi import document as openapi_document
@@ -205,12 +205,37 @@ async def metrics(request: web.Request) -> web.Response:
 
 
 async def index_page(request: web.Request) -> web.Response:
-    """The page, its script and style named by version (api/assets.py); revalidated on every visit."""
-    body, etag = assets.page()
-    headers = {"ETag": etag, "Cache-Control": assets.REVALIDATE}
-    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
-        return web.Response(status=304, headers=headers)
-    return web.Response(body=body, content_type="text/html", charset="utf-8", headers=headers)
+    """The page, rendered on the server for its address (api/page/) so that it works without
+    JavaScript (the script then takes it over), its script and style named by version
+    (api/assets.py); revalidated on every visit."""
+    state = page.read_state(request.rel_url.query)
+    engine = request.app[ENGINE]
+    headers = {"Cache-Control": assets.REVALIDATE}
+    try:
+        # A page is a search too: it counts against the client's rate as the API's requests do.
+        limiter = request.app[LIMITER]
+        if limiter is not None:
+            wait = limiter.allow(limiter.client(request.remote, request.headers.get("X-Forwarded-For")))
+            if wait:
+                raise Problem(
+                    429, "too many requests from this address", headers={"Retry-After": str(max(1, round(wait + 0.5)))}
+                )
+        rendered, html = await run_engine(request, page.render, engine, state)
+    except Problem as e:
+        # Too many requests, no generation yet, or too busy: the shell says so in Persian.
+        rendered = page.unavailable(state, e.status)
+        html = page.finish(rendered, state)
+        headers.update({k: v for k, v in e.headers.items() if k == "Retry-After"})
+    # Logged as the API logs a search (the script does not ask the API again for this page).
+    if rendered.searched and state.q and state.page == 1 and request.app[SETTINGS].log_queries:
+        request.app[QUERYLOG].record(*rendered.searched)
+    body = assets.versioned(html).encode("utf-8")
+    if rendered.status == 200:
+        # The same page for the same generation and address: a browser's copy is revalidated cheaply.
+        headers["ETag"] = '"' + hashlib.sha1(body, usedforsecurity=False).hexdigest()[:20] + '"'
+        if headers["ETag"] in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+            return web.Response(status=304, headers=headers)
+    return web.Response(body=body, status=rendered.status, content_type="text/html", charset="utf-8", headers=headers)
 
 
 # -- the national e-readiness report --------------------------------------------------------------

@@ -44,6 +44,15 @@ def fa(n: int) -> str:
     return f"{n:,}".replace(",", "٬").translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
 
 
+def shown(title: str) -> str:
+    """A title or description as the page shows it: Arabic ي/ك as the Persian letters (display only)."""
+    return title.replace("ي", "ی").replace("ك", "ک")
+
+
+def suggestion_texts(suggestions: list[dict]) -> list[str]:
+    return [shown(s["text"]) if s["kind"] == "service" else s["text"] for s in suggestions]
+
+
 def q(text: str) -> str:
     return urllib.parse.quote(text, safe="")
 
@@ -192,7 +201,7 @@ def test_suggestions_by_keyboard(page, base, api):
     expect(box).to_have_attribute("aria-expanded", "true")
     options = listbox.get_by_role("option")
     # (each in order: an earlier answer, for a shorter prefix, may show first)
-    expect(options).to_contain_text([s["text"] for s in wanted])
+    expect(options).to_contain_text(suggestion_texts(wanted))
 
     # Escape closes the list; ArrowDown opens it again.
     box.press("Escape")
@@ -200,7 +209,7 @@ def test_suggestions_by_keyboard(page, base, api):
     expect(box).to_have_attribute("aria-expanded", "false")
     box.press("ArrowDown")
     expect(listbox).to_be_visible()
-    expect(options).to_contain_text([s["text"] for s in wanted])
+    expect(options).to_contain_text(suggestion_texts(wanted))
 
     # Arrow down to the first service suggestion; the combobox points at it; Enter opens the service.
     index = next(i for i, s in enumerate(wanted) if s["kind"] == "service")
@@ -214,7 +223,7 @@ def test_suggestions_by_keyboard(page, base, api):
 
     card = api(f"services/{service['id']}")
     expect(page).to_have_url(re.compile(r"[?&]service=" + re.escape(q(service["id"]))))
-    expect(page.locator("#service-title")).to_have_text(card["title"])
+    expect(page.locator("#service-title")).to_have_text(shown(card["title"]))
     detail = page.locator("#view-service")
     expect(detail).to_contain_text(card["agency"])
     if card.get("documents"):
@@ -233,7 +242,7 @@ def test_suggestions_by_keyboard(page, base, api):
     index = next(i for i, s in enumerate(wanted) if s["kind"] == "query")
     box.fill("")
     box.press_sequentially(typed, delay=90)
-    expect(options).to_contain_text([s["text"] for s in wanted])
+    expect(options).to_contain_text(suggestion_texts(wanted))
     for _ in range(index + 1):
         box.press("ArrowDown")
     box.press("Enter")
@@ -252,7 +261,7 @@ def test_search_facets_pages_and_back(page, base, api):
     expect(count).to_contain_text(fa(everything["total"]))
     expect(page).to_have_url(re.compile(r"[?&]q=" + re.escape(urllib.parse.quote_plus(query))))
     expect(page.locator("#results .hit")).to_have_count(len(everything["hits"]))
-    expect(page.locator("#results .hit-title").first).to_have_text(everything["hits"][0]["title"])
+    expect(page.locator("#results .hit-title").first).to_have_text(shown(everything["hits"][0]["title"]))
     first_page = hit_titles(page)
     # Titles carry the API's highlights as <mark>, and each hit shows its e-readiness in Persian.
     expect(page.locator("#results .hit-title mark").first).to_be_visible()
@@ -267,7 +276,7 @@ def test_search_facets_pages_and_back(page, base, api):
     box.check()
     expect(count).to_contain_text(fa(filtered["total"]))
     expect(page).to_have_url(re.compile(r"[?&]agency=" + re.escape(urllib.parse.quote_plus(agency["value"]))))
-    expect(page.locator("#results .hit-title").first).to_have_text(filtered["hits"][0]["title"])
+    expect(page.locator("#results .hit-title").first).to_have_text(shown(filtered["hits"][0]["title"]))
     agencies_shown = page.locator("#results .hit-agency").all_inner_texts()
     assert agencies_shown and set(agencies_shown) == {agency["value"]}
     expect(page.locator("#active-filters")).to_contain_text(agency["value"])
@@ -279,7 +288,7 @@ def test_search_facets_pages_and_back(page, base, api):
     page2 = api("search", q=query, agency=agency["value"], page=2)
     page.get_by_role("link", name="صفحه ۲").click()
     expect(page).to_have_url(re.compile(r"[?&]page=2"))
-    expect(page.locator("#results .hit-title").first).to_have_text(page2["hits"][0]["title"])
+    expect(page.locator("#results .hit-title").first).to_have_text(shown(page2["hits"][0]["title"]))
     assert not set(hit_titles(page)) & set(filtered_page1)
     expect(page.locator("#pagination [aria-current=page]")).to_have_text("۲")
 
@@ -299,7 +308,7 @@ def test_search_facets_pages_and_back(page, base, api):
     page.go_forward()
     expect(count).to_contain_text(fa(filtered["total"]))
     page.goto(f"{base}/?q={q(query)}&agency={q(agency['value'])}&page=2")
-    expect(page.locator("#results .hit-title").first).to_have_text(page2["hits"][0]["title"])
+    expect(page.locator("#results .hit-title").first).to_have_text(shown(page2["hits"][0]["title"]))
     expect(search_box(page)).to_have_value(query)
 
     # Collapsed facets carry Persian labels; sorting is in the URL too.
@@ -311,7 +320,7 @@ def test_search_facets_pages_and_back(page, base, api):
     expect(page).to_have_url(re.compile(r"[?&]sort=popularity"))
     expect(page).not_to_have_url(re.compile(r"page=2"))
     by_popularity = api("search", q=query, agency=agency["value"], sort="popularity")
-    expect(page.locator("#results .hit-title").first).to_have_text(by_popularity["hits"][0]["title"])
+    expect(page.locator("#results .hit-title").first).to_have_text(shown(by_popularity["hits"][0]["title"]))
 
 
 def test_corrections_layout_and_empty_state(page, base, api):
@@ -336,7 +345,7 @@ def test_corrections_layout_and_empty_state(page, base, api):
     expect(page.locator("#result-count")).to_contain_text(fa(layout["total"]))
     expect(page.locator(".notice.interpretation")).to_contain_text("یارانه")
     expect(page.locator(".notice.interpretation")).to_contain_text("dhvhki")
-    expect(page.locator("#results .hit-title").first).to_have_text(layout["hits"][0]["title"])
+    expect(page.locator("#results .hit-title").first).to_have_text(shown(layout["hits"][0]["title"]))
 
     # Nothing found: a helpful empty state rather than a blank page.
     search_for(page, "زبزبزبز")
@@ -463,10 +472,10 @@ def test_a_life_situation_shows_its_steps_above_the_results(browser, base, api, 
             page.goto(f"{base}/?q={q(text)}")
             steps = page.locator("#life-event")
             expect(steps).to_be_visible()
-            expect(steps.get_by_role("heading", name=event["title"])).to_be_visible()
+            expect(steps.get_by_role("heading", name=shown(event["title"]))).to_be_visible()
             links = steps.locator("ol li a")
             expect(links).to_have_count(len(event["steps"]))
-            assert links.all_inner_texts() == [s["title"] for s in event["steps"]]
+            assert links.all_inner_texts() == [shown(s["title"]) for s in event["steps"]]
             numbers = steps.locator(".step-number").all_inner_texts()
             assert numbers[:3] == ["۱", "۲", "۳"][: len(numbers[:3])]
             # Above the results.
@@ -482,10 +491,10 @@ def test_a_life_situation_shows_its_steps_above_the_results(browser, base, api, 
                     page.keyboard.press("Tab")
                     if page.evaluate("document.activeElement.closest('#life-event') !== null"):
                         break
-                assert page.evaluate("document.activeElement.textContent") == event["steps"][0]["title"]
+                assert page.evaluate("document.activeElement.textContent") == shown(event["steps"][0]["title"])
                 page.keyboard.press("Enter")
                 expect(page).to_have_url(re.compile(r"service=" + re.escape(q(event["steps"][0]["id"]))))
-                expect(page.locator("#service-title")).to_have_text(event["steps"][0]["title"])
+                expect(page.locator("#service-title")).to_have_text(shown(event["steps"][0]["title"]))
         finally:
             context.close()
     # A plain service search shows no steps.
@@ -494,5 +503,205 @@ def test_a_life_situation_shows_its_steps_above_the_results(browser, base, api, 
         page.goto(f"{base}/?q={q('تمدید گذرنامه')}")
         expect(page.locator("#results .hit").first).to_be_visible()
         expect(page.locator("#life-event")).to_be_hidden()
+    finally:
+        context.close()
+
+
+# -- the page without JavaScript, and what the script adds ---------------------------------------------
+
+
+def links_to_services(page) -> list[int]:
+    """How many links each result has to a service page of this site."""
+    return page.locator("#results .hit").evaluate_all(
+        "hits => hits.map(h => [...h.querySelectorAll('a[href]')]"
+        ".filter(a => new URL(a.href).origin === location.origin && a.href.includes('service=')).length)"
+    )
+
+
+def test_the_page_without_javascript(browser, base, api, problems):
+    """Everything a citizen does, with JavaScript disabled: the server renders each address."""
+    context, page = open_page(
+        browser, base, problems, viewport={"width": 1280, "height": 900}, java_script_enabled=False
+    )
+    try:
+        page.goto(base + "/")
+        clusters = api("clusters")["clusters"]
+        expect(page.locator("#home-clusters li")).to_have_count(len(clusters))
+        expect(page.locator("#home-popular li").first).to_be_visible()
+
+        # A search from the home page's form.
+        query = "گذرنامه"
+        everything = api("search", q=query)
+        search_for(page, query)
+        expect(page).to_have_url(re.compile(r"[?&]q=" + re.escape(urllib.parse.quote_plus(query))))
+        count = page.locator("#result-count")
+        expect(count).to_contain_text(fa(everything["total"]))
+        assert hit_titles(page) == [shown(h["title"]) for h in everything["hits"]]
+        expect(page.locator("#results .hit-title mark").first).to_be_visible()
+        assert links_to_services(page) == [1] * len(everything["hits"])
+        expect(search_box(page)).to_have_value(query)
+
+        # Ticking a facet and sending the filters' form.
+        agency = next(a for a in everything["facets"]["agency"] if a["count"] > 10)
+        filtered = api("search", q=query, agency=agency["value"])
+        page.locator(
+            f'#facets input[data-facet="agency"][value={json.dumps(agency["value"], ensure_ascii=False)}]'
+        ).check()
+        page.get_by_role("button", name="اعمال فیلترها").click()
+        expect(page).to_have_url(re.compile(r"[?&]agency=" + re.escape(urllib.parse.quote_plus(agency["value"]))))
+        expect(count).to_contain_text(fa(filtered["total"]))
+        assert set(page.locator("#results .hit-agency").all_inner_texts()) == {agency["value"]}
+        expect(page.locator("#active-filters")).to_contain_text(agency["value"])
+        page.screenshot(path=str(ARTIFACTS / "nojs-results.png"), full_page=True)
+
+        # Paging.
+        page2 = api("search", q=query, agency=agency["value"], page=2)
+        page.get_by_role("link", name="صفحه ۲").click()
+        expect(page).to_have_url(re.compile(r"[?&]page=2"))
+        assert hit_titles(page) == [shown(h["title"]) for h in page2["hits"]]
+        expect(page.locator("#pagination [aria-current=page]")).to_have_text("۲")
+
+        # Sorting: the select and its button send the same form (back to page one).
+        page.get_by_label("مرتب‌سازی:").select_option("popularity")
+        page.get_by_role("button", name="مرتب کن").click()
+        expect(page).to_have_url(re.compile(r"[?&]sort=popularity"))
+        expect(page).not_to_have_url(re.compile(r"page=2"))
+        by_popularity = api("search", q=query, agency=agency["value"], sort="popularity")
+        assert hit_titles(page) == [shown(h["title"]) for h in by_popularity["hits"]]
+
+        # A result opens its service page.
+        first = by_popularity["hits"][0]
+        card = api(f"services/{first['id']}")
+        page.locator("#results .hit-link").first.click()
+        expect(page).to_have_url(re.compile(r"[?&]service=" + re.escape(q(first["id"]))))
+        expect(page.locator("#service-title")).to_have_text(shown(card["title"]))
+        detail = page.locator("#view-service")
+        expect(detail.locator(".documents li")).to_have_count(len(card.get("documents") or []))
+        expect(detail.locator(".steps li")).to_have_count(len(card.get("steps") or []))
+        expect(detail.locator(".readiness-value")).to_have_text(fa(round(card["e_readiness"] * 100)) + "٪")
+        page.get_by_role("link", name="→ بازگشت به نتایج").click()
+        expect(count).to_contain_text(fa(by_popularity["total"]))
+
+        # A misspelling: «منظورتان … بود؟» links to the corrected search.
+        page.goto(f"{base}/?q={q('گذرنانه')}")
+        page.locator(".notice.didyoumean").get_by_role("link", name="گذرنامه").click()
+        expect(count).to_contain_text(fa(api("search", q="گذرنامه")["total"]))
+
+        # A life situation: its steps above the results.
+        text = "پدرم فوت کرده"
+        event = api("search", q=text)["query"]["life_event"]
+        page.goto(f"{base}/?q={q(text)}")
+        steps = page.locator("#life-event")
+        expect(steps.get_by_role("heading", name=shown(event["title"]))).to_be_visible()
+        assert steps.locator("ol li a").all_inner_texts() == [shown(s["title"]) for s in event["steps"]]
+
+        # The report's tables.
+        report = api("report")
+        page.get_by_role("link", name="گزارش آمادگی الکترونیکی").click()
+        expect(page.locator("#report-glance")).to_contain_text(fa(report["services"]))
+        expect(page.locator("#agencies tbody tr")).to_have_count(len(report["by_agency"]))
+        expect(page.locator("#agencies tbody tr").first.locator(".agency-name")).to_have_text(
+            report["by_agency"][0]["value"]
+        )
+        expect(page.locator("#stages-table tbody tr")).to_have_count(4)
+        expect(page.locator("#quality-table tbody tr")).to_have_count(len(report["quality"]["checks"]))
+        expect(page.locator("#bus-table tbody tr")).to_have_count(min(15, len(report["inquiries"]["most_asked"])))
+        expect(page.locator("#trend-table tbody tr")).to_have_count(len(api("report/history")["series"]))
+        page.screenshot(path=str(ARTIFACTS / "nojs-report.png"), full_page=False)
+        # An agency's page of it.
+        name = report["by_agency"][0]["value"]
+        page.locator("#agencies tbody tr").first.locator(".agency-name a").click()
+        expect(page.locator("#agency-report-title")).to_have_text(name)
+        expect(page.locator("#agency-cards-table tbody tr")).to_have_count(report["by_agency"][0]["count"])
+
+        # On a phone the filters stand above the results, with no drawer to open.
+        page.set_viewport_size({"width": 375, "height": 800})
+        page.goto(f"{base}/?q={q('تمدید گذرنامه')}")
+        expect(page.locator("#filters")).to_be_visible()
+        expect(page.locator("#toggle-filters")).to_be_hidden()
+        widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert widths[0] <= widths[1], "the page scrolls sideways on a phone"
+    finally:
+        context.close()
+
+
+def test_the_script_shows_what_the_server_renders(browser, base, api, problems):
+    """The same search and service, rendered by the script (after a search typed in the box) and by
+    the server (the address opened without JavaScript), read the same."""
+    query = "کارت هوشمند ملی"
+    texts = {}
+    for js in (True, False):
+        context, page = open_page(
+            browser, base, problems, viewport={"width": 1280, "height": 900}, java_script_enabled=js
+        )
+        try:
+            page.goto(base + "/")
+            search_for(page, query)
+            expect(page.locator("#results .hit").first).to_be_visible()
+            results = page.locator("#results").inner_text()
+            counted = page.locator("#result-count").inner_text()
+            page.locator("#results .hit-link").first.click()
+            expect(page.locator("#service-title")).to_be_visible()
+            texts[js] = (counted, results, page.locator("#service").inner_text())
+        finally:
+            context.close()
+    assert texts[True] == texts[False]
+
+
+def test_titles_are_shown_with_persian_letters(page, base, api):
+    """A card typed with Arabic ي/ك is shown with ی/ک; the card itself is not changed."""
+    answer = api("search", q="کارت هوشمند ملی")
+    arabic = next(h for h in answer["hits"] if re.search("[يك]", h["title"]))
+    page.goto(f"{base}/?q={q('کارت هوشمند ملی')}")
+    title = page.locator(f'#results .hit[data-id="{arabic["id"]}"] .hit-title')
+    expect(title).to_have_text(shown(arabic["title"]))
+    assert not re.search("[يك]", "".join(page.locator("#results").all_inner_texts()).replace(arabic["agency"], ""))
+    title.get_by_role("link").click()
+    expect(page.locator("#service-title")).to_have_text(shown(arabic["title"]))
+    assert not re.search(
+        "[يك]", page.locator("#service-title").inner_text() + page.locator(".service-description").inner_text()
+    )
+    assert re.search("[يك]", api(f"services/{arabic['id']}")["title"]), "display only: the card keeps its letters"
+
+
+def test_one_link_per_result(page, base, api):
+    page.goto(f"{base}/?q={q('تمدید گذرنامه')}")
+    expect(page.locator("#results .hit").first).to_be_visible()
+    assert set(links_to_services(page)) == {1}
+    expect(page.get_by_role("link", name="جزئیات، مدارک و مراحل")).to_have_count(0)
+
+
+def test_the_phone_drawer_closes_on_its_results(browser, base, api, problems):
+    context, page = open_page(
+        browser, base, problems, viewport={"width": 375, "height": 800}, is_mobile=True, has_touch=True
+    )
+    try:
+        query = "تمدید گذرنامه"
+        everything = api("search", q=query)
+        page.goto(f"{base}/?q={q(query)}")
+        filters, toggle = page.locator("#filters"), page.locator("#toggle-filters")
+        toggle.click()
+        expect(filters).to_be_visible()
+        button = page.locator("#show-results")
+        expect(button).to_have_text(f"نمایش {fa(everything['total'])} نتیجه")
+
+        cluster = next(c for c in everything["facets"]["cluster"] if 0 < c["count"] < everything["total"])
+        box = page.locator(
+            f'#facets input[data-facet="cluster"][value={json.dumps(cluster["value"], ensure_ascii=False)}]'
+        )
+        box.check()
+        expect(page).to_have_url(re.compile(r"[?&]cluster="))
+        expect(button).to_have_text(f"نمایش {fa(cluster['count'])} نتیجه")
+        expect(filters).to_be_visible()  # ticking keeps the drawer open for more choices
+        expect(button).to_be_in_viewport()
+        page.screenshot(path=str(ARTIFACTS / "phone-drawer.png"))
+
+        button.click()
+        expect(filters).to_be_hidden()
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        expect(page.locator("#result-count")).to_be_in_viewport()
+        expect(page.locator("#result-count")).to_be_focused()
+        expect(page.locator("#results .hit").first).to_be_in_viewport()
+        assert set(page.locator("#results .hit-cluster").all_inner_texts()) == {cluster["value"]}
     finally:
         context.close()

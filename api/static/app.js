@@ -91,6 +91,10 @@
     }
   }
 
+  /** Titles and descriptions typed with Arabic ي/ك are shown with the Persian letters: display only,
+   * the words (and any Arabic-Indic digits) stay as the card has them (api/page/words.py `display` too). */
+  const display = (s) => String(s == null ? "" : s).replace(/ي/g, "ی").replace(/ك/g, "ک");
+
   /** Persian letters typed with Arabic forms, for comparing names the way people type them. */
   const fold = (s) =>
     String(s || "")
@@ -104,11 +108,11 @@
   /** Insert highlighted API HTML keeping only text and <mark>: defence in depth on top of the API's escaping. */
   function setMarked(node, html, fallback) {
     if (typeof html !== "string" || !html) {
-      node.textContent = fallback || "";
+      node.textContent = display(fallback || "");
       return;
     }
     const tpl = document.createElement("template");
-    tpl.innerHTML = html; // template content is inert: nothing loads, nothing runs
+    tpl.innerHTML = display(html); // template content is inert: nothing loads, nothing runs
     const copy = (src) => {
       const out = [];
       for (const n of src.childNodes) {
@@ -279,30 +283,43 @@
     if (opts && typeof opts.scroll === "number") window.scrollTo(0, opts.scroll);
   }
 
+  // The server renders the page for its address (api/page/) and names the view it filled in
+  // <main data-rendered>: the first render takes that view over as it is, without fetching it again
+  // (no flash, nothing twice); every later one (a link, a filter, Back) renders here.
+  const main = $("#main");
+  let prerendered = main.dataset.rendered || null;
+
   function render(opts = {}) {
     const s = readState();
     current = s;
+    const taken = prerendered;
+    prerendered = null;
+    main.removeAttribute("data-rendered");
+    $("#page-error").hidden = true; // the server's word that it could not render; the script shows its own
     closeSuggestions();
     if (!(s.service && s.q === null)) input.value = s.q || "";
     if (s.service) {
       showView("service");
-      loadService(s, opts);
+      if (taken !== "service") loadService(s, opts);
     } else if (s.view === "report" || s.view === "agencies") {
       // The agencies' ranking is part of the report: old links to it open the report at the ranking.
       const agency = new URLSearchParams(location.search).get("agency");
+      // The report's pages are rendered again here even when the server sent their tables: the
+      // charts, the table's sorting and filtering and the trend are the script's.
       if (s.view === "report" && agency) {
         showView("reportAgency");
-        loadAgencyReport(agency, opts);
+        loadAgencyReport(agency, { ...opts, quiet: taken === "reportAgency" });
       } else {
         showView("report");
-        loadReport(opts, s.view === "agencies");
+        loadReport({ ...opts, quiet: taken === "report" }, s.view === "agencies");
       }
     } else if (isSearch(s)) {
       showView("search");
-      runSearch(s, opts);
+      if (taken === "search") takeOverResults();
+      else runSearch(s, opts);
     } else {
       showView("home");
-      loadHome(opts);
+      if (taken !== "home") loadHome(opts);
     }
   }
 
@@ -354,7 +371,7 @@
           "li",
           { id: `suggestion-${i}`, role: "option", "aria-selected": "false", class: `suggestion ${it.kind === "service" ? "is-service" : "is-query"}`, "data-index": i },
           h("span", { class: "s-icon", "aria-hidden": "true" }, it.kind === "service" ? "◧" : "⌕"),
-          suggestionText(it.text, typed),
+          suggestionText(it.kind === "service" ? display(it.text) : it.text, typed),
           it.kind === "service" ? h("span", { class: "s-kind" }, "خدمت") : null,
         ),
       ),
@@ -561,6 +578,7 @@
     else emptyBox.hidden = true;
 
     renderPagination(s, pages);
+    showResultsButton.textContent = `نمایش ${faNum(total)} نتیجه`;
     if (focusResultsNext) {
       focusResultsNext = false;
       countLine.focus({ preventScroll: true });
@@ -588,11 +606,11 @@
           hit.electronic ? h("span", { class: "badge online" }, "درخواست برخط") : null,
           hit.weak ? h("span", { class: "badge weak", title: "همه واژه‌های جست‌وجو در این خدمت نیست" }, "تطابق ناقص") : null),
         snippet.textContent ? snippet : null,
-        h("p", { class: "hit-actions" },
-          h("a", { href: detail, class: "more-link" }, "جزئیات، مدارک و مراحل"),
-          external
-            ? h("a", { href: external, class: "external-link", target: "_blank", rel: "noopener noreferrer" }, "ورود به سامانه خدمت", h("span", { "aria-hidden": "true" }, " ↗"))
-            : null),
+        // One link to the service's page (its title); the other goes to the agency's own system.
+        external
+          ? h("p", { class: "hit-actions" },
+              h("a", { href: external, class: "external-link", target: "_blank", rel: "noopener noreferrer" }, "ورود به سامانه خدمت", h("span", { "aria-hidden": "true" }, " ↗")))
+          : null,
       ),
     );
   }
@@ -648,7 +666,7 @@
       return;
     }
     box.replaceChildren(
-      h("h2", { id: "life-event-title", class: "life-event-title" }, event.title),
+      h("h2", { id: "life-event-title", class: "life-event-title" }, display(event.title)),
       h("p", { class: "life-event-intro" }, "کارهایی که معمولاً در این وضعیت لازم است، به ترتیب:"),
       h(
         "ol",
@@ -658,7 +676,7 @@
             "li",
             { class: "life-event-step" },
             h("span", { class: "step-number", "aria-hidden": "true" }, faNum(i + 1)),
-            h("a", { href: urlFor({ ...searchOnly(s), service: step.id }) }, step.title),
+            h("a", { href: urlFor({ ...searchOnly(s), service: step.id }) }, display(step.title)),
           ),
         ),
       ),
@@ -710,7 +728,7 @@
         shown.map((v) =>
           h("li", null,
             h("label", { class: `facet-value${v.count ? "" : " zero"}` },
-              h("input", { type: "checkbox", "data-facet": f, value: v.value, checked: !!v.selected }),
+              h("input", { type: "checkbox", name: f, "data-facet": f, value: v.value, checked: !!v.selected }),
               h("span", { class: "facet-label" }, label(f, v.value)),
               h("span", { class: "facet-count" }, faNum(v.count))))),
       );
@@ -756,11 +774,28 @@
   sortSelect.addEventListener("change", () => navigate({ ...searchOnly(current), sort: sortSelect.value, page: 1 }, { keepScroll: true }));
   $("#clear-filters").addEventListener("click", () => navigate({ ...searchOnly(current), filters: emptyFilters(), electronic: false, page: 1 }));
 
-  filtersToggle.addEventListener("click", () => {
-    const open = !filtersPanel.classList.contains("open");
+  function setFiltersOpen(open) {
     filtersPanel.classList.toggle("open", open);
     filtersToggle.setAttribute("aria-expanded", String(open));
+  }
+  filtersToggle.addEventListener("click", () => setFiltersOpen(!filtersPanel.classList.contains("open")));
+
+  // The filters' form is sent only without the script (each change applies at once here); its
+  // button, «نمایش N نتیجه» in the phone's drawer, closes the drawer on the results.
+  const showResultsButton = $("#show-results");
+  $("#filters-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    setFiltersOpen(false);
+    countLine.scrollIntoView({ block: "start" });
+    countLine.focus({ preventScroll: true });
   });
+
+  /** The results the server rendered for this address become the script's: only what it keeps
+   * outside the page is set (the drawer button's count, which the server cannot know to show). */
+  function takeOverResults() {
+    const total = Number(resultsList.dataset.total);
+    if (Number.isFinite(total)) showResultsButton.textContent = `نمایش ${faNum(total)} نتیجه`;
+  }
 
   async function renderEmpty(s, total) {
     const tips = [];
@@ -791,7 +826,7 @@
     emptyBox.hidden = false;
     try {
       const data = await popular();
-      popularList.replaceChildren(...data.hits.map((hit) => h("li", null, h("a", { href: urlFor({ ...readState(""), service: hit.id }) }, hit.title))));
+      popularList.replaceChildren(...data.hits.map((hit) => h("li", null, h("a", { href: urlFor({ ...readState(""), service: hit.id }) }, display(hit.title)))));
     } catch {
       popularList.remove();
     }
@@ -839,7 +874,7 @@
     return body ? h("section", { class: `service-section${cls ? " " + cls : ""}` }, h("h2", null, title), body) : null;
   }
 
-  const listOf = (tag, items, cls) => (Array.isArray(items) && items.length ? h(tag, { class: cls }, items.map((t) => h("li", null, String(t)))) : null);
+  const listOf = (tag, items, cls) => (Array.isArray(items) && items.length ? h(tag, { class: cls }, items.map((t) => h("li", null, display(t)))) : null);
 
   async function loadService(s, opts = {}) {
     if (serviceCtl) serviceCtl.abort();
@@ -869,7 +904,7 @@
     }
     if (ctl !== serviceCtl) return;
     serviceBox.setAttribute("aria-busy", "false");
-    document.title = `${card.title} — درگاه`;
+    document.title = `${display(card.title)} — درگاه`;
     serviceBox.replaceChildren(back, renderService(card, agencyTotal));
     afterRender(opts);
     if (!opts.restoring) {
@@ -902,13 +937,13 @@
     return h("article", { class: "service-card" },
       h("header", { class: "service-head" },
         h("p", { class: "service-cluster" }, h("a", { href: urlFor({ ...readState(""), q: "", filters: { ...emptyFilters(), cluster: [c.cluster] } }) }, c.cluster)),
-        h("h1", { id: "service-title", class: "page-title", tabindex: "-1" }, c.title),
+        h("h1", { id: "service-title", class: "page-title", tabindex: "-1" }, display(c.title)),
         h("p", { class: "service-agency" }, c.agency),
         h("p", { class: "badges" }, readinessBadge(readiness), stages.application ? h("span", { class: "badge online" }, "درخواست برخط") : null),
         external ? h("p", { class: "service-cta" }, h("a", { href: external, class: "button primary", target: "_blank", rel: "noopener noreferrer" }, "ورود به سامانه خدمت", h("span", { "aria-hidden": "true" }, " ↗"))) : null),
       h("div", { class: "service-grid" },
         h("div", { class: "service-main" },
-          c.description ? h("p", { class: "service-description" }, c.description) : null,
+          c.description ? h("p", { class: "service-description" }, display(c.description)) : null,
           section("مراحل دریافت خدمت", listOf("ol", c.steps, "steps")),
           section("مدارک لازم", listOf("ul", c.documents, "documents")),
           section("استعلام‌های دستگاه", listOf("ul", c.inquiries, "plain-list")),
@@ -1081,7 +1116,7 @@
     document.title = "گزارش ملی آمادگی الکترونیکی — درگاه";
     const errorBox = $("#report-error");
     errorBox.hidden = true;
-    if (!reportData) agenciesBox.replaceChildren(h("p", { class: "loading-line" }, "در حال دریافت گزارش…"));
+    if (!reportData && !opts.quiet) agenciesBox.replaceChildren(h("p", { class: "loading-line" }, "در حال دریافت گزارش…"));
     try {
       reportData = await report();
     } catch (e) {
@@ -1163,7 +1198,7 @@
     agenciesBox.replaceChildren(
       h("div", { class: "table-wrap" },
         h("table", { class: "ranking report-ranking", "data-by": by },
-          h("caption", { class: "visually-hidden" }, `${BY_TITLES[by]}ها به ترتیب آمادگی الکترونیکی خدماتشان، با سهم هر مرحله`),
+          h("caption", { class: "visually-hidden" }, `${BY_TITLES[by]}\u200cها به ترتیب آمادگی الکترونیکی خدماتشان، با سهم هر مرحله`),
           h("thead", null,
             h("tr", null,
               h("th", { scope: "col" }, "رتبه"),
@@ -1254,7 +1289,7 @@
     if (agencyReportCtl) agencyReportCtl.abort();
     const ctl = (agencyReportCtl = new AbortController());
     document.title = `${name} — گزارش آمادگی الکترونیکی — درگاه`;
-    agencyReportBox.replaceChildren(h("p", { class: "loading-line" }, "در حال دریافت گزارش دستگاه…"));
+    if (!opts.quiet) agencyReportBox.replaceChildren(h("p", { class: "loading-line" }, "در حال دریافت گزارش دستگاه…"));
     let page, national;
     try {
       [page, national] = await Promise.all([getJSON(`${API}/report/agencies/${encodeURIComponent(name)}`, ctl.signal), report().catch(() => null)]);
@@ -1310,7 +1345,7 @@
           ? h("ul", { id: "cards-to-fix", class: "to-fix" },
               toFix.map((c) =>
                 h("li", { "data-id": c.id },
-                  h("a", { href: urlFor({ ...readState(""), service: c.id }) }, c.title),
+                  h("a", { href: urlFor({ ...readState(""), service: c.id }) }, display(c.title)),
                   h("ul", { class: "problems" }, c.failed.map((k) => h("li", null, CHECK_LABELS[k] || k))))))
           : h("p", { id: "cards-to-fix-none" }, "همه شناسنامه‌های این دستگاه کامل است."),
         h("div", { class: "table-wrap" },
@@ -1322,7 +1357,7 @@
           table(h("table", { class: "ranking", id: "agency-cards-table" }), "خدمات دستگاه با مراحل الکترونیکی و بررسی‌های ردشده",
             ["خدمت", "آمادگی", ...STAGES.map(([, name]) => name), "کاستی‌ها"],
             p.cards.map((c) => [
-              h("a", { href: urlFor({ ...readState(""), service: c.id }) }, c.title),
+              h("a", { href: urlFor({ ...readState(""), service: c.id }) }, display(c.title)),
               faPercent(c.e_readiness),
               ...STAGES.map(([k]) => h("span", { class: c.stages[k] ? "yes" : "no" }, c.stages[k] ? "✓ الکترونیکی" : "✗ غیرالکترونیکی")),
               c.failed.length ? c.failed.map((k) => CHECK_LABELS[k] || k).join("؛ ") : "—",
@@ -1355,7 +1390,7 @@
       list.replaceChildren(
         ...(p.hits || []).map((hit) =>
           h("li", null,
-            h("a", { href: urlFor({ ...readState(""), service: hit.id }), class: "popular-title" }, hit.title),
+            h("a", { href: urlFor({ ...readState(""), service: hit.id }), class: "popular-title" }, display(hit.title)),
             h("span", { class: "popular-meta" }, hit.agency),
             readinessBadge(hit.e_readiness))),
       );
