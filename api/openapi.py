@@ -146,6 +146,7 @@ def service_schema() -> dict:
     for key in ("$schema", "$id"):
         card.pop(key, None)
     card = _typed_enums(card)
+    card["title"] = "Service"
     card["description"] = (
         "A service card as the corpus has it (see corpus/service-card.schema.json), with derived fields."
     )
@@ -171,6 +172,7 @@ def card_schema() -> dict:
     card = _typed_enums(orjson.loads(CARD_SCHEMA.read_bytes()))
     for key in ("$schema", "$id"):
         card.pop(key, None)
+    card["title"] = "Card"
     return card
 
 
@@ -461,7 +463,10 @@ REPORT_SCHEMAS = {
                 "items": {
                     "type": "object",
                     "required": ["e_readiness", "count"],
-                    "properties": {"e_readiness": {"enum": [0, 0.25, 0.5, 0.75, 1]}, "count": _COUNT},
+                    "properties": {
+                        "e_readiness": {**_SHARE, "multipleOf": 0.25},
+                        "count": _COUNT,
+                    },
                 },
             },
             **{
@@ -739,7 +744,7 @@ def _admin_paths() -> dict:
                     "headers": {"Location": {"schema": _STR}},
                     "content": {
                         "application/json": {
-                            "schema": {"type": "object", "required": ["job"], "properties": {"job": job}}
+                            "schema": {"type": "object", "required": ["job"], "properties": {"job": _ref("Job")}}
                         }
                     },
                 },

@@ -282,7 +282,7 @@ async def test_every_documented_route_answers_as_documented(client):
         "/readyz": [{}],
         "/api/v1/openapi.json": [{}],
     }
-    examples |= {path: [] for path in doc["paths"] if path.startswith("/api/v1/admin/")}  # test_admin*.py
+    examples |= {path: [] for path in doc["paths"] if path.startswith("/api/v1/admin/")}  # test_lifecycle.py
     assert set(examples) == set(doc["paths"])
     for path, calls in examples.items():
         if not calls:
