@@ -13,7 +13,8 @@ the cards do not use them, so the index vocabulary has nothing near them and a s
 was the only reading left. A word that neither the cards nor everyday Persian use, one typo away
 from a word of the synonym file, becomes that word: its synonyms (گذرنامه) then satisfy its slot
 as they would had it been typed right. A word the cards have something nearer to is left to the
-correction against the index vocabulary.
+correction against the index vocabulary. Its slot is then a correction's: the word as typed, the
+correction and its synonyms at a correction's weight (`as_typed`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from analyzers import Token, is_word
 from search.information import zipf
 from search.understanding.clitics import CLITICS
 from search.understanding.context import Context
-from search.understanding.plan import Slot
+from search.understanding.plan import Alternative, Slot
 from search.understanding.transliteration import is_latin
 
 SWITCH = "typos"
@@ -104,18 +105,30 @@ def _colloquial(term: Token, ctx: Context) -> Token:
         or is_latin(typed)
         or ctx.synonyms.has_word(term.text)
         or (is_word(typed) and zipf(typed) >= IN_USE)
+        or any(typed.endswith(c) and ctx.lex.vocab.freq(typed[: -len(c)]) for c in CLITICS)  # ملیم: clitics.py's
     ):
         return term
     found = ctx.synonyms.corrections(typed) or ctx.synonyms.corrections(term.text)
     if not found:
         return term
     word, dist = found[0]
-    if ctx.lex.vocab.freq(word):
-        return term  # a word the cards use: the correction against the index vocabulary finds it
     nearest_card_word = ctx.lex.vocab.corrections(typed, 1)
     if nearest_card_word and nearest_card_word[0][1] < dist:
         return term
     ctx.note("correction", typed, word)
     ctx.fixes[term.pos] = word
-    ctx.colloquial.add(term.pos)
+    ctx.colloquial[term.pos] = term.text
     return replace(term, text=word, base="")
+
+
+def as_typed(slot: Slot, span: list[Token], ctx: Context) -> Slot:
+    """A slot built on colloquially corrected words, as a correction slot: the words as typed,
+    then the corrections (and their synonyms) at a correction's weight."""
+    if not any(t.pos in ctx.colloquial for t in span):
+        return slot
+    typed = tuple(ctx.colloquial.get(t.pos, t.text) for t in span)
+    alternatives = [Alternative(typed)] + [
+        Alternative(a.terms, a.weight * WEIGHT, "correction" if a.kind == "typed" else a.kind)
+        for a in slot.alternatives
+    ]
+    return Slot(typed, alternatives, word_pos=slot.word_pos)

@@ -72,6 +72,7 @@ def understand(text: str, lex: Lexicon, synonyms: Synonyms, signals: Signals, *,
         if len(slot.typed) == 1 and not slot.has("synonym"):
             # A pair the cards write joined replaces a one-word slot (never one with synonyms).
             slot = joins.pair_slot(terms, i, joined, ctx) or slot
+        slot = corrections.as_typed(slot, terms[i : i + len(slot.typed)], ctx)
         word = terms[i]
         verb = word.verb or word.text in ctx.verbs
         if len(slot.typed) == 1 and not verb and word.pos not in ctx.colloquial:
