@@ -708,7 +708,7 @@ def _admin_paths() -> dict:
         "required": ["id", "status"],
         "properties": {
             "id": _STR,
-            "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
+            "status": {"type": "string", "enum": ["queued", "running", "succeeded", "failed"]},
             "progress": {
                 "type": ["object", "null"],
                 "properties": {"done": {"type": "integer"}, "total": {"type": "integer"}},
