@@ -277,6 +277,7 @@ async def report_csv(request: web.Request) -> web.Response:
 # -- middlewares --------------------------------------------------------------------------------
 
 
+CACHE_BUSTER = frozenset({"_"})
 # What aiohttp's own errors say, for people reading Persian.
 _ROUTING_FA = {
     404: "این نشانی در درگاه وجود ندارد.",
@@ -309,13 +310,14 @@ async def problems(request: web.Request, handler):
 @web.middleware
 async def known_parameters(request: web.Request, handler):
     """A query parameter the OpenAPI document does not list for the operation is a 400 naming it
-    (a misspelt `sizes=3` would otherwise be silently ignored). Undocumented routes are not checked."""
+    (a misspelt `sizes=3` would otherwise be silently ignored). Undocumented routes are not checked,
+    and `_`, the cache-buster browsers' HTTP libraries append (jQuery's `_=<time>`), is let through."""
     resource = request.match_info.route.resource
     if resource is not None and request.rel_url.query:
         method = "get" if request.method == "HEAD" else request.method.lower()
         allowed = openapi.query_parameters().get((method, resource.canonical))
         if allowed is not None:
-            unknown = sorted(set(request.rel_url.query) - allowed)
+            unknown = sorted(set(request.rel_url.query) - allowed - CACHE_BUSTER)
             if unknown:
                 raise unknown_parameters(unknown[:20])
     return await handler(request)

@@ -894,7 +894,7 @@ def document() -> dict:
             "version": "1",
             "description": "Persian search over the national catalogue of government service cards. Problems"
             " (errors) are application/problem+json, in Persian when Accept-Language prefers fa. A query"
-            " parameter an operation does not list is a 400.",
+            " parameter an operation does not list is a 400 (but for `_`, a client's cache-buster).",
         },
         "tags": TAGS,
         "paths": {

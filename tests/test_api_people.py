@@ -113,6 +113,8 @@ async def test_the_pages_own_requests_are_accepted(client):
     assert (await client.get("/api/v1/search", params={"q": "", "sort": "popularity", "size": "8"})).status == 200
     assert (await client.get("/api/v1/suggest", params={"q": "گذ"})).status == 200
     assert (await client.get("/api/v1/report/history", params={"agency": POLICE})).status == 200
+    # A client library's cache-buster (jQuery's `_=<time>`) is no unknown parameter.
+    assert (await client.get("/api/v1/search", params={"q": "گذرنامه", "_": "1733300000"})).status == 200
     # The page's own URL keeps whatever it carries (its parameters are the page's business).
     assert (await client.get("/", params={"q": "گذرنامه", "service": "t-passport-renew", "view": "x"})).status == 200
 
