@@ -466,6 +466,21 @@ def test_error_state_and_retry(page, base, problems):
     problems.items = [p for p in problems.items if "503" not in p]
 
 
+def test_the_partial_match_notice_only_when_no_service_has_every_word(page, base, api):
+    page.goto(base + "/")
+    # Every word matched by the best services (some others lack one, and say so on their badge).
+    full = api("search", q="tamdid gozarnameh")
+    assert full["query"]["relaxed"] and not full["hits"][0]["weak"]
+    search_for(page, "tamdid gozarnameh")
+    expect(page.locator(".notice.showing")).to_contain_text("تمدید گذرنامه")
+    expect(page.locator(".notice.relaxed")).to_have_count(0)
+    # No service has every word: that is news.
+    partial = api("search", q="bime tamin ejtemai")
+    assert partial["hits"] and all(hit["weak"] for hit in partial["hits"])
+    search_for(page, "bime tamin ejtemai")
+    expect(page.locator(".notice.relaxed")).to_contain_text("هیچ خدمتی همه واژه‌های جست‌وجوی شما را نداشت")
+
+
 def test_too_many_requests_counts_down_then_retries(page, base, problems):
     """A 429 says so in Persian, waits as long as Retry-After asks, counting down, then retries."""
     page.goto(base + "/")

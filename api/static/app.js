@@ -573,7 +573,7 @@
     announce(countLine.textContent);
     document.title = s.q ? `${s.q} — جست‌وجو در درگاه` : "همه خدمات — درگاه";
 
-    renderNotices(s, q);
+    renderNotices(s, q, Array.isArray(data.hits) ? data.hits : []);
     renderLifeEvent(s, q.life_event);
     renderActiveFilters(s);
     renderFacets(s, data.facets || {});
@@ -641,7 +641,7 @@
     return h("a", { href: urlFor({ ...readState(""), q: text, sort: current.sort, electronic: current.electronic }) }, h("bdi", null, text));
   }
 
-  function renderNotices(s, q) {
+  function renderNotices(s, q, hits = []) {
     const box = $("#notices");
     const interp = Array.isArray(q.interpretation) ? q.interpretation : [];
     const typed = s.q || "";
@@ -669,7 +669,9 @@
     for (const it of interp) {
       if (it.kind === "synonym" && Array.isArray(it.to) && it.to.length) {
         out.push(notice("synonym", "هم‌معنی‌های «", h("bdi", null, it.from), "» هم جست‌وجو شد: ", it.to.map((t, i) => [i ? "، " : "", h("bdi", null, t)])));
-      } else if (it.kind === "relaxed") {
+      } else if (it.kind === "relaxed" && s.page === 1 && s.sort === "relevance" && hits.length && hits.every((hit) => hit.weak)) {
+        // `relaxed` means some match lacks a word; only when even the best ones do is it news
+        // (services with every word rank first, and the others carry their «تطابق ناقص» badge).
         out.push(notice("relaxed", "هیچ خدمتی همه واژه‌های جست‌وجوی شما را نداشت؛ خدمت‌هایی که بیشتر واژه‌ها را دارند با برچسب «تطابق ناقص» آمده‌اند."));
       }
     }
