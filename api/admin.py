@@ -79,10 +79,7 @@ def _root(request: web.Request) -> Path:
 
 def problem(status: int, detail: str, headers: dict | None = None, **members) -> Problem:
     """A problem+json with extension members (RFC 9457 allows them)."""
-    p = Problem(status, detail, headers=headers)
-    if members:
-        p.body = orjson.dumps({**orjson.loads(p.body), **members})
-    return p
+    return Problem(status, detail, headers=headers, extensions=members)
 
 
 def storage_problem(exc: BaseException) -> Problem | None:

@@ -18,14 +18,13 @@ import orjson
 from aiohttp import web
 
 from analyzers import ANALYZER_VERSION
-from api import admin, assets, page, params, presenters
+from api import admin, assets, openapi, page, params, presenters
 from api.accesslog import ACCESS_LOG
 from api.metrics import Metrics, route_name
-from api.openapi import document as openapi_document
 from api.querylog import QueryLog
 from api.ratelimit import RateLimiter
 from api.response_cache import ResponseCache
-from api.responses import JSON, Problem, json_response
+from api.responses import JSON, Problem, json_response, prefers_persian, unknown_parameters
 from api.state import CACHE, ENGINE, EXECUTOR, INFLIGHT, LIMITER, METRICS, QUERYLOG, SETTINGS, TASKS, Settings
 from search import Engine, SearchRequest
 from search import report as national_report
@@ -54,7 +53,12 @@ async def run_engine(request: web.Request, fn, *args):
     past its time limit are each a 503 with Retry-After, never a 500 or an unbounded queue."""
     settings, inflight = request.app[SETTINGS], request.app[INFLIGHT]
     if inflight[0] >= settings.max_concurrent:
-        raise Problem(503, "the server is busy; try again in a moment", headers={"Retry-After": "1"})
+        raise Problem(
+            503,
+            "the server is busy; try again in a moment",
+            detail_fa="سرور سرش شلوغ است؛ چند لحظه دیگر دوباره تلاش کنید.",
+            headers={"Retry-After": "1"},
+        )
     inflight[0] += 1
     loop = asyncio.get_running_loop()
     deadline = time.monotonic() + settings.search_timeout
@@ -76,10 +80,18 @@ async def run_engine(request: web.Request, fn, *args):
         future = loop.run_in_executor(request.app[EXECUTOR], unless_abandoned)
         return await asyncio.wait_for(future, settings.search_timeout)
     except IndexUnavailable:
-        raise Problem(503, "the search index is not available yet", headers={"Retry-After": "5"}) from None
+        raise Problem(
+            503,
+            "the search index is not available yet",
+            detail_fa="سامانه جست‌وجو هنوز آماده نیست؛ چند لحظه دیگر دوباره تلاش کنید.",
+            headers={"Retry-After": "5"},
+        ) from None
     except TimeoutError:
         raise Problem(
-            503, "the search took too long; try again or simplify the query", headers={"Retry-After": "2"}
+            503,
+            "the search took too long; try again or simplify the query",
+            detail_fa="جست‌وجو بیش از اندازه طول کشید؛ دوباره تلاش کنید یا عبارت کوتاه‌تری بنویسید.",
+            headers={"Retry-After": "2"},
         ) from None
     finally:
         inflight[0] -= 1
@@ -110,31 +122,31 @@ async def cached_json(request: web.Request, fn, *args, note=None) -> tuple[web.R
 def search_request(query) -> SearchRequest:
     sort = params.text(query, "sort", default="relevance")
     if sort not in SORTS:
-        raise params.invalid("sort", f"must be one of {', '.join(SORTS)}")
-    electronic = params.text(query, "electronic", default="false").lower()
-    if electronic not in ("true", "false", "1", "0"):
-        raise params.invalid("electronic", "must be true or false")
-    req = SearchRequest(
+        raise params.invalid("sort", f"must be one of {', '.join(SORTS)}", "ترتیب نتایج را نمی‌شناسیم")
+    page, size = params.paging(query)
+    return SearchRequest(
         q=params.text(query, "q"),
-        page=params.integer(query, "page", 1, 1, params.MAX_PAGE),
-        size=params.integer(query, "size", 10, 1, params.MAX_SIZE),
+        page=page,
+        size=size,
         filters={f: params.choices(query, f) for f in FACETS},
         sort=sort,
-        electronic=electronic in ("true", "1"),
+        electronic=params.boolean(query, "electronic"),
+        exact=params.boolean(query, "exact"),
     )
-    return req
 
 
-def _log_note(result: dict) -> tuple[str, bool]:
-    return result["query"]["normalized"], result["total"] == 0
+def _search_note(result: dict) -> tuple[str, bool, int]:
+    return result["query"]["normalized"], result["total"] == 0, result["pages"]
 
 
 async def search(request: web.Request) -> web.Response:
     req = search_request(request.rel_url.query)
     engine = request.app[ENGINE]
-    response, (normalized, zero) = await cached_json(
-        request, lambda: presenters.search_json(engine.search(req)), note=_log_note
+    response, (normalized, zero, pages) = await cached_json(
+        request, lambda: presenters.search_json(engine.search(req)), note=_search_note
     )
+    if req.page > max(1, pages):
+        raise params.past_the_end(req.page, pages)
     # The query log counts what citizens ask: first pages of real queries only.
     if req.q and req.page == 1 and request.app[SETTINGS].log_queries:
         request.app[QUERYLOG].record(normalized, zero)
@@ -152,7 +164,7 @@ async def service(request: web.Request) -> web.Response:
     service_id = request.match_info["id"]
     card = await run_engine(request, request.app[ENGINE].service, service_id)
     if card is None:
-        raise Problem(404, f"no service with id {service_id[:100]!r}")
+        raise Problem(404, f"no service with id {service_id[:100]!r}", detail_fa="خدمتی با این شناسه پیدا نشد.")
     return json_response(card)
 
 
@@ -165,7 +177,7 @@ async def life_event(request: web.Request) -> web.Response:
     event_id = request.match_info["id"]
     event = await run_engine(request, request.app[ENGINE].life_event, event_id)
     if event is None:
-        raise Problem(404, f"no life event with id {event_id[:100]!r}")
+        raise Problem(404, f"no life event with id {event_id[:100]!r}", detail_fa="رویداد زندگی با این شناسه پیدا نشد.")
     return json_response(event)
 
 
@@ -182,8 +194,8 @@ async def analyze(request: web.Request) -> web.Response:
     return json_response(await run_engine(request, Engine.analyze, text))
 
 
-async def openapi(request: web.Request) -> web.Response:
-    return json_response(openapi_document())
+async def openapi_json(request: web.Request) -> web.Response:
+    return json_response(openapi.document())
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -194,7 +206,12 @@ async def readyz(request: web.Request) -> web.Response:
     engine = request.app[ENGINE]
     if not engine.ready:
         why = request.app[NOT_READY][0]
-        raise Problem(503, why or "no index generation is loaded yet", headers={"Retry-After": "1"})
+        raise Problem(
+            503,
+            why or "no index generation is loaded yet",
+            detail_fa="سامانه جست‌وجو هنوز آماده نیست.",
+            headers={"Retry-After": "1"},
+        )
     return json_response({"status": "ready", "generation": engine.generation_name()})
 
 
@@ -257,7 +274,9 @@ async def report_agency(request: web.Request) -> web.Response:
     def page():
         found = national_report.agency_json(_report_of(engine), engine.index_dir, name)
         if found is None:
-            raise Problem(404, f"no agency named {name[:100]!r} in the report")
+            raise Problem(
+                404, f"no agency named {name[:100]!r} in the report", detail_fa="دستگاهی با این نام در گزارش نیست."
+            )
         return found
 
     response, _ = await cached_json(request, page)
@@ -279,7 +298,7 @@ async def report_csv(request: web.Request) -> web.Response:
     """A table of the report as CSV, kept in the response cache like the JSON answers."""
     by = params.text(request.rel_url.query, "by", default="agency")
     if by not in national_report.TABLES:
-        raise params.invalid("by", f"must be one of {', '.join(national_report.TABLES)}")
+        raise params.invalid("by", f"must be one of {', '.join(national_report.TABLES)}", "جدول گزارش را نمی‌شناسیم")
     engine = request.app[ENGINE]
     key = (engine.generation_name(), request.path, tuple(sorted(request.rel_url.query.items())))
     cache = request.app[CACHE]
@@ -299,18 +318,28 @@ async def report_csv(request: web.Request) -> web.Response:
 # -- middlewares --------------------------------------------------------------------------------
 
 
+CACHE_BUSTER = frozenset({"_"})
+# What aiohttp's own errors say, for people reading Persian.
+_ROUTING_FA = {
+    404: "این نشانی در درگاه وجود ندارد.",
+    405: "این روش درخواست برای این نشانی پذیرفته نیست.",
+    413: "درخواست بیش از اندازه بزرگ است.",
+}
+
+
 @web.middleware
 async def problems(request: web.Request, handler):
-    """Every error leaves as problem+json; nothing internal (trace, path) ever does."""
+    """Every error leaves as problem+json, in the language the client prefers (Accept-Language:
+    Persian for the page, English otherwise); nothing internal (trace, path) ever does."""
     try:
         return await handler(request)
-    except Problem:
-        raise
+    except Problem as e:
+        problem = e
     except web.HTTPException as e:
-        if e.status >= 400:
-            headers = {k: v for k, v in e.headers.items() if k in ("Allow", "Retry-After")}
-            raise Problem(e.status, e.reason or "error", headers=headers) from None
-        raise
+        if e.status < 400:
+            raise
+        headers = {k: v for k, v in e.headers.items() if k in ("Allow", "Retry-After")}
+        problem = Problem(e.status, e.reason or "error", detail_fa=_ROUTING_FA.get(e.status), headers=headers)
     except asyncio.CancelledError:
         raise
     except Exception as e:
@@ -319,7 +348,24 @@ async def problems(request: web.Request, handler):
             log.error("storage error on %s: %s", route_name(request), e)
             raise storage from None
         log.exception("unhandled error on %s", route_name(request))
-        raise Problem(500, "internal error; it has been logged") from None
+        problem = Problem(500, "internal error; it has been logged", detail_fa="خطایی در سرور رخ داد و ثبت شد.")
+    raise problem.localize("fa" if prefers_persian(request.headers.get("Accept-Language")) else "en") from None
+
+
+@web.middleware
+async def known_parameters(request: web.Request, handler):
+    """A query parameter the OpenAPI document does not list for the operation is a 400 naming it
+    (a misspelt `sizes=3` would otherwise be silently ignored). Undocumented routes are not checked,
+    and `_`, the cache-buster browsers' HTTP libraries append (jQuery's `_=<time>`), is let through."""
+    resource = request.match_info.route.resource
+    if resource is not None and request.rel_url.query:
+        method = "get" if request.method == "HEAD" else request.method.lower()
+        allowed = openapi.query_parameters().get((method, resource.canonical))
+        if allowed is not None:
+            unknown = sorted(set(request.rel_url.query) - allowed - CACHE_BUSTER)
+            if unknown:
+                raise unknown_parameters(unknown[:20])
+    return await handler(request)
 
 
 @web.middleware
@@ -330,7 +376,10 @@ async def rate_limit(request: web.Request, handler):
         wait = limiter.allow(client)
         if wait:
             raise Problem(
-                429, "too many requests from this address", headers={"Retry-After": str(max(1, round(wait + 0.5)))}
+                429,
+                "too many requests from this address",
+                detail_fa="از این نشانی درخواست‌های زیادی رسیده است؛ کمی صبر کنید و دوباره تلاش کنید.",
+                headers={"Retry-After": str(max(1, round(wait + 0.5)))},
             )
     return await handler(request)
 
@@ -394,7 +443,7 @@ async def headers(request: web.Request, handler):
     if request.method == "OPTIONS" and _cors_path(request):
         response: web.StreamResponse = web.Response(status=204)
         response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "If-None-Match, Content-Type"
+        response.headers["Access-Control-Allow-Headers"] = "If-None-Match, Content-Type, Accept-Language"
         response.headers["Access-Control-Max-Age"] = "600"
     else:
         try:
@@ -415,7 +464,8 @@ async def headers(request: web.Request, handler):
         elif origin and origin in allowed:
             response.headers["Access-Control-Allow-Origin"] = origin
             response.headers["Vary"] = "Origin"
-        response.headers["Access-Control-Expose-Headers"] = "ETag"
+        # Browser code reads these: ETag to revalidate, Retry-After to wait after a 429 or 503.
+        response.headers["Access-Control-Expose-Headers"] = "ETag, Retry-After, Content-Language"
     if isinstance(response, web.HTTPException):
         raise response
     return response
@@ -469,7 +519,7 @@ async def _close(app: web.Application) -> None:
 def create_app(index_dir: Path | str | None = None, *, settings: Settings | None = None) -> web.Application:
     settings = settings or Settings(Path(index_dir))
     app = web.Application(
-        middlewares=[headers, observe, problems, rate_limit, conditional],
+        middlewares=[headers, observe, problems, rate_limit, known_parameters, conditional],
         client_max_size=1024**2,
         # A request line up to 128 kB reaches the handlers, which answer an over-long query with a
         # problem+json 400 instead of the HTTP parser's bare error.
@@ -506,7 +556,7 @@ def create_app(index_dir: Path | str | None = None, *, settings: Settings | None
     r.add_get(API + "/report/agencies/{name}", report_agency)
     r.add_get(API + "/report/history", report_history)
     r.add_get(API + "/report.csv", report_csv)
-    r.add_get(API + "/openapi.json", openapi)
+    r.add_get(API + "/openapi.json", openapi_json)
     r.add_get("/healthz", healthz)
     r.add_get("/readyz", readyz)
     r.add_get("/metrics", metrics)

@@ -1,16 +1,23 @@
-"""The OpenAPI 3.1 description of the public API, served at /api/v1/openapi.json.
+"""The OpenAPI 3.1 description of the HTTP API, served at /api/v1/openapi.json.
 
-Tests validate real responses against these schemas, so this document and the code cannot drift
-apart silently.
+Tests validate real responses against these schemas, generate a typed client from it and run the
+portal's flow with that client, so this document and the code cannot drift apart silently. The
+query parameters it lists for an operation are the only ones the server accepts (api/app.py,
+known_parameters).
 """
 
 from __future__ import annotations
 
 import functools
+from pathlib import Path
+
+import orjson
 
 from api import params
 from search.engine import SORTS
 from search.facets import FACETS
+
+CARD_SCHEMA = Path(__file__).resolve().parent.parent / "corpus" / "service-card.schema.json"
 
 _STR = {"type": "string"}
 # Text parameters: NUL and U+FFFD (what invalid UTF-8 decodes to) are refused with a 400.
@@ -18,31 +25,174 @@ _TEXT_PATTERN = "^[^\\u0000\\ufffd]*$"
 _NULLABLE_STR = {"type": ["string", "null"]}
 
 
-def _problem(description: str) -> dict:
-    return {
-        "description": description,
-        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
-    }
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _problem(description: str, *headers: str) -> dict:
+    out = {"description": description, "content": {"application/problem+json": {"schema": _ref("Problem")}}}
+    out["headers"] = {"Content-Language": {"$ref": "#/components/headers/Content-Language"}}
+    for h in headers:
+        out["headers"][h] = {"$ref": f"#/components/headers/{h}"}
+    return out
 
 
 def _json(ref: str, description: str = "OK") -> dict:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
-    }
+    return {"description": description, "content": {"application/json": {"schema": _ref(ref)}}}
 
 
-_ERRORS = {"400": _problem("Invalid parameter"), "503": _problem("No index loaded yet")}
+def _response(name: str) -> dict:
+    return {"$ref": f"#/components/responses/{name}"}
+
+
+# Reusable responses: every public GET may be answered 304 (If-None-Match), 400 (a parameter, or
+# one the operation does not take), 429 (with --rate-limit) and 503 (no index yet, busy, too slow).
+RESPONSES = {
+    "NotModified": {
+        "description": "The client's copy (If-None-Match) is still the answer: same generation, same request.",
+        "headers": {
+            "ETag": {"$ref": "#/components/headers/ETag"},
+            "Cache-Control": {"schema": _STR},
+        },
+    },
+    "BadRequest": _problem("An invalid or unknown parameter, each named in invalid_params."),
+    "NotFound": _problem("No such resource."),
+    "TooManyRequests": _problem("Too many requests from this address (dargah serve --rate-limit).", "Retry-After"),
+    "Unavailable": _problem(
+        "No index generation is loaded yet, the server is busy, or the search took too long.", "Retry-After"
+    ),
+    "Unauthorized": {
+        **_problem("No admin token was sent."),
+        "headers": {
+            "WWW-Authenticate": {"schema": _STR},
+            "Content-Language": {"$ref": "#/components/headers/Content-Language"},
+        },
+    },
+    "Forbidden": _problem("The admin token is not valid."),
+    "Conflict": _problem("A rebuild is running, or there is nothing to roll back to."),
+}
+HEADERS = {
+    "ETag": {
+        "description": "A weak validator of the answer (generation and request): send it back as If-None-Match.",
+        "schema": _STR,
+    },
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer", "minimum": 1},
+    },
+    "Content-Language": {
+        "description": "The language of the problem's title and detail: fa when Accept-Language prefers Persian, "
+        "en otherwise.",
+        "schema": {"enum": ["fa", "en"]},
+    },
+}
+_PUBLIC_ERRORS = {"400": _response("BadRequest"), "429": _response("TooManyRequests"), "503": _response("Unavailable")}
+_CACHED = {"304": _response("NotModified")}
 
 FACET_VALUE = {
     "type": "object",
-    "required": ["value", "count", "selected"],
-    "properties": {"value": _STR, "count": {"type": "integer", "minimum": 0}, "selected": {"type": "boolean"}},
+    "required": ["value", "count", "selected", "label"],
+    "properties": {
+        "value": {**_STR, "description": "The value as the cards write it: what a filter sends back."},
+        "count": {"type": "integer", "minimum": 0},
+        "selected": {"type": "boolean"},
+        "label": {
+            **_STR,
+            "description": "How to show the value (Persian): citizen → شهروندان, counter_office → دفاتر پیشخوان;"
+            " clusters and agencies are their own label.",
+        },
+    },
 }
+
+
+def _interpretation(kind: str, description: str, to: dict | None) -> dict:
+    schema = {
+        "type": "object",
+        "description": description,
+        "required": ["kind", "from", "to"] if to else ["kind", "matched"],
+        "properties": {"kind": {"type": "string", "const": kind}},
+    }
+    if to:
+        schema["properties"] |= {"from": {**_STR, "description": "What was typed."}, "to": to}
+    else:
+        schema["properties"]["matched"] = {"type": "string", "const": "most words"}
+    return schema
+
+
+_TO_TEXT = {**_STR, "description": "What it was read as."}
+INTERPRETATIONS = {
+    "layout": _interpretation("layout", "The whole query was typed with the keyboard on the English layout.", _TO_TEXT),
+    "spoken": _interpretation(
+        "spoken", "Spoken forms (space-separated) in their written form (space-separated).", _TO_TEXT
+    ),
+    "transliteration": _interpretation("transliteration", "A word in Latin letters read as Persian.", _TO_TEXT),
+    "synonym": _interpretation(
+        "synonym",
+        "An expression of the synonym file; its synonyms were searched too.",
+        {"type": "array", "items": _STR, "description": "The synonyms searched."},
+    ),
+    "correction": _interpretation("correction", "A misspelt word and its correction.", _TO_TEXT),
+    "split": _interpretation("split", "A word typed without its space, and its two words.", _TO_TEXT),
+    "relaxed": _interpretation(
+        "relaxed", "Some results match most but not all of the query's words (marked weak).", None
+    ),
+}
+_INTERPRETATION_NAMES = {kind: f"Interpretation{kind.title().replace('_', '')}" for kind in INTERPRETATIONS}
+
+
+def service_schema() -> dict:
+    """The service card's JSON Schema (corpus/service-card.schema.json) plus the derived fields."""
+    card = orjson.loads(CARD_SCHEMA.read_bytes())
+    for key in ("$schema", "$id"):
+        card.pop(key, None)
+    card = _typed_enums(card)
+    card["title"] = "Service"
+    card["description"] = (
+        "A service card as the corpus has it (see corpus/service-card.schema.json), with derived fields."
+    )
+    card["properties"] |= {
+        "e_readiness": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "description": "Share of its delivery stages that are electronic.",
+        },
+        "agency_rank": {
+            "type": ["integer", "null"],
+            "minimum": 1,
+            "description": "Its agency's place in the national e-readiness ranking.",
+        },
+    }
+    card["required"] = [*card["required"], "e_readiness", "agency_rank"]
+    return card
+
+
+def card_schema() -> dict:
+    """A card as the admin API accepts it."""
+    card = _typed_enums(orjson.loads(CARD_SCHEMA.read_bytes()))
+    for key in ("$schema", "$id"):
+        card.pop(key, None)
+    card["title"] = "Card"
+    return card
+
+
+def _typed_enums(schema):
+    """Enums of strings with their type said (client generators want the type beside the enum)."""
+    if isinstance(schema, dict):
+        out = {k: _typed_enums(v) for k, v in schema.items()}
+        if "enum" in out and "type" not in out and all(isinstance(v, str) for v in out["enum"]):
+            out["type"] = "string"
+        return out
+    if isinstance(schema, list):
+        return [_typed_enums(v) for v in schema]
+    return schema
+
 
 SCHEMAS = {
     "Problem": {
         "type": "object",
+        "description": "RFC 9457 problem details. title, detail and the reasons are in Persian when Accept-Language"
+        " prefers fa, in English otherwise.",
         "required": ["type", "title", "status", "detail"],
         "properties": {
             "type": _STR,
@@ -59,13 +209,16 @@ SCHEMAS = {
             },
         },
     },
+    **{_INTERPRETATION_NAMES[k]: v for k, v in INTERPRETATIONS.items()},
     "Interpretation": {
-        "type": "object",
-        "required": ["kind"],
-        "properties": {
-            "kind": {"enum": ["layout", "spoken", "transliteration", "synonym", "correction", "split", "relaxed"]}
+        "description": "What understanding did to the query, one shape per kind.",
+        "oneOf": [_ref(name) for name in _INTERPRETATION_NAMES.values()],
+        "discriminator": {
+            "propertyName": "kind",
+            "mapping": {k: f"#/components/schemas/{name}" for k, name in _INTERPRETATION_NAMES.items()},
         },
     },
+    "FacetValue": FACET_VALUE,
     "Hit": {
         "type": "object",
         "required": [
@@ -101,35 +254,58 @@ SCHEMAS = {
             "popularity": {"type": ["number", "null"]},
         },
     },
+    "Query": {
+        "type": "object",
+        "description": "How the query was read.",
+        "required": ["q", "normalized", "showing_results_for", "did_you_mean", "corrected", "interpretation"],
+        "properties": {
+            "q": _STR,
+            "normalized": _STR,
+            "terms": {"type": "array", "items": _STR},
+            "showing_results_for": {
+                **_NULLABLE_STR,
+                "description": "The results are for this text, not for what was typed: the keyboard layout repaired,"
+                " Latin letters read as Persian, a misspelt word corrected or split. Say «نتایج برای …» and offer"
+                " the search as typed (exact=true).",
+            },
+            "did_you_mean": {
+                **_NULLABLE_STR,
+                "description": "A suggestion: the results are for what was typed, this may be what was meant.",
+            },
+            "corrected": {
+                **_NULLABLE_STR,
+                "deprecated": True,
+                "description": "Deprecated (removed in the next release): did_you_mean if there is one, else"
+                " showing_results_for.",
+            },
+            "interpretation": {"type": "array", "items": _ref("Interpretation")},
+            "relaxed": {"type": "boolean"},
+            "life_event": {
+                "description": "The life situation the query describes, with its services in order, or null.",
+                "oneOf": [_ref("LifeEvent"), {"type": "null"}],
+            },
+        },
+    },
+    "Facets": {
+        "type": "object",
+        "required": list(FACETS),
+        "properties": {f: {"type": "array", "items": _ref("FacetValue")} for f in FACETS},
+    },
     "SearchResponse": {
         "type": "object",
-        "required": ["query", "total", "page", "size", "hits", "facets", "took_ms"],
+        "required": ["query", "total", "page", "size", "pages", "hits", "facets", "took_ms"],
         "properties": {
-            "query": {
-                "type": "object",
-                "required": ["q", "normalized", "corrected", "interpretation"],
-                "properties": {
-                    "q": _STR,
-                    "normalized": _STR,
-                    "terms": {"type": "array", "items": _STR},
-                    "corrected": _NULLABLE_STR,
-                    "interpretation": {"type": "array", "items": {"$ref": "#/components/schemas/Interpretation"}},
-                    "relaxed": {"type": "boolean"},
-                    "life_event": {
-                        "description": "The life situation the query describes, with its services in order, or null.",
-                        "oneOf": [{"$ref": "#/components/schemas/LifeEvent"}, {"type": "null"}],
-                    },
-                },
-            },
+            "query": _ref("Query"),
             "total": {"type": "integer", "minimum": 0},
             "page": {"type": "integer", "minimum": 1},
             "size": {"type": "integer", "minimum": 1, "maximum": params.MAX_SIZE},
-            "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
-            "facets": {
-                "type": "object",
-                "required": list(FACETS),
-                "properties": {f: {"type": "array", "items": FACET_VALUE} for f in FACETS},
+            "pages": {
+                "type": "integer",
+                "minimum": 0,
+                "description": f"How many pages of this size there are, no deeper than {params.MAX_DEPTH} results.",
             },
+            "hits": {"type": "array", "items": _ref("Hit")},
+            "facets": _ref("Facets"),
             "generation": _STR,
             "took_ms": {"type": "number", "minimum": 0},
         },
@@ -152,7 +328,7 @@ SCHEMAS = {
         "type": "object",
         "required": ["life_events"],
         "properties": {
-            "life_events": {"type": "array", "items": {"$ref": "#/components/schemas/LifeEvent"}},
+            "life_events": {"type": "array", "items": _ref("LifeEvent")},
             "generation": _STR,
         },
     },
@@ -166,22 +342,13 @@ SCHEMAS = {
                 "items": {
                     "type": "object",
                     "required": ["text", "id", "kind"],
-                    "properties": {"text": _STR, "id": _NULLABLE_STR, "kind": {"enum": ["service", "query"]}},
+                    "properties": {
+                        "text": _STR,
+                        "id": _NULLABLE_STR,
+                        "kind": {"type": "string", "enum": ["service", "query"]},
+                    },
                 },
             }
-        },
-    },
-    "Service": {
-        "type": "object",
-        "description": "The service card (see the service-card JSON Schema) plus derived fields.",
-        "required": ["id", "title", "agency", "cluster", "e_readiness", "agency_rank"],
-        "properties": {
-            "id": _STR,
-            "title": _STR,
-            "agency": _STR,
-            "cluster": _STR,
-            "e_readiness": {"type": "number", "minimum": 0, "maximum": 1},
-            "agency_rank": {"type": ["integer", "null"], "minimum": 1},
         },
     },
     "ClustersResponse": {
@@ -296,7 +463,10 @@ REPORT_SCHEMAS = {
                 "items": {
                     "type": "object",
                     "required": ["e_readiness", "count"],
-                    "properties": {"e_readiness": {"enum": [0, 0.25, 0.5, 0.75, 1]}, "count": _COUNT},
+                    "properties": {
+                        "e_readiness": {**_SHARE, "multipleOf": 0.25},
+                        "count": _COUNT,
+                    },
                 },
             },
             **{
@@ -418,24 +588,31 @@ REPORT_SCHEMAS = {
 _NAME_PARAM = {"type": "string", "maxLength": params.MAX_Q, "pattern": _TEXT_PATTERN}
 
 
+def _path_param(name: str = "id") -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+
+
 def _report_paths(get) -> dict:
-    unavailable = {"503": _problem("No index loaded yet")}
     return {
         "/api/v1/report": get(
+            "getReport",
+            "report",
             "The national e-readiness report: national figures, distribution, tables by agency, parent ministry"
             " and cluster, card quality and inquiries",
             _json("Report"),
-            errors=unavailable,
         ),
-        "/api/v1/report/agencies/{name}": {
-            "get": {
-                "summary": "One agency's report: its figures, its cards with their stages and failed quality checks,"
-                " its inquiry dependencies and its history",
-                "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": {"200": _json("ReportAgency"), "404": _problem("No such agency"), **unavailable},
-            }
-        },
+        "/api/v1/report/agencies/{name}": get(
+            "getAgencyReport",
+            "report",
+            "One agency's report: its figures, its cards with their stages and failed quality checks,"
+            " its inquiry dependencies and its history",
+            _json("ReportAgency"),
+            [_path_param("name")],
+            not_found="No such agency in the report",
+        ),
         "/api/v1/report/history": get(
+            "getReportHistory",
+            "report",
             "The report's figures at each publication: national, or one agency's or one parent ministry's",
             _json("ReportHistory"),
             [
@@ -444,9 +621,15 @@ def _report_paths(get) -> dict:
             ],
         ),
         "/api/v1/report.csv": get(
+            "getReportCsv",
+            "report",
             "One table of the report as CSV (UTF-8 with a byte-order mark), one row per agency, ministry or cluster",
             {"description": "OK", "content": {"text/csv": {"schema": {"type": "string"}}}},
-            [_param("by", "Which table (default agency).", {"enum": ["agency", "parent", "cluster"]})],
+            [
+                _param(
+                    "by", "Which table (default agency).", {"type": "string", "enum": ["agency", "parent", "cluster"]}
+                )
+            ],
         ),
     }
 
@@ -471,36 +654,292 @@ SEARCH_PARAMS = [
         "What the citizen typed (any spelling, Latin letters or the wrong keyboard layout welcome). Empty: browse.",
         {"type": "string", "maxLength": params.MAX_Q, "pattern": _TEXT_PATTERN},
     ),
-    _param("page", "Result page, from 1.", {"type": "integer", "minimum": 1, "maximum": params.MAX_PAGE}),
+    _param(
+        "page",
+        f"Result page, from 1; page × size is at most {params.MAX_DEPTH}, and a page past the last one"
+        " (`pages` in the answer) is a 400.",
+        {"type": "integer", "minimum": 1, "maximum": params.MAX_PAGE},
+    ),
     _param("size", "Hits per page.", {"type": "integer", "minimum": 1, "maximum": params.MAX_SIZE}),
     *[
         _param(
-            f, f"Only services with this {f} (repeatable: OR within a facet, AND across facets).", _FILTER, repeat=True
+            f,
+            f"Only services with this {f} (repeatable: OR within a facet, AND across facets). Matched after the"
+            " letter folds of text (Arabic ي/ك, half-spaces and spaces, digits): send a facet value back as listed.",
+            _FILTER,
+            repeat=True,
         )
         for f in FACETS
     ],
     _param("electronic", "Only services whose application stage is online.", {"type": "boolean"}),
-    _param("sort", "Result order.", {"enum": list(SORTS)}),
+    _param(
+        "exact",
+        "Search for the words as typed: no keyboard-layout repair, transliteration, split or correction (the link"
+        " «جست‌وجو برای … به همان صورت که نوشتید» under showing_results_for).",
+        {"type": "boolean"},
+    ),
+    _param("sort", "Result order.", {"type": "string", "enum": list(SORTS)}),
+]
+
+
+def _admin_paths() -> dict:
+    """The admin API (api/admin.py): enabled with a token, sent as a bearer token."""
+    secured = {"security": [{"adminToken": []}], "tags": ["admin"]}
+    auth = {
+        "401": _response("Unauthorized"),
+        "403": _response("Forbidden"),
+        "404": _problem("Admin is not enabled on this server, or no such resource."),
+        "429": _response("TooManyRequests"),
+    }
+
+    def op(operation_id: str, summary: str, response: dict, *, status: str = "200", **extra) -> dict:
+        errors = {**auth, **extra.pop("errors", {})}
+        return {
+            "operationId": operation_id,
+            "summary": summary,
+            **secured,
+            "parameters": extra.pop("parameters", []),
+            **extra,
+            "responses": {status: response, **errors},
+        }
+
+    job = {
+        "type": "object",
+        "required": ["id", "status"],
+        "properties": {
+            "id": _STR,
+            "status": {"type": "string", "enum": ["queued", "running", "succeeded", "failed"]},
+            "progress": {
+                "type": ["object", "null"],
+                "properties": {"done": {"type": "integer"}, "total": {"type": "integer"}},
+            },
+            "errors": {
+                "type": ["array", "null"],
+                "items": {
+                    "type": "object",
+                    "properties": {"line": {"type": "integer"}, "field": _STR, "message": _STR},
+                },
+            },
+            "generation": _NULLABLE_STR,
+            "source": _NULLABLE_STR,
+            "created": {"type": ["number", "null"]},
+            "finished": {"type": ["number", "null"]},
+        },
+    }
+    changed = {
+        "type": "object",
+        "required": ["id", "generation"],
+        "properties": {"id": _STR, "generation": _STR, "deleted": {"type": "boolean"}},
+    }
+    conflict = {"409": _response("Conflict")}
+    base = "/api/v1/admin"
+    _BOOL = {"type": "string", "enum": ["true", "false", "1", "0"]}
+    _OBJECT = {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}
+    return {
+        base + "/reindex": {
+            "post": op(
+                "reindex",
+                "Rebuild the index in a separate process: from the cards sent (NDJSON, one card per line) or, with an"
+                " empty body, from the corpus the server was started with",
+                {
+                    "description": "The rebuild job was started; follow it at Location.",
+                    "headers": {"Location": {"schema": _STR}},
+                    "content": {
+                        "application/json": {
+                            "schema": {"type": "object", "required": ["job"], "properties": {"job": _ref("Job")}}
+                        }
+                    },
+                },
+                status="202",
+                parameters=[
+                    _param("force", "Publish even if the build removes many of the live cards.", _BOOL),
+                    _param(
+                        "dry_run", "Report what would change and every problem of every card; publish nothing.", _BOOL
+                    ),
+                ],
+                requestBody={
+                    "required": False,
+                    "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+                },
+                errors={
+                    "400": _response("BadRequest"),
+                    **conflict,
+                    "413": _problem("The corpus is larger than the server accepts."),
+                    "415": _problem("Not NDJSON."),
+                },
+            )
+        },
+        base + "/jobs/{id}": {
+            "get": op("getJob", "A rebuild job's status, progress and errors", _json("Job"), parameters=[_path_param()])
+        },
+        base + "/services/{id}": {
+            "put": op(
+                "putService",
+                "Add or replace one card, published as a new generation",
+                _json("CardChange"),
+                parameters=[_path_param()],
+                requestBody={"required": True, "content": {"application/json": {"schema": _ref("Card")}}},
+                errors={
+                    "400": _response("BadRequest"),
+                    **conflict,
+                    "413": _problem("The card is too large."),
+                    "503": _response("Unavailable"),
+                },
+            ),
+            "delete": op(
+                "deleteService",
+                "Remove one card, published as a new generation",
+                _json("CardChange"),
+                parameters=[_path_param()],
+                errors={**conflict, "503": _response("Unavailable")},
+            ),
+        },
+        base + "/generations": {
+            "get": op(
+                "listGenerations",
+                "The published generations, oldest first, and the one served",
+                _json("Generations"),
+            )
+        },
+        base + "/rollback": {
+            "post": op(
+                "rollback",
+                "Serve the generation the current one was made from (or the one named), with its admin changes",
+                _OBJECT,
+                parameters=[_param("generation", "The generation to serve instead.", _STR)],
+                errors={"400": _response("BadRequest"), **conflict},
+            )
+        },
+        base + "/rollforward": {"post": op("rollforward", "Undo the last rollback", _OBJECT, errors=conflict)},
+        base + "/services/{id}/history": {
+            "get": op("getServiceHistory", "Every recorded version of one card", _OBJECT, parameters=[_path_param()])
+        },
+        base + "/audit": {
+            "get": op(
+                "getAudit",
+                "The audit log: every write, who made it, the generations before and after",
+                _OBJECT,
+                parameters=[
+                    _param("since", "Only entries from this time (ISO 8601) on.", _STR),
+                    _param("id", "Only entries about this card.", _STR),
+                    _param("actor", "Only entries by this token name.", _STR),
+                    _param("limit", "At most this many entries.", {"type": "integer", "minimum": 1, "maximum": 10000}),
+                ],
+                errors={"400": _response("BadRequest")},
+            )
+        },
+        base + "/analytics/queries": {
+            "get": op(
+                "getQueryAnalytics",
+                "The most asked queries, or those that found nothing, over the last days",
+                _json("QueryAnalytics"),
+                parameters=[
+                    _param(
+                        "kind", "top: most asked; zero: found nothing.", {"type": "string", "enum": ["top", "zero"]}
+                    ),
+                    _param("days", "How many days back.", {"type": "integer", "minimum": 1, "maximum": 366}),
+                ],
+                errors={"400": _response("BadRequest")},
+            )
+        },
+    }, {
+        "Job": job,
+        "CardChange": changed,
+        "Generations": {
+            "type": "object",
+            "required": ["generations", "current"],
+            "properties": {
+                "generations": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["name", "current"],
+                        "properties": {"name": _STR, "current": {"type": "boolean"}},
+                    },
+                },
+                "current": _NULLABLE_STR,
+            },
+        },
+        "QueryAnalytics": {
+            "type": "object",
+            "required": ["kind", "days", "queries"],
+            "properties": {
+                "kind": {"type": "string", "enum": ["top", "zero"]},
+                "days": {"type": "integer"},
+                "queries": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["query", "count"],
+                        "properties": {"query": _STR, "count": {"type": "integer"}},
+                    },
+                },
+            },
+        },
+    }
+
+
+def _get(
+    operation_id: str,
+    tag: str,
+    summary: str,
+    response: dict,
+    parameters=(),
+    *,
+    not_found: str | None = None,
+    cached: bool = True,
+    errors: dict | None = None,
+) -> dict:
+    """A public GET: 200, 304 when cached by ETag, 400, 404 (if it can be), 429 and 503."""
+    responses = {"200": response, **(_CACHED if cached else {})}
+    responses |= errors if errors is not None else _PUBLIC_ERRORS
+    if not_found:
+        responses["404"] = _problem(not_found)
+    return {
+        "get": {
+            "operationId": operation_id,
+            "tags": [tag],
+            "summary": summary,
+            "parameters": list(parameters),
+            "responses": dict(sorted(responses.items())),
+        }
+    }
+
+
+TAGS = [
+    {"name": "search", "description": "Search, suggestions and the service cards."},
+    {"name": "catalogue", "description": "Life events, clusters and the agencies' ranking."},
+    {"name": "report", "description": "The national e-readiness report."},
+    {"name": "tools", "description": "The analyzer and this document."},
+    {"name": "operations", "description": "Liveness and readiness for load balancers."},
+    {"name": "admin", "description": "Rebuilds, single-card changes, generations, analytics (bearer token)."},
 ]
 
 
 @functools.cache
 def document() -> dict:
-    get = lambda summary, response, parameters=(), errors=_ERRORS, **extra: {  # noqa: E731
-        "get": {"summary": summary, "parameters": list(parameters), "responses": {"200": response, **errors}, **extra}
-    }
+    admin_paths, admin_schemas = _admin_paths()
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Dargah search API",
             "version": "1",
-            "description": "Persian search over the national catalogue of government service cards.",
+            "description": "Persian search over the national catalogue of government service cards. Problems"
+            " (errors) are application/problem+json, in Persian when Accept-Language prefers fa. A query"
+            " parameter an operation does not list is a 400 (but for `_`, a client's cache-buster).",
         },
+        "tags": TAGS,
         "paths": {
-            "/api/v1/search": get(
-                "Search services, with facets and highlights", _json("SearchResponse"), SEARCH_PARAMS
+            "/api/v1/search": _get(
+                "search",
+                "search",
+                "Search services, with facets and highlights",
+                _json("SearchResponse"),
+                SEARCH_PARAMS,
             ),
-            "/api/v1/suggest": get(
+            "/api/v1/suggest": _get(
+                "suggest",
+                "search",
                 "As-you-type suggestions",
                 _json("SuggestResponse"),
                 [
@@ -512,44 +951,37 @@ def document() -> dict:
                     _param("size", "How many suggestions.", {"type": "integer", "minimum": 1, "maximum": 10}),
                 ],
             ),
-            "/api/v1/services/{id}": {
-                "get": {
-                    "summary": "One service card with derived fields",
-                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-                    "responses": {
-                        "200": _json("Service"),
-                        "404": _problem("No such service"),
-                        "503": _problem("No index loaded yet"),
-                    },
-                }
-            },
-            "/api/v1/life-events": get(
+            "/api/v1/services/{id}": _get(
+                "getService",
+                "search",
+                "One service card with derived fields",
+                _json("Service"),
+                [_path_param()],
+                not_found="No such service",
+            ),
+            "/api/v1/life-events": _get(
+                "listLifeEvents",
+                "catalogue",
                 "Every life event with its services in order",
                 _json("LifeEventsResponse"),
-                errors={"503": _problem("No index loaded yet")},
             ),
-            "/api/v1/life-events/{id}": {
-                "get": {
-                    "summary": "One life event with its services in order",
-                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-                    "responses": {
-                        "200": _json("LifeEvent"),
-                        "404": _problem("No such life event"),
-                        "503": _problem("No index loaded yet"),
-                    },
-                }
-            },
-            "/api/v1/clusters": get(
-                "Every cluster with its service count",
-                _json("ClustersResponse"),
-                errors={"503": _problem("No index loaded yet")},
+            "/api/v1/life-events/{id}": _get(
+                "getLifeEvent",
+                "catalogue",
+                "One life event with its services in order",
+                _json("LifeEvent"),
+                [_path_param()],
+                not_found="No such life event",
             ),
-            "/api/v1/agencies": get(
-                "The national e-readiness ranking of agencies",
-                _json("AgenciesResponse"),
-                errors={"503": _problem("No index loaded yet")},
+            "/api/v1/clusters": _get(
+                "listClusters", "catalogue", "Every cluster with its service count", _json("ClustersResponse")
             ),
-            "/api/v1/analyze": get(
+            "/api/v1/agencies": _get(
+                "listAgencies", "catalogue", "The national e-readiness ranking of agencies", _json("AgenciesResponse")
+            ),
+            "/api/v1/analyze": _get(
+                "analyze",
+                "tools",
                 "The analyzer's normalized text and index terms",
                 _json("AnalyzeResponse"),
                 [
@@ -557,13 +989,53 @@ def document() -> dict:
                         "text", "Any text.", {"type": "string", "maxLength": params.MAX_Q * 5, "pattern": _TEXT_PATTERN}
                     )
                 ],
-                errors={"400": _problem("Invalid parameter")},
             ),
-            **_report_paths(get),
-            "/healthz": get("Liveness", _json("Status"), errors={}),
-            "/readyz": get(
-                "Readiness: an index generation is loaded", _json("Status"), errors={"503": _problem("Not ready")}
+            **_report_paths(_get),
+            "/api/v1/openapi.json": _get(
+                "getOpenapi",
+                "tools",
+                "This document",
+                {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}},
+                cached=False,
+                errors={"429": _response("TooManyRequests")},
             ),
+            "/healthz": _get("healthz", "operations", "Liveness", _json("Status"), cached=False, errors={}),
+            "/readyz": _get(
+                "readyz",
+                "operations",
+                "Readiness: an index generation is loaded",
+                _json("Status"),
+                cached=False,
+                errors={"503": _response("Unavailable")},
+            ),
+            **admin_paths,
         },
-        "components": {"schemas": {**SCHEMAS, **REPORT_SCHEMAS}},
+        "components": {
+            "schemas": {
+                **SCHEMAS,
+                "Service": service_schema(),
+                "Card": card_schema(),
+                **REPORT_SCHEMAS,
+                **admin_schemas,
+            },
+            "responses": RESPONSES,
+            "headers": HEADERS,
+            "securitySchemes": {
+                "adminToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "The token given to dargah serve (--admin-token-file or DARGAH_ADMIN_TOKEN).",
+                }
+            },
+        },
     }
+
+
+@functools.cache
+def query_parameters() -> dict[tuple[str, str], frozenset[str]]:
+    """(method, path) → the query parameters the operation takes, for every documented operation."""
+    out = {}
+    for path, item in document()["paths"].items():
+        for method, operation in item.items():
+            out[method, path] = frozenset(p["name"] for p in operation.get("parameters", ()) if p["in"] == "query")
+    return out

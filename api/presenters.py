@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from api.params import last_page
 from search.results import Hit, SearchResult
 
 
@@ -24,14 +25,16 @@ def hit_json(hit: Hit) -> dict:
 
 def search_json(result: SearchResult) -> dict:
     """The search answer. Facet values stay typed: orjson writes them as {"value", "count",
-    "selected"} objects without a dictionary each."""
+    "selected", "label"} objects without a dictionary each."""
     q = result.query
     return {
         "query": {
             "q": q.q,
             "normalized": q.normalized,
             "terms": q.terms,
-            "corrected": q.corrected,
+            "showing_results_for": q.showing_results_for,
+            "did_you_mean": q.did_you_mean,
+            "corrected": q.corrected,  # deprecated for one release: one of the two above
             "interpretation": q.interpretation,
             "relaxed": q.relaxed,
             # The life situation the query describes and its services in order (orjson writes the
@@ -41,6 +44,7 @@ def search_json(result: SearchResult) -> dict:
         "total": result.total,
         "page": result.page,
         "size": result.size,
+        "pages": last_page(result.total, result.size),
         "hits": [hit_json(h) for h in result.hits],
         "facets": result.facets,
         "generation": result.generation,

@@ -37,6 +37,7 @@ class SearchRequest:
     filters: dict[str, list[str]] = field(default_factory=dict)  # facet → selected values
     sort: str = "relevance"
     electronic: bool = False  # only services whose application stage is online
+    exact: bool = False  # the words as typed: no keyboard-layout repair, transliteration, split or correction
 
 
 class Engine:
@@ -75,7 +76,7 @@ class Engine:
         started = time.perf_counter()
         gen = self.generation()
         signals = self.signals
-        plan = understand(req.q, gen.lexicon, gen.synonyms, signals)
+        plan = understand(req.q, gen.lexicon, gen.synonyms, signals, exact=req.exact)
         weights = query_builder.FIELD_WEIGHTS if signals.field_weights else query_builder.FLAT_WEIGHTS
 
         if plan.empty:
@@ -126,6 +127,8 @@ class Engine:
                 interpretation,
                 relaxed,
                 situations.summary(situation, gen) if situation else None,
+                plan.showing_results_for,
+                plan.did_you_mean,
             ),
             total=int(np.count_nonzero(in_all)),
             page=req.page,

@@ -4,6 +4,10 @@ over them (no Whoosh `groupedby`).
 Counts follow what multi-select facet interfaces need: a facet's counts apply every filter except
 its own, so ticking one agency does not hide the others; selected values are always listed.
 Sets of cards are bool vectors by docnum.
+
+Selected values are matched after the letter folds text gets (ي/ك, hamza seats, half-spaces, digits;
+analyzers.fold_words) and with no regard to spaces, so a cluster typed with Arabic ي or without its
+half-space selects the cluster as the cards write it.
 """
 
 from __future__ import annotations
@@ -15,12 +19,20 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from analyzers import fold_words
+from search.labels import label
 from search.results import FacetValue
 
 if TYPE_CHECKING:
     from search.generation import LoadedGeneration
 
 FACETS = ("cluster", "agency", "audience", "level", "channel")
+
+
+@functools.lru_cache(maxsize=4096)
+def fold_value(value: str) -> str:
+    """A facet value as filters compare it: folded letters, no spaces or half-spaces, lower case."""
+    return "".join(fold_words(value)) or value.strip().lower()
 
 
 def card_facet_values(card: dict, facet: str) -> list[str]:
@@ -47,6 +59,19 @@ class FacetColumn:
     def index(self) -> dict[str, int]:
         """Value → ordinal."""
         return {v: i for i, v in enumerate(self.values)}
+
+    @functools.cached_property
+    def folded(self) -> list[str]:
+        """By ordinal, the value folded (fold_value)."""
+        return [fold_value(v) for v in self.values]
+
+    @functools.cached_property
+    def by_folded(self) -> dict[str, list[int]]:
+        """Folded value → the ordinals of the values that fold to it."""
+        out: dict[str, list[int]] = {}
+        for i, key in enumerate(self.folded):
+            out.setdefault(key, []).append(i)
+        return out
 
     @functools.cached_property
     def rank(self) -> np.ndarray:
@@ -102,8 +127,7 @@ def facet_column(lines: np.ndarray, values_by_line: list[list[str]]) -> FacetCol
 def allowed_by(gen: LoadedGeneration, facet: str, selected: Iterable[str]) -> np.ndarray:
     """Cards having any of the selected values of one facet (OR within a facet)."""
     column = gen.facets[facet]
-    chosen = set(selected)
-    wanted = [i for i, v in enumerate(column.values) if v in chosen]
+    wanted = [i for key in {fold_value(v) for v in selected} for i in column.by_folded.get(key, ())]
     mask = np.zeros(gen.size, bool)
     mask[column.pair_doc[np.isin(column.pair_ord, wanted)]] = True
     return mask
@@ -147,24 +171,33 @@ def count_all(
         counts = np.bincount(rows.ravel(), minlength=table.values + 1)
         for f in together:
             lo, hi = table.ranges[f]
-            out[f] = _listing(gen.facets[f], counts[lo:hi], selected.get(f, []), limit)
+            out[f] = _listing(f, gen.facets[f], counts[lo:hi], selected.get(f, []), limit)
     return {f: out[f] for f in docs}
 
 
-def _listing(column, counts: np.ndarray, selected: list[str], limit: int | None) -> list[FacetValue]:
+def _listing(facet: str, column, counts: np.ndarray, selected: list[str], limit: int | None) -> list[FacetValue]:
     present = np.flatnonzero(counts)
     # Most frequent first, ties by value: ordered in numpy by (count, the value's rank).
     present = present[np.lexsort((column.rank[present], -counts[present]))]
     if limit is not None:
         present = present[:limit]
-    values = column.values
-    chosen = set(selected)
+    values, folded = column.values, column.folded
+    chosen = {fold_value(s) for s in selected}
     # Python ints from numpy once (indexing a list with numpy integers costs more than the list).
+    listed = present.tolist()
     out = [
-        FacetValue(values[o], c, values[o] in chosen)
-        for o, c in zip(present.tolist(), counts[present].tolist(), strict=False)
+        FacetValue(values[o], c, folded[o] in chosen, label(facet, values[o]))
+        for o, c in zip(listed, counts[present].tolist(), strict=False)
     ]
-    listed = {v.value for v in out}
-    index = column.index
-    out.extend(FacetValue(s, int(counts[index[s]]) if s in index else 0, True) for s in selected if s not in listed)
+    # Selected values are always listed: as the cards write them, or as sent if no card has them.
+    shown = set(listed)
+    for s in selected:
+        ordinals = column.by_folded.get(fold_value(s))
+        if not ordinals:
+            out.append(FacetValue(s, 0, True, label(facet, s)))
+            continue
+        for o in ordinals:
+            if o not in shown:
+                shown.add(o)
+                out.append(FacetValue(values[o], int(counts[o]), True, label(facet, values[o])))
     return out

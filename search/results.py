@@ -31,6 +31,7 @@ class FacetValue:
     value: str
     count: int
     selected: bool
+    label: str  # how the page shows the value (search/labels.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +57,12 @@ class Understanding:
     q: str
     normalized: str
     terms: list[str]
-    corrected: str | None
+    corrected: str | None  # deprecated: showing_results_for or did_you_mean, whichever there is
     interpretation: list[dict]
     relaxed: bool  # some results match most but not all of the query's words
     life_event: LifeEventSteps | None = None
+    showing_results_for: str | None = None  # the results are for this text, not for what was typed
+    did_you_mean: str | None = None  # a suggestion; the results are for what was typed
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,10 @@ are never rewritten, so the judgement of what a card says stays with the card.
 
 from __future__ import annotations
 
+import functools
+
 from analyzers import terms as analyze_terms
+from search.vocabulary import Vocabulary
 
 Expr = tuple[str, ...]
 
@@ -28,6 +31,18 @@ class Synonyms:
             for m in members:
                 self.groups.setdefault(m, set()).update(members - {m})
                 self.longest = max(self.longest, len(m))
+
+    @functools.cached_property
+    def words(self) -> Vocabulary:
+        """Every word of every expression: what misspelt colloquial words are corrected to."""
+        return Vocabulary({w: 1 for expr in self.groups for w in expr})
+
+    def has_word(self, word: str) -> bool:
+        return word in self.words
+
+    def corrections(self, word: str) -> list[tuple[str, int]]:
+        """The file's words within the word's typo budget, closest first."""
+        return self.words.corrections(word, 1)
 
     def __len__(self) -> int:
         return len(self.groups)

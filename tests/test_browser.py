@@ -326,25 +326,38 @@ def test_search_facets_pages_and_back(page, base, api):
 def test_corrections_layout_and_empty_state(page, base, api):
     page.goto(base + "/")
 
-    # A misspelt word: «منظورتان ... بود؟» links to the corrected search.
+    # A misspelt word the cards do not have: the results are for the correction, said so, with a
+    # link to the search for the word as typed.
     misspelt = api("search", q="گذرنانه")
-    assert misspelt["query"]["corrected"] == "گذرنامه"
+    assert misspelt["query"]["showing_results_for"] == "گذرنامه" and misspelt["query"]["did_you_mean"] is None
     search_for(page, "گذرنانه")
+    showing = page.locator(".notice.showing")
+    expect(showing).to_contain_text("نتایج برای «گذرنامه»")
+    expect(page.locator("#result-count")).to_contain_text(fa(misspelt["total"]))
+    expect(page.locator(".notice.didyoumean")).to_have_count(0)
+    showing.get_by_role("link", name=re.compile("به همان صورت که نوشتید")).click()
+    expect(page).to_have_url(re.compile(r"[?&]exact=true"))
+    expect(page.locator("#empty")).to_be_visible()  # no card has the word as typed
+    expect(showing).to_have_count(0)
+
+    # A suggestion: the results are for what was typed, «منظورتان ... بود؟» links to the other search.
+    suggested = api("search", q="دلار مسافرتی")
+    assert suggested["total"] > 0 and suggested["query"]["showing_results_for"] is None
+    search_for(page, "دلار مسافرتی")
     dym = page.locator(".notice.didyoumean")
     expect(dym).to_contain_text("منظورتان")
-    expect(dym).to_contain_text("گذرنامه")
-    dym.get_by_role("link", name="گذرنامه").click()
-    expect(page).to_have_url(re.compile(r"[?&]q=" + re.escape(urllib.parse.quote_plus("گذرنامه"))))
-    expect(page.locator("#result-count")).to_contain_text(fa(api("search", q="گذرنامه")["total"]))
-    expect(dym).to_have_count(0)
+    wanted = suggested["query"]["did_you_mean"]
+    dym.get_by_role("link", name=wanted).click()
+    expect(page).to_have_url(re.compile(r"[?&]q=" + re.escape(urllib.parse.quote_plus(wanted))))
+    expect(page.locator("#result-count")).to_contain_text(fa(api("search", q=wanted)["total"]))
 
     # Persian typed on an English keyboard layout: «dhvhki» is یارانه.
     layout = api("search", q="dhvhki")
     assert layout["total"] > 0
     search_for(page, "dhvhki")
     expect(page.locator("#result-count")).to_contain_text(fa(layout["total"]))
-    expect(page.locator(".notice.interpretation")).to_contain_text("یارانه")
-    expect(page.locator(".notice.interpretation")).to_contain_text("dhvhki")
+    expect(page.locator(".notice.showing")).to_contain_text("یارانه")
+    expect(page.locator(".notice.showing")).to_contain_text("dhvhki")
     expect(page.locator("#results .hit-title").first).to_have_text(shown(layout["hits"][0]["title"]))
 
     # Nothing found: a helpful empty state rather than a blank page.
@@ -460,6 +473,48 @@ def test_error_state_and_retry(page, base, problems):
     expect(error).to_be_hidden()
     # The refused request was this test's doing; nothing else may have gone wrong.
     problems.items = [p for p in problems.items if "503" not in p]
+
+
+def test_the_partial_match_notice_only_when_no_service_has_every_word(page, base, api):
+    page.goto(base + "/")
+    # Every word matched by the best services (some others lack one, and say so on their badge).
+    full = api("search", q="tamdid gozarnameh")
+    assert full["query"]["relaxed"] and not full["hits"][0]["weak"]
+    search_for(page, "tamdid gozarnameh")
+    expect(page.locator(".notice.showing")).to_contain_text("تمدید گذرنامه")
+    expect(page.locator(".notice.relaxed")).to_have_count(0)
+    # No service has every word: that is news.
+    partial = api("search", q="bime tamin ejtemai")
+    assert partial["hits"] and all(hit["weak"] for hit in partial["hits"])
+    search_for(page, "bime tamin ejtemai")
+    expect(page.locator(".notice.relaxed")).to_contain_text("هیچ خدمتی همه واژه‌های جست‌وجوی شما را نداشت")
+
+
+def test_too_many_requests_counts_down_then_retries(page, base, problems):
+    """A 429 says so in Persian, waits as long as Retry-After asks, counting down, then retries."""
+    page.goto(base + "/")
+    searches = re.compile(r"/api/v1/search\?")
+    refused = []
+
+    def too_many(route):
+        refused.append(route.request.headers.get("accept-language"))
+        problem = {"type": "about:blank", "title": "درخواست‌های بیش از اندازه", "status": 429, "detail": "کمی صبر کنید."}
+        route.fulfill(
+            status=429, content_type="application/problem+json", body=json.dumps(problem), headers={"Retry-After": "2"}
+        )
+
+    page.route(searches, too_many)
+    search_for(page, "گذرنامه")
+    error = page.locator("#error")
+    expect(error).to_contain_text("بیش از اندازه")
+    expect(error.locator(".error-countdown")).to_contain_text("ثانیه دیگر دوباره تلاش می‌کنیم")
+    expect(error.get_by_role("button", name="تلاش دوباره")).to_be_disabled()
+    assert refused == ["fa"]  # the page asks for Persian problems
+    page.unroute(searches, too_many)
+    # No click: the page retries by itself once the two seconds are over.
+    expect(page.locator("#results .hit").first).to_be_visible(timeout=6000)
+    expect(error).to_be_hidden()
+    problems.items = [p for p in problems.items if "429" not in p]
 
 
 def test_a_life_situation_shows_its_steps_above_the_results(browser, base, api, problems):
@@ -582,10 +637,18 @@ def test_the_page_without_javascript(browser, base, api, problems):
         page.get_by_role("link", name="→ بازگشت به نتایج").click()
         expect(count).to_contain_text(fa(by_popularity["total"]))
 
-        # A misspelling: «منظورتان … بود؟» links to the corrected search.
+        # A misspelling: the results are for the corrected words, and a link searches the words as typed.
         page.goto(f"{base}/?q={q('گذرنانه')}")
-        page.locator(".notice.didyoumean").get_by_role("link", name="گذرنامه").click()
-        expect(count).to_contain_text(fa(api("search", q="گذرنامه")["total"]))
+        expect(page.locator(".notice.showing")).to_contain_text("گذرنامه")
+        expect(count).to_contain_text(fa(api("search", q="گذرنانه")["total"]))
+        page.locator(".notice.showing .exact-link").click()
+        expect(page).to_have_url(re.compile(r"exact=true"))
+        expect(page.locator(".notice.showing")).to_have_count(0)
+        # A suggestion: «منظورتان … بود؟» links to the other search.
+        suggested = api("search", q="دلار مسافرتی")["query"]["did_you_mean"]
+        page.goto(f"{base}/?q={q('دلار مسافرتی')}")
+        page.locator(".notice.didyoumean").get_by_role("link", name=suggested).click()
+        expect(count).to_contain_text(fa(api("search", q=suggested)["total"]))
 
         # A life situation: its steps above the results.
         text = "پدرم فوت کرده"

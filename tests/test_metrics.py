@@ -235,7 +235,7 @@ def test_one_scrape_shows_the_whole_replica_and_the_access_log_no_query(replica)
     base, proc, log = replica
     searches = 40
     for n in range(searches):
-        status, _ = _get(base + "/api/v1/search?" + urllib.parse.urlencode({"q": QUERY, "page": 1 + n % 2}))
+        status, _ = _get(base + "/api/v1/search?" + urllib.parse.urlencode({"q": QUERY, "size": 5 + 5 * (n % 2)}))
         assert status == 200
     time.sleep(1.5)  # every worker has published its counters since
 

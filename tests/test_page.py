@@ -124,7 +124,7 @@ def test_numbers_and_dates_as_the_script_shows_them():
 
 
 def test_addresses_are_the_scripts():
-    state = page.read_state(MultiDict([("q", " گذرنامه "), ("agency", POLICE), ("page", "99"), ("sort", "nope")]))
+    state = page.read_state(MultiDict([("q", " گذرنامه "), ("agency", POLICE), ("page", "999"), ("sort", "nope")]))
     assert (state.q, state.page, state.sort, state.filters["agency"]) == (
         "گذرنامه",
         page.MAX_PAGE,

@@ -7,12 +7,13 @@ from urllib.parse import urlencode
 
 from multidict import MultiMapping
 
+from api import params
 from search.engine import SORTS
 from search.facets import FACETS
 
 # As app.js: its page size, deepest page, and the API's bounds on a query and a filter.
 PAGE_SIZE = 10
-MAX_PAGE = 20
+MAX_PAGE = params.MAX_DEPTH // PAGE_SIZE
 MAX_Q = 200
 MAX_VALUES = 20
 
@@ -25,6 +26,7 @@ class State:
     page: int = 1
     sort: str = "relevance"
     electronic: bool = False
+    exact: bool = False  # the words as typed: no corrections
     filters: dict[str, list[str]] = field(default_factory=lambda: {f: [] for f in FACETS})
     service: str | None = None
     view: str | None = None
@@ -56,6 +58,7 @@ def read_state(query: MultiMapping) -> State:
         page=min(max(page, 1), MAX_PAGE),
         sort=sort if sort in SORTS else "relevance",
         electronic=query.get("electronic") == "true",
+        exact=query.get("exact") == "true",
         filters=filters,
         service=query.get("service") or None,
         view=query.get("view") or None,
@@ -75,6 +78,8 @@ def url_for(s: State) -> str:
             pairs.extend((f, v) for v in s.filters.get(f, []))
         if s.electronic:
             pairs.append(("electronic", "true"))
+        if s.exact:
+            pairs.append(("exact", "true"))
         if s.sort and s.sort != "relevance":
             pairs.append(("sort", s.sort))
         if s.page > 1:

@@ -18,11 +18,17 @@ from search.facets import FACETS
 
 def search_page(engine: Engine, s: State) -> Page:
     req = SearchRequest(
-        q=s.q or "", page=s.page, size=PAGE_SIZE, filters=s.filters, sort=s.sort, electronic=s.electronic
+        q=s.q or "",
+        page=s.page,
+        size=PAGE_SIZE,
+        filters=s.filters,
+        sort=s.sort,
+        electronic=s.electronic,
+        exact=s.exact,
     )
     data = as_api_json(presenters.search_json(engine.search(req)))
     total = data["total"]
-    pages = min(math.ceil(total / PAGE_SIZE), MAX_PAGE)
+    pages = data.get("pages") or min(math.ceil(total / PAGE_SIZE), MAX_PAGE)
     q = data.get("query") or {}
     what = [" برای «", h("bdi", None, s.q), "»"] if s.q else []
     if total:
@@ -34,7 +40,7 @@ def search_page(engine: Engine, s: State) -> Page:
     page = Page("search", f"{s.q} — جست‌وجو در درگاه" if s.q else "همه خدمات — درگاه")
     page.searched = (q.get("normalized", ""), total == 0)
     page.fills["result-count"] = children_html(count)
-    page.fills["notices"] = notices(s, q)
+    page.fills["notices"] = notices(s, q, data.get("hits") or [])
     steps = life_event(s, q.get("life_event"))
     if steps:
         page.fills["life-event"] = steps
@@ -130,47 +136,50 @@ def query_link(s: State, text: str) -> Markup:
     return h("a", {"href": url_for(fresh_state(q=text, sort=s.sort, electronic=s.electronic))}, h("bdi", None, text))
 
 
-def notices(s: State, q: dict) -> str:
+def notices(s: State, q: dict, hits: list[dict]) -> str:
     """As app.js renderNotices: how the query was read."""
     out = []
+    typed = s.q or ""
+    interpretation = q.get("interpretation") or []
+    kinds = {it.get("kind") for it in interpretation}
+    # The results are for other words than those typed: say so, and offer the words as typed.
     shown_for = q.get("showing_results_for")
-    did_you_mean = q.get("did_you_mean", q.get("corrected") if shown_for is None else None)
-    if shown_for and fold(shown_for) != fold(s.q or ""):
-        out.append(notice("didyoumean", "نتایج برای «", h("strong", None, shown_for), "» نشان داده شده است."))
-    if did_you_mean and fold(did_you_mean) != fold(s.q or ""):
+    if shown_for and not s.exact and fold(shown_for) != fold(typed):
+        if "layout" in kinds:
+            why = ["«", h("bdi", {"dir": "ltr"}, typed), "» با چینش صفحه‌کلید انگلیسی تایپ شده بود. "]
+        elif "transliteration" in kinds:
+            why = ["«", h("bdi", {"dir": "ltr"}, typed), "» فارسی با حروف لاتین بود. "]
+        else:
+            why = []
+        exact = h(
+            "a",
+            {"href": url_for(s.search_only(page=1, exact=True)), "class": "exact-link"},
+            "جست‌وجو برای «",
+            h("bdi", {"dir": "auto"}, typed),
+            "» به همان صورت که نوشتید",
+        )
+        out.append(
+            notice(
+                "showing",
+                *why,
+                "نتایج برای «",
+                h("strong", None, h("bdi", None, shown_for)),
+                "» نشان داده شده است. ",
+                exact,
+            )
+        )
+    # A suggestion: the results are for what was typed.
+    did_you_mean = q.get("did_you_mean")
+    if did_you_mean and not s.exact and fold(did_you_mean) != fold(typed):
         out.append(notice("didyoumean", "منظورتان «", query_link(s, did_you_mean), "» بود؟"))
-    for it in q.get("interpretation") or []:
+    all_weak = bool(hits) and all(hit.get("weak") for hit in hits)
+    for it in interpretation:
         kind, src, to = it.get("kind"), it.get("from"), it.get("to")
-        if kind == "layout":
-            out.append(
-                notice(
-                    "interpretation",
-                    "«",
-                    h("bdi", {"dir": "ltr"}, src),
-                    "» با چینش صفحه‌کلید انگلیسی تایپ شده بود؛ نتایج برای «",
-                    h("strong", None, to),
-                    "» نشان داده شده است.",
-                )
-            )
-        elif kind == "transliteration":
-            out.append(
-                notice(
-                    "interpretation",
-                    "«",
-                    h("bdi", {"dir": "ltr"}, src),
-                    "» را «",
-                    h("strong", None, to),
-                    "» خواندیم (فارسی با حروف لاتین).",
-                )
-            )
-        elif kind == "split":
-            out.append(
-                notice("interpretation", "«", h("bdi", None, src), "» را «", h("strong", None, to), "» خواندیم.")
-            )
-        elif kind == "synonym" and isinstance(to, list) and to:
+        if kind == "synonym" and isinstance(to, list) and to:
             words = [["، " if i else "", h("bdi", None, t)] for i, t in enumerate(to)]
             out.append(notice("synonym", "هم‌معنی‌های «", h("bdi", None, src), "» هم جست‌وجو شد: ", words))
-        elif kind == "relaxed":
+        elif kind == "relaxed" and s.page == 1 and s.sort == "relevance" and all_weak:
+            # Only when even the best hits lack a word is it news (they carry «تطابق ناقص» anyway).
             out.append(
                 notice(
                     "relaxed",

@@ -9,7 +9,8 @@
 (() => {
   const API = "/api/v1";
   const PAGE_SIZE = 10;
-  const MAX_PAGE = 20; // the API serves pages 1..20 (see /api/v1/openapi.json)
+  const MAX_DEPTH = 1000; // the API lists results no deeper than page × size = 1,000 (see /api/v1/openapi.json)
+  const MAX_PAGE = MAX_DEPTH / PAGE_SIZE;
   const SUGGEST_DELAY = 150;
   const MAX_Q = 200; // characters the API accepts in q
   const FACET_PREVIEW = 8;
@@ -131,16 +132,18 @@
   const label = (facet, value) => (LABELS[facet] && LABELS[facet][value]) || value;
 
   class ApiError extends Error {
-    constructor(message, status, detail) {
+    constructor(message, status, detail, retryAfter) {
       super(message);
       this.status = status;
       this.detail = detail || "";
+      this.retryAfter = retryAfter || 0; // seconds the server asked us to wait (429, 503)
     }
   }
 
   function messageFor(status) {
     if (status === 400) return "درخواست نامعتبر بود؛ نشانی صفحه را بررسی کنید.";
     if (status === 404) return "چیزی با این نشانی پیدا نشد.";
+    if (status === 429) return "درخواست‌ها بیش از اندازه پشت سر هم بود.";
     if (status === 503) return "سامانه جست‌وجو در حال آماده‌شدن است؛ چند لحظه دیگر دوباره تلاش کنید.";
     return "خطایی در سرور رخ داد؛ لطفاً دوباره تلاش کنید.";
   }
@@ -148,7 +151,8 @@
   async function getJSON(url, signal) {
     let r;
     try {
-      r = await fetch(url, { signal, headers: { Accept: "application/json" } });
+      // Problems (errors) come back in Persian when asked for.
+      r = await fetch(url, { signal, headers: { Accept: "application/json", "Accept-Language": "fa" } });
     } catch (e) {
       if (e.name === "AbortError") throw e;
       throw new ApiError("ارتباط با سرور برقرار نشد؛ اتصال اینترنت را بررسی کنید.", 0);
@@ -161,7 +165,8 @@
       } catch {
         /* not problem+json */
       }
-      throw new ApiError(messageFor(r.status), r.status, detail);
+      const wait = parseInt(r.headers.get("Retry-After") || "", 10);
+      throw new ApiError(messageFor(r.status), r.status, detail, Number.isFinite(wait) && wait > 0 ? wait : 0);
     }
     return r.json();
   }
@@ -198,6 +203,7 @@
       page: Number.isFinite(page) ? Math.min(Math.max(page, 1), MAX_PAGE) : 1,
       sort: SORTS.includes(sort) ? sort : "relevance",
       electronic: p.get("electronic") === "true",
+      exact: p.get("exact") === "true", // the words as typed, no corrections
       filters,
       service: p.get("service") || null,
       view: p.get("view") || null,
@@ -209,6 +215,7 @@
     if (s.q !== null || api) p.set("q", s.q || "");
     for (const f of FACETS) for (const v of s.filters[f] || []) p.append(f, v);
     if (s.electronic) p.set("electronic", "true");
+    if (s.exact) p.set("exact", "true");
     if (s.sort && s.sort !== "relevance") p.set("sort", s.sort);
     if (s.page > 1) p.set("page", String(s.page));
     if (api) p.set("size", String(PAGE_SIZE));
@@ -540,18 +547,38 @@
   }
 
   function renderError(box, e, retry) {
+    const button = retry ? h("button", { type: "button", class: "button", onclick: retry }, "تلاش دوباره") : null;
+    const wait = retry && e.retryAfter ? Math.min(e.retryAfter, 300) : 0;
+    const countdown = wait ? h("p", { class: "error-countdown", role: "status" }) : null;
     box.replaceChildren(
       h("p", { class: "error-title" }, e.message || "خطایی رخ داد."),
-      e.detail ? h("p", { class: "error-detail" }, "جزئیات: ", h("bdi", { dir: "ltr" }, e.detail)) : null,
-      retry ? h("button", { type: "button", class: "button", onclick: retry }, "تلاش دوباره") : null,
+      e.detail ? h("p", { class: "error-detail" }, "جزئیات: ", h("bdi", { dir: "auto" }, e.detail)) : null,
+      countdown,
+      button,
     );
     box.hidden = false;
+    if (!wait) return;
+    // As the server asked (Retry-After): wait, counting down, then try again by ourselves. A 429
+    // would only be refused again before then, so its button waits too.
+    if (e.status === 429) button.disabled = true;
+    let left = wait;
+    const tick = () => {
+      if (box.hidden || !box.contains(countdown)) return; // replaced by a newer request
+      if (left <= 0) {
+        retry();
+        return;
+      }
+      countdown.textContent = `تا ${faNum(left)} ثانیه دیگر دوباره تلاش می‌کنیم…`;
+      left -= 1;
+      setTimeout(tick, 1000);
+    };
+    tick();
   }
 
   function renderResults(s, data) {
     const q = data.query || {};
     const total = data.total || 0;
-    const pages = Math.min(Math.ceil(total / PAGE_SIZE), MAX_PAGE);
+    const pages = Number.isInteger(data.pages) ? data.pages : Math.min(Math.ceil(total / PAGE_SIZE), MAX_PAGE);
 
     // Count line.
     const what = s.q ? [" برای «", h("bdi", null, s.q), "»"] : [];
@@ -563,7 +590,7 @@
     announce(countLine.textContent);
     document.title = s.q ? `${s.q} — جست‌وجو در درگاه` : "همه خدمات — درگاه";
 
-    renderNotices(s, q);
+    renderNotices(s, q, Array.isArray(data.hits) ? data.hits : []);
     renderLifeEvent(s, q.life_event);
     renderActiveFilters(s);
     renderFacets(s, data.facets || {});
@@ -632,23 +659,37 @@
     return h("a", { href: urlFor({ ...readState(""), q: text, sort: current.sort, electronic: current.electronic }) }, h("bdi", null, text));
   }
 
-  function renderNotices(s, q) {
+  function renderNotices(s, q, hits = []) {
     const box = $("#notices");
     const interp = Array.isArray(q.interpretation) ? q.interpretation : [];
+    const typed = s.q || "";
     const out = [];
-    if (q.corrected && fold(q.corrected) !== fold(s.q || "")) {
-      out.push(notice("didyoumean", "منظورتان «", queryLink(q.corrected), "» بود؟"));
+    // The results are for other words than those typed (keyboard layout, Latin letters, a
+    // correction or a split): say so, and offer the search for the words as typed.
+    const showing = q.showing_results_for;
+    if (showing && !s.exact && fold(showing) !== fold(typed)) {
+      const why = interp.some((it) => it.kind === "layout")
+        ? ["«", h("bdi", { dir: "ltr" }, typed), "» با چینش صفحه‌کلید انگلیسی تایپ شده بود. "]
+        : interp.some((it) => it.kind === "transliteration")
+          ? ["«", h("bdi", { dir: "ltr" }, typed), "» فارسی با حروف لاتین بود. "]
+          : [];
+      out.push(
+        notice("showing", ...why, "نتایج برای «", h("strong", null, h("bdi", null, showing)), "» نشان داده شده است. ",
+          h("a", { href: urlFor({ ...searchOnly(s), page: 1, exact: true }), class: "exact-link" },
+            "جست‌وجو برای «", h("bdi", { dir: "auto" }, typed), "» به همان صورت که نوشتید")),
+      );
+    }
+    // A suggestion: the results are for what was typed.
+    const suggestion = q.did_you_mean;
+    if (suggestion && !s.exact && fold(suggestion) !== fold(typed)) {
+      out.push(notice("didyoumean", "منظورتان «", queryLink(suggestion), "» بود؟"));
     }
     for (const it of interp) {
-      if (it.kind === "layout") {
-        out.push(notice("interpretation", "«", h("bdi", { dir: "ltr" }, it.from), "» با چینش صفحه‌کلید انگلیسی تایپ شده بود؛ نتایج برای «", h("strong", null, it.to), "» نشان داده شده است."));
-      } else if (it.kind === "transliteration") {
-        out.push(notice("interpretation", "«", h("bdi", { dir: "ltr" }, it.from), "» را «", h("strong", null, it.to), "» خواندیم (فارسی با حروف لاتین)."));
-      } else if (it.kind === "split") {
-        out.push(notice("interpretation", "«", h("bdi", null, it.from), "» را «", h("strong", null, it.to), "» خواندیم."));
-      } else if (it.kind === "synonym" && Array.isArray(it.to) && it.to.length) {
+      if (it.kind === "synonym" && Array.isArray(it.to) && it.to.length) {
         out.push(notice("synonym", "هم‌معنی‌های «", h("bdi", null, it.from), "» هم جست‌وجو شد: ", it.to.map((t, i) => [i ? "، " : "", h("bdi", null, t)])));
-      } else if (it.kind === "relaxed") {
+      } else if (it.kind === "relaxed" && s.page === 1 && s.sort === "relevance" && hits.length && hits.every((hit) => hit.weak)) {
+        // `relaxed` means some match lacks a word; only when even the best ones do is it news
+        // (services with every word rank first, and the others carry their «تطابق ناقص» badge).
         out.push(notice("relaxed", "هیچ خدمتی همه واژه‌های جست‌وجوی شما را نداشت؛ خدمت‌هایی که بیشتر واژه‌ها را دارند با برچسب «تطابق ناقص» آمده‌اند."));
       }
     }

@@ -16,6 +16,7 @@ class Context:
     signals: Signals  # each step returns at once when its own switch is off
     interpretation: list[dict] = field(default_factory=list)  # what was done, for the response
     fixes: dict[int, str] = field(default_factory=dict)  # word position → what replaced it, for did-you-mean
+    colloquial: dict[int, str] = field(default_factory=dict)  # word position → typed word corrected to a synonym's
     verbs: set[str] = field(default_factory=set)  # terms known to be verbs beside the analyzer's (spoken.py)
 
     def note(self, kind: str, typed: str, to) -> None:

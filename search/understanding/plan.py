@@ -38,7 +38,9 @@ class Plan:
     text: str  # what was analysed (after a keyboard-layout fix)
     slots: list[Slot] = field(default_factory=list)
     interpretation: list[dict] = field(default_factory=list)
-    corrected: str | None = None
+    corrected: str | None = None  # deprecated in the API: showing_results_for or did_you_mean
+    showing_results_for: str | None = None  # corrections the results are for (the typed words found nothing)
+    did_you_mean: str | None = None  # corrections only suggested (the typed words found cards)
     normalized: str = ""  # the analysed text after character folds and hazm's spacing
 
     @property
