@@ -59,7 +59,8 @@ promtool:
 	@if ! command -v promtool >/dev/null 2>&1; then \
 	  echo "installing Debian's prometheus for promtool (the metrics test)"; \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus >/dev/null; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null; fi; fi
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null; fi \
+	  || echo "promtool could not be installed: the metrics test checks the format itself"; fi
 
 # Lint and formatting first: they take a second, the tests two minutes.
 test: install-test browser nginx promtool
