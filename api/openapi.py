@@ -1032,6 +1032,7 @@ def document() -> dict:
 
 
 @functools.cache
+@functools.cache  # asked on every request
 def query_parameters() -> dict[tuple[str, str], frozenset[str]]:
     """(method, path) → the query parameters the operation takes, for every documented operation."""
     out = {}

@@ -65,6 +65,7 @@ class LifeEvents:
         # Trigger term sets per analysis function (the engine may analyse with its own chain; pass
         # the same function each time). The default chain's are made now, so a bad file fails here.
         self._triggers: dict[Analyze, list[tuple[frozenset[str], int, str]]] = {}
+        self._by_term: dict[Analyze, dict[str, list[tuple[int, frozenset[str], str]]]] = {}
         self.triggers()
 
     @classmethod
@@ -117,10 +118,26 @@ class LifeEvents:
         have = _term_set(analyze, query) if isinstance(query, str) else frozenset(query)
         if not have:
             return None
-        for key, _, event_id in self.triggers(analyze):
-            if key <= have:
-                return self.by_id[event_id], key
-        return None
+        # Only the triggers filed under one of the query's terms can match (a trigger is filed under
+        # its least term): a few of the thousand, not every one, per search.
+        by_term = self._filed(analyze)
+        best = None
+        for term in have:
+            for order, key, event_id in by_term.get(term, ()):
+                if (best is None or order < best[0]) and key <= have:
+                    best = (order, key, event_id)
+        return (self.by_id[best[2]], best[1]) if best else None
+
+    def _filed(self, analyze: Analyze) -> dict[str, list[tuple[int, frozenset[str], str]]]:
+        """The triggers by their least term, each with its place in `triggers` (longest first, then
+        file order): the first matching in that order is the one `match` picks."""
+        found = self._by_term.get(analyze)
+        if found is None:
+            found = {}
+            for order, (key, _, event_id) in enumerate(self.triggers(analyze)):
+                found.setdefault(min(key), []).append((order, key, event_id))
+            self._by_term[analyze] = found
+        return found
 
     def alias_to_id(self, alias: str) -> str | None:
         """The event a card's life_events string names, compared after analysis."""
