@@ -7,6 +7,8 @@ import datetime
 import math
 import re
 
+from search.labels import label  # noqa: F401 (the one table of labels, re-exported for the page)
+
 # As app.js: a long facet's values shown before «نمایش همه», and the facets shown folded.
 FACET_PREVIEW = 8
 COLLAPSED = ("audience", "level", "channel")
@@ -16,19 +18,6 @@ FACET_TITLES = {
     "audience": "مخاطب",
     "level": "سطح ارائه",
     "channel": "کانال دریافت",
-}
-LABELS = {
-    "audience": {"citizen": "شهروندان", "business": "کسب‌وکارها", "government": "دستگاه‌ها"},
-    "level": {"national": "ملی", "provincial": "استانی", "local": "شهرستانی"},
-    "channel": {
-        "web": "وب",
-        "mobile_app": "اپلیکیشن موبایل",
-        "ussd": "کد دستوری",
-        "kiosk": "کیوسک",
-        "counter_office": "دفاتر پیشخوان",
-        "in_person": "حضوری",
-        "phone": "تلفن",
-    },
 }
 STAGES = (
     ("information", "اطلاع‌رسانی"),
@@ -104,10 +93,6 @@ def fa_date(iso: str) -> str:
     except ValueError:
         return fa_digits(iso)
     return fa_digits(f"{d} {_MONTHS[m - 1]} {y}")
-
-
-def label(facet: str, value: str) -> str:
-    return LABELS.get(facet, {}).get(value, value)
 
 
 def safe_url(url) -> str | None:
