@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -54,11 +54,18 @@ class FacetColumn:
     values: list[str]
     pair_doc: np.ndarray  # int32 docnums
     pair_ord: np.ndarray  # int32 value ordinals
+    _labels: list[str] | None = field(default=None, repr=False, compare=False)
 
     @functools.cached_property
     def index(self) -> dict[str, int]:
         """Value → ordinal."""
         return {v: i for i, v in enumerate(self.values)}
+
+    def labels(self, facet: str) -> list[str]:
+        """By ordinal, how the value is shown (labels.py), made once per generation."""
+        if self._labels is None:
+            self._labels = [label(facet, v) for v in self.values]
+        return self._labels
 
     @functools.cached_property
     def folded(self) -> list[str]:
@@ -181,12 +188,12 @@ def _listing(facet: str, column, counts: np.ndarray, selected: list[str], limit:
     present = present[np.lexsort((column.rank[present], -counts[present]))]
     if limit is not None:
         present = present[:limit]
-    values, folded = column.values, column.folded
-    chosen = {fold_value(s) for s in selected}
+    values, folded, labels = column.values, column.folded, column.labels(facet)
+    chosen = {fold_value(s) for s in selected} if selected else ()
     # Python ints from numpy once (indexing a list with numpy integers costs more than the list).
     listed = present.tolist()
     out = [
-        FacetValue(values[o], c, folded[o] in chosen, label(facet, values[o]))
+        FacetValue(values[o], c, folded[o] in chosen, labels[o])
         for o, c in zip(listed, counts[present].tolist(), strict=False)
     ]
     # Selected values are always listed: as the cards write them, or as sent if no card has them.
