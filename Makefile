@@ -9,7 +9,7 @@ INDEX := var/index
 HOST ?= 127.0.0.1
 PORT ?= 8080
 WORKERS ?= 2
-CORPUS_FILES := $(wildcard corpus/services/*.jsonl) $(wildcard corpus/*.tsv) corpus/service-card.schema.json
+CORPUS_FILES := $(wildcard corpus/services/*.jsonl) $(wildcard corpus/*.tsv) $(wildcard corpus/*.json)
 
 .PHONY: install install-test run index test eval bench soak clean browser nginx promtool
 
@@ -31,7 +31,7 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	@touch $@
 
 # Rebuilt whenever the bundled corpus (or the code that analyses it) is newer than the index.
-$(INDEX)/CURRENT: $(CORPUS_FILES) $(wildcard analyzers/*.py indexer/*.py) $(VENV)/.installed
+$(INDEX)/CURRENT: $(CORPUS_FILES) $(wildcard analyzers/*.py analyzers/data/* store/*.py indexer/*.py) $(VENV)/.installed
 	$(DARGAH) index corpus --index $(INDEX)
 
 index: $(INDEX)/CURRENT
