@@ -135,20 +135,25 @@ def search_request(query) -> SearchRequest:
     )
 
 
-def _search_note(result: dict) -> tuple[str, bool, int]:
-    return result["query"]["normalized"], result["total"] == 0, result["pages"]
+def _search_note(result: dict) -> tuple[str, bool, int, int, bool]:
+    """What the handler needs of an answer, kept beside it in the cache: the normalized query and
+    whether it found nothing (the query log), how many pages there are and which one this is (a
+    page past the end), whether anything was typed."""
+    q = result["query"]
+    return q["normalized"], result["total"] == 0, result["pages"], result["page"], bool(q["q"])
 
 
 async def search(request: web.Request) -> web.Response:
-    req = search_request(request.rel_url.query)
-    engine = request.app[ENGINE]
-    response, (normalized, zero, pages) = await cached_json(
-        request, lambda: presenters.search_json(engine.search(req)), note=_search_note
+    query, engine = request.rel_url.query, request.app[ENGINE]
+    # The parameters are read only when the answer is not cached: a cached address was read (and
+    # found valid) when its answer was made, and most requests of a busy portal are such repeats.
+    response, (normalized, zero, pages, page, typed) = await cached_json(
+        request, lambda: presenters.search_json(engine.search(search_request(query))), note=_search_note
     )
-    if req.page > max(1, pages):
-        raise params.past_the_end(req.page, pages)
+    if page > max(1, pages):
+        raise params.past_the_end(page, pages)
     # The query log counts what citizens ask: first pages of real queries only.
-    if req.q and req.page == 1 and request.app[SETTINGS].log_queries:
+    if typed and page == 1 and request.app[SETTINGS].log_queries:
         request.app[QUERYLOG].record(normalized, zero)
     return response
 
