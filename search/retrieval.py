@@ -35,6 +35,9 @@ RELAXED_IDF_SHARE = 0.4  # share of the query's information a weak match must st
 RELAXED_SLOT_SHARE = 0.5  # share of a long query's words a weak match must still have
 EXPAND_BELOW = 10  # fewer cards with every word than this: cards with most words follow, marked weak
 WEAK_FULL = 0.99  # coverage of a card matching every known word of a query with unknown words
+# A word's information grows more slowly than its IDF, as a term's weight saturates in BM25: one
+# rare word (معیشتی) must not carry a question alone against the word it qualifies (یارانه).
+INFORMATION_POWER = 0.5
 FALLBACK_SHARE = 0.5  # with nothing better, the cards carrying at least this share of the best's information
 
 
@@ -96,7 +99,7 @@ def information(slots: list[Slot], gen: LoadedGeneration, signals: Signals) -> l
     for slot in slots:
         df = _typed_freq(slot, gen)
         factor = words_information.service_factor(_typed_forms(slot), df, docs) if signals.everyday else 1.0
-        out.append(words_information.idf(df, docs) * factor)
+        out.append(words_information.idf(df, docs) ** INFORMATION_POWER * factor)
     return out
 
 
