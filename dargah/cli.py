@@ -370,34 +370,26 @@ def _positive(value: str) -> int:
     return n
 
 
-def _seconds(value: str) -> float:
-    try:
-        n = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
-    if not 0 < n <= 3600:
-        raise argparse.ArgumentTypeError(f"{value!r} must be between 0 and 3600 seconds")
-    return n
+def _number(low: float, high: float, unit: str = "", *, low_open: bool = False):
+    """An argparse type: a number of `unit` from `low` to `high` (above `low` when `low_open`)."""
+
+    def parse(value: str) -> float:
+        try:
+            n = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a number" + (f" of {unit}" if unit else "")) from None
+        if not (low < n if low_open else low <= n) or n > high:
+            raise argparse.ArgumentTypeError(
+                f"{value!r} must be between {low:g} and {high:g}" + (f" {unit}" if unit else "")
+            )
+        return n
+
+    return parse
 
 
-def _share(value: str) -> float:
-    try:
-        n = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
-    if not 0 <= n <= 1:
-        raise argparse.ArgumentTypeError(f"{value!r} must be between 0 and 1")
-    return n
-
-
-def _grace(value: str) -> float:
-    try:
-        n = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
-    if not 0 <= n <= 86400:
-        raise argparse.ArgumentTypeError(f"{value!r} must be between 0 and 86400 seconds")
-    return n
+_seconds = _number(0, 3600, "seconds", low_open=True)
+_share = _number(0, 1)
+_grace = _number(0, 86400, "seconds")
 
 
 def _rate(value: str) -> float:

@@ -174,7 +174,7 @@ class LoadedGeneration:
         """The life events this generation was built with (none for a generation without them)."""
         text = self.read_extra("life_events.json")
         events = LifeEvents.load(text) if text.strip() else LifeEvents([])
-        events.match_trigger(("",), written_terms)  # triggers analysed and filed now, not in the first search
+        events.matching(frozenset(), written_terms)  # triggers analysed and filed now, not in the first search
         return events
 
     @functools.cached_property

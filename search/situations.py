@@ -35,26 +35,29 @@ def recognise(plan: Plan, gen: LoadedGeneration, signals: Signals) -> Situation 
         return None
     words = [s for s in plan.slots if not s.optional and s.known]
     have = frozenset(t for slot in plan.slots for t in slot.typed)
-    found = gen.life_events.match_trigger(have, written_terms)
-    if found is None:
+    matching = gen.life_events.matching(have, written_terms)
+    if not matching:
         return None
-    event = found[0]
+    event = gen.life_events.by_id[min(matching)[2]]
     # Every trigger of the event the query says counts: «بچه‌مون به دنیا اومد» is بچه and به دنیا آمدن.
-    trigger = frozenset().union(
-        *(key for key, _, event_id in gen.life_events.triggers(written_terms) if event_id == event.id and key <= have)
-    )
+    trigger = frozenset().union(*(key for _, key, event_id in matching if event_id == event.id))
     # How much of the query's information the trigger's words are (everyday words weigh little).
     info = retrieval.information(words, gen, signals)
     share = sum(i for s, i in zip(words, info, strict=True) if set(s.typed) & trigger) / (sum(info) or 1.0)
     return Situation(event, share, [gen.by_id[i] for i in event.steps if i in gen.by_id])
 
 
-def admit(situation: Situation, matched: np.ndarray, scores: np.ndarray | None) -> np.ndarray | None:
-    """Count the situation's services as matched (in place) and as good an answer as the query's
-    best by the share of the query the situation is; returns the scores (made if there were none)."""
+def admit(
+    situation: Situation, matched: np.ndarray, scores: np.ndarray | None, coverage: np.ndarray | None
+) -> np.ndarray | None:
+    """Count the situation's services as matched (in place), as good an answer as the query's best
+    and as full an answer as the share of the query the situation is; returns the scores (made if
+    there were none)."""
     docs = situation.docs
     if not docs:
         return scores
+    if coverage is not None:
+        coverage[docs] = np.maximum(coverage[docs], situation.share)
     if scores is None:
         scores = np.zeros(len(matched), np.float64)
     best = float(scores[matched].max()) if matched.any() else 1.0

@@ -9,8 +9,7 @@ by the search side.
 
 A server keeps only where each line starts (CardStore): a search parses its page's ten shown lines
 from the files mapped into memory (the page cache holds them once for every worker), so no worker
-keeps every card as Python objects — at 10,000 cards those were about 55 MB per worker — and a hit
-parses a line of about 2.5 KB, not a whole card of 4.
+keeps every card as Python objects, and a hit parses its small shown line, not its whole card.
 
 A generation lacking either file, with files of different lengths or with words stored in another
 version is damaged (GenerationDamaged): it is not opened, and the engine serves an older one.

@@ -118,15 +118,18 @@ class LifeEvents:
         have = _term_set(analyze, query) if isinstance(query, str) else frozenset(query)
         if not have:
             return None
-        # Only the triggers filed under one of the query's terms can match (a trigger is filed under
-        # its least term): a few of the thousand, not every one, per search.
+        found = self.matching(have, analyze)
+        if not found:
+            return None
+        _, key, event_id = min(found)
+        return self.by_id[event_id], key
+
+    def matching(self, have: frozenset[str], analyze: Analyze = analyze_terms) -> list[tuple[int, frozenset[str], str]]:
+        """Every trigger whose terms are all in `have`, as (place in `triggers`, terms, event id).
+        Only the triggers filed under one of the query's terms can match (a trigger is filed under
+        its least term): a few of the thousand, not every one, per search."""
         by_term = self._filed(analyze)
-        best = None
-        for term in have:
-            for order, key, event_id in by_term.get(term, ()):
-                if (best is None or order < best[0]) and key <= have:
-                    best = (order, key, event_id)
-        return (self.by_id[best[2]], best[1]) if best else None
+        return [t for term in have for t in by_term.get(term, ()) if t[1] <= have]
 
     def _filed(self, analyze: Analyze) -> dict[str, list[tuple[int, frozenset[str], str]]]:
         """The triggers by their least term, each with its place in `triggers` (longest first, then

@@ -22,8 +22,8 @@ from analyzers.inflection import ZWNJ_SUFFIXES, reduce_word
 from analyzers.tokens import WORD
 
 # The stored form (versions.STORED_WORDS): [offsets as hex of little-endian 16-bit integers ("H…";
-# 32-bit "I…" for a text longer than 65,535 characters; they decode about four times faster than
-# base64), " term term … ", parts, joins].
+# 32-bit "I…" for a text longer than 65,535 characters; hex decodes faster than base64),
+# " term term … ", parts, joins].
 
 
 class TextWords:
