@@ -92,7 +92,7 @@ class Engine:
         pinning.admit(pins, matched, coverage)
         situation = situations.recognise(plan, gen, signals) if signals.life_events else None
         if situation:
-            scores = situations.admit(situation, matched, scores, coverage)
+            scores, coverage = situations.admit(situation, matched, scores, coverage)
 
         # A facet's own selection filters every other facet's counts and the hits, not itself.
         allowed = {f: facet_counts.allowed_by(gen, f, v) for f, v in req.filters.items() if v and f in FACETS}

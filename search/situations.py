@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from search import information as words_information
 from search import retrieval
 from search.generation import LoadedGeneration
 from search.results import LifeEventSteps, Step
@@ -19,6 +20,9 @@ from store.life_events import LifeEvent, written_terms
 # the top of the results its services come (a query that names a service besides, «وام ازدواج»,
 # keeps that service first); each step ranks a little below the one before it.
 STEP_SCORE = 0.9  # share of the best score a service of a query that is all situation gets
+# A situation's services score as the square root of the share of the query the situation is: the
+# order of weak matches already weighs that share (by its square, as every card's coverage).
+SHARE_POWER = 0.5
 STEP_DECAY = 0.03  # each next step, this share less
 
 
@@ -26,6 +30,9 @@ class Situation(NamedTuple):
     event: LifeEvent
     share: float  # how much of the query the trigger is: 1 when it is the whole query
     docs: list[int]  # the event's services this generation serves, in the event's order
+    # The share of the query the catalogue's own words are: below 1 when the trigger has words no
+    # card uses (دزد, باردار, پراید), which no other card can answer.
+    known: float
 
 
 def recognise(plan: Plan, gen: LoadedGeneration, signals: Signals) -> Situation | None:
@@ -33,39 +40,50 @@ def recognise(plan: Plan, gen: LoadedGeneration, signals: Signals) -> Situation 
     query's words (as typed, or in the written form of a spoken word)."""
     if plan.empty or not len(gen.life_events):
         return None
-    words = [s for s in plan.slots if not s.optional and s.known]
     have = frozenset(t for slot in plan.slots for t in slot.typed)
     matching = gen.life_events.matching(have, written_terms)
     if not matching:
         return None
     event = gen.life_events.by_id[min(matching)[2]]
+    docs = [gen.by_id[i] for i in event.steps if i in gen.by_id]
     # Every trigger of the event the query says counts: «بچه‌مون به دنیا اومد» is بچه and به دنیا آمدن.
     trigger = frozenset().union(*(key for _, key, event_id in matching if event_id == event.id))
     # How much of the query's information the trigger's words are (everyday words weigh little).
+    words = [s for s in plan.slots if not s.optional and s.known]
     info = retrieval.information(words, gen, signals)
-    share = sum(i for s, i in zip(words, info, strict=True) if set(s.typed) & trigger) / (sum(info) or 1.0)
-    return Situation(event, share, [gen.by_id[i] for i in event.steps if i in gen.by_id])
+    said = sum(i for s, i in zip(words, info, strict=True) if set(s.typed) & trigger)
+    # A trigger word no card uses is the vocabulary of life events': it says as much as a word the
+    # event's services alone would use.
+    unknown = [s for s in plan.slots if not s.optional and not s.known and set(s.typed) & trigger]
+    told = len(unknown) * words_information.idf(max(1, len(docs)), max(gen.doc_count, 1)) ** retrieval.INFORMATION_POWER
+    total = sum(info) + told
+    if not total:
+        return None
+    return Situation(event, (said + told) / total, docs, sum(info) / total)
 
 
 def admit(
     situation: Situation, matched: np.ndarray, scores: np.ndarray | None, coverage: np.ndarray | None
-) -> np.ndarray | None:
+) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Count the situation's services as matched (in place), as good an answer as the query's best
     and as full an answer as the share of the query the situation is; returns the scores (made if
     there were none)."""
     docs = situation.docs
     if not docs:
-        return scores
+        return scores, coverage
+    if situation.known < 1.0:
+        # The rest of the catalogue answers only the words it knows of the query.
+        coverage = np.where(matched, situation.known, 0.0) if coverage is None else coverage * situation.known
     if coverage is not None:
         coverage[docs] = np.maximum(coverage[docs], situation.share)
     if scores is None:
         scores = np.zeros(len(matched), np.float64)
     best = float(scores[matched].max()) if matched.any() else 1.0
     for i, d in enumerate(docs):
-        floor = best * situation.share * max(0.0, STEP_SCORE - STEP_DECAY * i)
+        floor = best * situation.share**SHARE_POWER * max(0.0, STEP_SCORE - STEP_DECAY * i)
         scores[d] = max(scores[d], floor)
     matched[docs] = True
-    return scores
+    return scores, coverage
 
 
 def summary(situation: Situation, gen: LoadedGeneration) -> LifeEventSteps:
