@@ -38,6 +38,23 @@ def test_a_situation_finds_its_services_and_says_which_it_is(bundled_engine, q, 
     assert steps[0] not in ids(plain)[: ids(result).index(steps[0])], ids(plain)  # never lower
 
 
+@pytest.mark.parametrize(
+    ("q", "event", "unknown"),
+    [
+        ("شب دزد اومد خونه‌مون", "crime_victim", "دزد"),  # خانه is in hundreds of housing cards
+        ("یه پژو دست دوم خریدیم", "car", "پژو"),
+    ],
+)
+def test_a_situation_told_in_words_no_card_uses_comes_before_its_other_words(bundled_engine, q, event, unknown):
+    """The trigger's word the catalogue does not know still says what the question is about: the
+    situation's services lead, not the cards that have the question's everyday words."""
+    gen = bundled_engine.generation()
+    assert unknown not in gen.lexicon.known  # the point of the case
+    result = bundled_engine.search(SearchRequest(q=q))
+    assert result.query.life_event is not None and result.query.life_event.id == event
+    assert ids(result)[0] in EVENTS[event]["steps"], ids(result)
+
+
 @pytest.mark.parametrize("q", ["تمدید گذرنامه", "قبض برق", "معافیت تحصیلی"])
 def test_a_service_search_describes_no_situation(bundled_engine, q):
     assert bundled_engine.search(SearchRequest(q=q)).query.life_event is None
