@@ -4,6 +4,7 @@ the generation carries (corpus/life_events.json, store/life_events.py)."""
 
 from __future__ import annotations
 
+import itertools
 from typing import NamedTuple
 
 import numpy as np
@@ -24,6 +25,7 @@ STEP_SCORE = 0.9  # share of the best score a service of a query that is all sit
 # order of weak matches already weighs that share (by its square, as every card's coverage).
 SHARE_POWER = 0.5
 STEP_DECAY = 0.03  # each next step, this share less
+TRIGGER_GAP = 2  # words between a trigger's words, in all, for them to say one thing
 
 
 class Situation(NamedTuple):
@@ -40,8 +42,11 @@ def recognise(plan: Plan, gen: LoadedGeneration, signals: Signals) -> Situation 
     query's words (as typed, or in the written form of a spoken word)."""
     if plan.empty or not len(gen.life_events):
         return None
-    have = frozenset(t for slot in plan.slots for t in slot.typed)
-    matching = gen.life_events.matching(have, written_terms)
+    where: dict[str, list[int]] = {}
+    for i, slot in enumerate(plan.slots):
+        for t in slot.typed:
+            where.setdefault(t, []).append(i)
+    matching = [m for m in gen.life_events.matching(frozenset(where), written_terms) if _together(m[1], where)]
     if not matching:
         return None
     event = gen.life_events.by_id[min(matching)[2]]
@@ -49,17 +54,28 @@ def recognise(plan: Plan, gen: LoadedGeneration, signals: Signals) -> Situation 
     # Every trigger of the event the query says counts: «بچه‌مون به دنیا اومد» is بچه and به دنیا آمدن.
     trigger = frozenset().union(*(key for _, key, event_id in matching if event_id == event.id))
     # How much of the query's information the trigger's words are (everyday words weigh little).
-    words = [s for s in plan.slots if not s.optional and s.known]
+    # The words that count are those retrieval requires (verbs too when there is nothing else).
+    content = [s for s in plan.slots if not s.optional] or plan.slots
+    words = [s for s in content if s.known]
     info = retrieval.information(words, gen, signals)
     said = sum(i for s, i in zip(words, info, strict=True) if set(s.typed) & trigger)
     # A trigger word no card uses is the vocabulary of life events': it says as much as a word the
     # event's services alone would use.
-    unknown = [s for s in plan.slots if not s.optional and not s.known and set(s.typed) & trigger]
+    unknown = [s for s in content if not s.known and set(s.typed) & trigger]
     told = len(unknown) * words_information.idf(max(1, len(docs)), max(gen.doc_count, 1)) ** retrieval.INFORMATION_POWER
     total = sum(info) + told
-    if not total:
-        return None
+    if not said + told:
+        return None  # the trigger is only in the question's verbs: «طول می‌کشه» is no کشت
     return Situation(event, (said + told) / total, docs, sum(info) / total)
+
+
+def _together(trigger: frozenset[str], where: dict[str, list[int]]) -> bool:
+    """Whether the trigger's words are near each other in the question, at most TRIGGER_GAP words
+    apart in all: «خونمونو زدن» is a burglary, «برق خونه ... زنگ بزنم» is not."""
+    if len(trigger) == 1:
+        return True
+    spans = (max(c) - min(c) for c in itertools.product(*(where[t] for t in trigger)))
+    return min(spans) <= len(trigger) - 1 + TRIGGER_GAP
 
 
 def admit(

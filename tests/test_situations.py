@@ -55,6 +55,20 @@ def test_a_situation_told_in_words_no_card_uses_comes_before_its_other_words(bun
     assert ids(result)[0] in EVENTS[event]["steps"], ids(result)
 
 
+@pytest.mark.parametrize(
+    ("q", "event"),
+    [
+        ("خونمونو زدن", "crime_victim"),  # the trigger «خونمونو زدن», its words side by side
+        ("دیشب خونه‌مونو زدن همه چی رو بردن", "crime_victim"),
+        ("برق خونه قطع شده به کدوم شماره زنگ بزنم", None),  # خانه … زنگ بزنم: the same words, far apart
+        ("گرفتن گواهینامه چقدر طول میکشه", None),  # «می‌کشه» analysed as کشت, a farming trigger, is a verb
+    ],
+)
+def test_a_trigger_is_its_words_together_and_not_a_verb_alone(bundled_engine, q, event):
+    found = bundled_engine.search(SearchRequest(q=q)).query.life_event
+    assert (found.id if found else None) == event
+
+
 @pytest.mark.parametrize("q", ["تمدید گذرنامه", "قبض برق", "معافیت تحصیلی"])
 def test_a_service_search_describes_no_situation(bundled_engine, q):
     assert bundled_engine.search(SearchRequest(q=q)).query.life_event is None
