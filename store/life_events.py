@@ -5,8 +5,8 @@ search from («بچه‌مون به دنیا اومد», «بابام فوت ک�
 Triggers and queries are compared after the project's analysis chain, so spelling, half-spaces,
 inflection and Arabic ي/ك do not matter. An event matches a query when every analysed term of one
 of its triggers is among the query's terms, in any order (a search also asks them to stand near each
-other: search/situations.py); the trigger
-with the most terms wins, and a tie goes to the event that comes first in the file.
+other: search/situations.py); the trigger with the most terms wins, and a tie goes to the event that
+comes first in the file.
 
 Only `analyzers` and the standard library are imported here, so any layer can use this module.
 """
