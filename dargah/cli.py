@@ -74,7 +74,11 @@ def cmd_index(args) -> int:
     if not corpus.cards:
         return _fail("the corpus holds no valid cards")
     folder = source if source.is_dir() else source.parent
-    extras = {name: Path(getattr(args, name.split(".")[0]) or folder / name) for name in build.EXTRA_FILES}
+    beside = build.extras_beside(folder)
+    extras = {name: Path(getattr(args, name.split(".")[0]) or beside[name]) for name in build.EXTRA_FILES}
+    for name, path in extras.items():
+        if path.is_file() and path.parent != folder and not getattr(args, name.split(".")[0]):
+            print(f"dargah: {name}: none beside the corpus, using {path}", file=sys.stderr)
     print(f"dargah: indexing {len(corpus.cards)} cards from {source} into {args.index}", file=sys.stderr)
     try:
         result = build.build(
@@ -445,7 +449,11 @@ def parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", default=True, help="refuse the whole build on any invalid card (default)"
     )
     mode.add_argument("--skip-invalid", action="store_true", help="index the valid cards and report the rest")
-    s.add_argument("--synonyms", metavar="FILE", help="synonyms TSV (default: synonyms.tsv beside the corpus)")
+    s.add_argument(
+        "--synonyms",
+        metavar="FILE",
+        help="synonyms TSV (default: synonyms.tsv beside the corpus, else the bundled one)",
+    )
     s.add_argument(
         "--best-bets", dest="best_bets", metavar="FILE", help="best bets TSV (default: best_bets.tsv beside the corpus)"
     )
@@ -453,7 +461,7 @@ def parser() -> argparse.ArgumentParser:
         "--life-events",
         dest="life_events",
         metavar="FILE",
-        help="life events JSON (default: life_events.json beside the corpus)",
+        help="life events JSON (default: life_events.json beside the corpus, else the bundled one)",
     )
     s.add_argument("--dry-run", action="store_true", help="report what would change and every problem; publish nothing")
     s.add_argument("--force", action="store_true", help="publish even if the build removes many of the live cards")

@@ -13,12 +13,24 @@ import orjson
 from whoosh import index as whoosh_index
 from whoosh.query import Term
 
+from corpus import LANGUAGE_FILES
 from indexer import overlay, plan, writes
 from indexer import whoosh_index as windex
 from indexer.documents import field_terms
 from store import card_files, layout, report_history, versions
 from store.layout import EXTRA_FILES
 from store.life_events import LifeEvents
+
+
+def extras_beside(folder: Path) -> dict[str, Path]:
+    """The query-side files for a corpus in `folder`: those beside it; where it has no synonyms or
+    life events of its own, the bundled ones (they describe Persian and citizens' situations, which
+    any catalogue of government services shares; best bets name one catalogue's cards)."""
+    extras = {name: folder / name for name in EXTRA_FILES}
+    for name, bundled in LANGUAGE_FILES.items():
+        if not extras[name].is_file():
+            extras[name] = bundled
+    return extras
 
 
 @dataclass

@@ -193,9 +193,10 @@ def _counts(diff: plan.Diff) -> dict:
 
 
 def _extras(root: Path, corpus_path: Path) -> dict[str, Path]:
-    """Synonyms and best bets beside the corpus; for an uploaded corpus, the serving generation's."""
+    """Synonyms, best bets and life events beside the corpus (build.extras_beside); for an uploaded
+    corpus, the serving generation's."""
     folder = corpus_path if corpus_path.is_dir() else corpus_path.parent
-    extras = {name: folder / name for name in build.EXTRA_FILES}
+    extras = build.extras_beside(folder)
     if folder.resolve() == (root / JOBS).resolve():
         try:
             serving = layout.current(root).path

@@ -60,6 +60,7 @@ class LoadedGeneration:
     facets: dict[str, FacetColumn]
     meta: dict
     title_terms: list[tuple[str, ...]]  # by docnum: the analysed title, for phrase and exact-title signals
+    named_events: list[tuple[str, ...]]  # by docnum: the card's life_events, as written
     _local: threading.local = field(default_factory=threading.local, repr=False)
 
     @classmethod
@@ -73,6 +74,7 @@ class LoadedGeneration:
         store = CardStore(path)
         facts_by_line: list[CardFacts] = []
         values_by_line: list[list[list[str]]] = []
+        events_by_line: list[tuple[str, ...]] = []
         for card in store.scan():
             # Agency and cluster names repeat from card to card: one string each, not one per card.
             facts_by_line.append(
@@ -87,6 +89,7 @@ class LoadedGeneration:
                 )
             )
             values_by_line.append([card_facet_values(card, f) for f in FACETS])
+            events_by_line.append(tuple(sys.intern(e) for e in card.get("life_events") or ()))
         with ix.searcher() as s:
             ids = [None] * s.doc_count_all()
             title_terms: list[tuple[str, ...]] = [()] * len(ids)
@@ -101,7 +104,8 @@ class LoadedGeneration:
         facts = [facts_by_line[n] if n >= 0 else None for n in lines]
         by_id = {i: d for d, i in enumerate(ids) if i}
         facets = {f: facet_column(lines, [v[k] for v in values_by_line]) for k, f in enumerate(FACETS)}
-        return cls(name, path, ix, store, lines, facts, by_id, facets, meta, title_terms)
+        events = [events_by_line[n] if n >= 0 else () for n in lines]
+        return cls(name, path, ix, store, lines, facts, by_id, facets, meta, title_terms, events)
 
     def card(self, docnum: int) -> dict:
         return self.store.card(int(self.lines[docnum]))
@@ -121,6 +125,7 @@ class LoadedGeneration:
             "synonyms",
             "best_bets",
             "life_events",
+            "life_event_services",
             "electronic",
             "live",
             "term_scores",
@@ -176,6 +181,13 @@ class LoadedGeneration:
         events = LifeEvents.load(text) if text.strip() else LifeEvents([])
         events.matching(frozenset(), written_terms)  # triggers analysed and filed now, not in the first search
         return events
+
+    @functools.cached_property
+    def life_event_services(self) -> dict[str, list[int]]:
+        """Each life event's services in this catalogue, by docnum, in the order to show them."""
+        declared = ((f.id, names, f.popularity) for f, names in zip(self.facts, self.named_events, strict=True) if f)
+        found = self.life_events.services(declared, self.by_id)
+        return {event_id: [self.by_id[i] for i in ids] for event_id, ids in found.items()}
 
     @functools.cached_property
     def suggester(self) -> Suggester:

@@ -50,7 +50,7 @@ def recognise(plan: Plan, gen: LoadedGeneration, signals: Signals) -> Situation 
     if not matching:
         return None
     event = gen.life_events.by_id[min(matching)[2]]
-    docs = [gen.by_id[i] for i in event.steps if i in gen.by_id]
+    docs = gen.life_event_services.get(event.id, [])
     # Every trigger of the event the query says counts: «بچه‌مون به دنیا اومد» is بچه and به دنیا آمدن.
     trigger = frozenset().union(*(key for _, key, event_id in matching if event_id == event.id))
     # How much of the query's information the trigger's words are (everyday words weigh little).
@@ -108,5 +108,5 @@ def summary(situation: Situation, gen: LoadedGeneration) -> LifeEventSteps:
 
 def steps_of(event: LifeEvent, gen: LoadedGeneration) -> LifeEventSteps:
     """The event with its services this generation serves, in the event's order."""
-    docs = [gen.by_id[i] for i in event.steps if i in gen.by_id]
+    docs = gen.life_event_services.get(event.id, [])
     return LifeEventSteps(event.id, event.name, event.title, [Step(gen.facts[d].id, gen.facts[d].title) for d in docs])

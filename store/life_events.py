@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +23,8 @@ from analyzers import terms as analyze_terms
 from analyzers.spoken import to_written
 
 Analyze = Callable[[str], Iterable[object]]  # text → terms (strings, or tokens with a .text)
+# An event's services past its own steps, from the cards that name it: a list a citizen can follow.
+MAX_STEPS = 8
 
 
 def written_terms(text: str) -> list[str]:
@@ -57,6 +59,7 @@ class LifeEvents:
                 raise ValueError(f"life event {event.id!r} is defined twice")
             self.by_id[event.id] = event
         self._aliases: dict[frozenset[str], str] = {}
+        self._alias_ids: dict[str, str | None] = {}
         for event in self.events:
             for alias in event.aliases:
                 key = _term_set(analyze_terms, alias)
@@ -145,7 +148,29 @@ class LifeEvents:
 
     def alias_to_id(self, alias: str) -> str | None:
         """The event a card's life_events string names, compared after analysis."""
-        return self._aliases.get(_term_set(analyze_terms, alias))
+        found = self._alias_ids.get(alias, self)
+        if found is self:  # the same few strings on many cards: analysed once
+            found = self._alias_ids[alias] = self._aliases.get(_term_set(analyze_terms, alias))
+        return found
+
+    def services(
+        self, declared: Iterable[tuple[str, Sequence[str], float]], present: Container[str]
+    ) -> dict[str, list[str]]:
+        """Each event's services in a catalogue: the event's own steps the catalogue has, in order,
+        then, up to MAX_STEPS, the cards that name the event in their life_events (most popular
+        first), so that a catalogue the steps were not written for still has its situations.
+        `declared` is (card id, its life_events strings, its popularity) for every card."""
+        named: dict[str, list[tuple[float, int, str]]] = {}
+        for n, (card_id, names, popularity) in enumerate(declared):
+            for event_id in {self.alias_to_id(name) for name in names} - {None}:
+                named.setdefault(event_id, []).append((-popularity, n, card_id))
+        out = {}
+        for event in self.events:
+            steps = [i for i in event.steps if i in present]
+            listed = set(steps)
+            more = [card_id for *_, card_id in sorted(named.get(event.id, ())) if card_id not in listed]
+            out[event.id] = steps + more[: max(0, MAX_STEPS - len(steps))]
+        return out
 
     def unknown_aliases(self, cards: Iterable[Mapping]) -> dict[str, list[str]]:
         """Card life_events strings that name no event: {string: [card ids]}, for the indexer's report."""

@@ -321,3 +321,22 @@ def test_a_broken_file_is_refused():
         LifeEvents.load(events({"id": "a", "aliases": ["تولد فرزند"]}, {"id": "b", "aliases": ["تولد  فرزند"]}))
     with pytest.raises(ValueError, match="no terms"):
         LifeEvents.load(events({"id": "a", "aliases": ["x"], "triggers": ["از به"]}))
+
+
+def test_an_events_services_are_its_steps_then_the_cards_that_name_it_up_to_a_list_one_can_follow():
+    from store.life_events import MAX_STEPS, LifeEvent
+
+    events = LifeEvents(
+        [LifeEvent("birth", "تولد فرزند", "t", ("تولد فرزند",), ("نوزاد",), ("own-1", "gone", "own-2"))]
+    )
+    declared = [
+        ("own-2", ["تولد فرزند"], 5.0),  # a step already: not twice
+        ("quiet", ["تولد فرزند"], 1.0),
+        ("loud", ["تولد  فرزند"], 9.0),  # written another way, still the event
+        ("other", ["ازدواج"], 99.0),
+        *((f"more-{i}", ["تولد فرزند"], 0.5) for i in range(MAX_STEPS)),
+    ]
+    present = {"own-1", "own-2", "quiet", "loud", "other", *(f"more-{i}" for i in range(MAX_STEPS))}
+    services = events.services(declared, present)["birth"]
+    assert services[:4] == ["own-1", "own-2", "loud", "quiet"]  # own steps in order, then most popular
+    assert len(services) == MAX_STEPS and "gone" not in services and "other" not in services

@@ -11,6 +11,15 @@ from search.signals import DEFAULT
 EVENTS = {e["id"]: e for e in json.loads((ROOT / "corpus" / "life_events.json").read_text("utf-8"))["events"]}
 
 
+def _named(card_id):
+    """A bundled card's life_events, as written."""
+    for path in (ROOT / "corpus" / "services").glob("*.jsonl"):
+        for line in path.read_text("utf-8").splitlines():
+            if f'"{card_id}"' in line and json.loads(line)["id"] == card_id:
+                return json.loads(line).get("life_events") or []
+    return []
+
+
 def ids(result):
     return [h.id for h in result.hits]
 
@@ -28,7 +37,10 @@ def test_a_situation_finds_its_services_and_says_which_it_is(bundled_engine, q, 
     result = bundled_engine.search(SearchRequest(q=q, size=50))
     assert result.query.life_event is not None and result.query.life_event.id == event
     steps = [s.id for s in result.query.life_event.steps]
-    assert steps == [i for i in EVENTS[event]["steps"] if bundled_engine.service(i)]  # every step, in order
+    own = [i for i in EVENTS[event]["steps"] if bundled_engine.service(i)]
+    assert steps[: len(own)] == own  # every step of the event's own, in order
+    for extra in steps[len(own) :]:  # then cards that name the event themselves
+        assert event in {bundled_engine.generation().life_events.alias_to_id(n) for n in _named(extra)}
     # Every step is found, the first no lower than the same words find it without the signal.
     assert set(steps) <= set(ids(result)), ids(result)
     off = Engine(bundled_engine.index_dir, signals=DEFAULT.without("life_events"))
@@ -122,3 +134,45 @@ def test_a_broken_life_events_file_fails_the_build_and_leaves_the_index_alone(tm
     done = run_cli("index", corpus, "--index", tmp_path / "index")
     assert done.returncode == 1 and "life_events.json" in done.stderr
     assert not (tmp_path / "index" / "CURRENT").exists()
+
+
+def test_a_catalogue_the_steps_were_not_written_for_finds_its_situations_by_its_cards(tmp_path):
+    """Another catalogue's card ids are not the event's steps: the cards that name the event in
+    their life_events are its services, most popular first."""
+    cards = mini_cards()
+    named = {"t-licence-renew": 70000, "t-tax-return": 50000}  # two cards that name the event
+    cards = [{**c, "life_events": ["سفر خارجی"]} if c["id"] in named else c for c in cards]
+    events = json.loads((ROOT / "tests" / "data" / "life_events.json").read_text("utf-8"))
+    for e in events["events"]:
+        e["steps"] = ["a-card-of-another-catalogue"]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_jsonl(corpus / "cards.jsonl", cards)
+    (corpus / "life_events.json").write_text(json.dumps(events, ensure_ascii=False), "utf-8")
+    assert run_cli("index", corpus, "--index", tmp_path / "index").returncode == 0
+    engine = Engine(tmp_path / "index")
+    engine.load()
+    result = engine.search(SearchRequest(q="برم خارج سفر"))
+    assert result.query.life_event is not None and result.query.life_event.id == "travel_abroad"
+    assert [s.id for s in result.query.life_event.steps] == sorted(named, key=named.get, reverse=True)
+    assert ids(result)[:2] == [s.id for s in result.query.life_event.steps]
+    assert engine.life_event("birth").steps == []  # no card names it: nothing to show
+
+
+def test_a_catalogue_without_synonyms_or_life_events_is_indexed_with_the_bundled_ones(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_jsonl(corpus / "cards.jsonl", mini_cards())
+    done = run_cli("index", corpus, "--index", tmp_path / "bundled")
+    assert done.returncode == 0, done.stderr
+    assert "synonyms.tsv" in done.stderr and "life_events.json" in done.stderr  # it says so
+    empty = tmp_path / "empty.tsv"
+    empty.write_text("")
+    assert run_cli("index", corpus, "--index", tmp_path / "own", "--synonyms", empty).returncode == 0
+    found = {}
+    for name in ("bundled", "own"):
+        engine = Engine(tmp_path / name)
+        engine.load()
+        found[name] = ids(engine.search(SearchRequest(q="اداره دارایی")))
+    assert "t-tax-return" in found["bundled"]  # the tax office's everyday name, in the bundled synonyms
+    assert "t-tax-return" not in found["own"]  # and the catalogue's own (empty) file is respected
