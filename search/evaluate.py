@@ -24,7 +24,7 @@ from pathlib import Path
 
 import orjson
 
-from search import Engine, SearchRequest
+from search import Engine, SearchRequest, variants_eval
 from search.baseline import Baseline
 from search.signals import DEFAULT, Signals
 
@@ -131,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         "--queries", default=str(Path(__file__).resolve().parent.parent / "corpus" / "judgments" / "queries.tsv")
     )
     p.add_argument("--ablations", action=argparse.BooleanOptionalAction, default=True)
+    p.add_argument("--variants", default=str(variants_eval.DEFAULT_PATH), help="spelling variants; '' to skip")
     p.add_argument("--json", metavar="FILE", help="also write every number to FILE")
     args = p.parse_args(argv)
 
@@ -150,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
             ranked = base.search(j.query)
             rows.append(score_query(j, ranked, False) | {"category": j.category})
         variants["baseline"] = rows
+        variant_scores = variants_eval.measure_both(args.variants, engine, base)
 
     out = sys.stdout
     header = f"{'variant':<16}{'nDCG@10':>9}{'MRR':>8}{'S@1':>8}{'R@10':>8}{'zero':>8}{'false':>8}{'anyhit':>8}\n"
@@ -171,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{cat:<14}{s_['n']:>4}{fmt(s_['ndcg']):>8}{fmt(b.get('ndcg', float('nan'))):>8}{fmt(s_['mrr']):>8}"
             f"{fmt(s_['success1']):>8}{fmt(s_['zero']):>8}{fmt(s_['false_hit']):>8}\n"
         )
+    variants_eval.write_section(out, variant_scores)
     lat = sorted(timings["dargah"])
     p50, p99 = lat[len(lat) // 2], lat[int(len(lat) * 0.99) - 1]
     out.write(f"\nengine latency over the judged queries: p50 {p50:.1f} ms, p99 {p99:.1f} ms\n")
@@ -204,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
                     "sets": by_set,
                     "categories": cats_full,
                     "baseline_categories": cats_base,
+                    "variants": {name: s_.as_json() for name, s_ in variant_scores.items()},
                 },
                 option=orjson.OPT_INDENT_2,
             )
