@@ -187,6 +187,17 @@ def _stem(key: str, endings: Iterable[str]) -> tuple[str, bool] | None:
     return None if best is None else best[1:]
 
 
+def _conjugation(key: str) -> str | None:
+    """The written form of a spoken conjugation of the paradigm, unless the word is as well a word of
+    the lexicon with a spoken ending the clitic rules would remove (روندم is روند + م as much as
+    راندم, نمونم is نمونه + م): a real word is not turned into a verb."""
+    written = spoken_verbs.conjugations().get(key)
+    if written is None:
+        return None
+    split = _stem(key, [ending for ending, _written in spoken_clitics()])
+    return None if split is not None and split[0] in lexicon.headwords() else written
+
+
 @functools.lru_cache(maxsize=100_000)
 def _rewrite_word(word: str, kinds: frozenset[str]) -> tuple[Change, ...]:
     """The changes, in order, that turn one folded word into written Persian (() for none)."""
@@ -196,7 +207,7 @@ def _rewrite_word(word: str, kinds: frozenset[str]) -> tuple[Change, ...]:
     form = spoken_forms().get(key)
     if form is not None:
         return (Change(word, form.written, form.kind),) if form.kind in kinds else ()
-    if PARADIGM in kinds and (conjugated := spoken_verbs.conjugations().get(key)):
+    if PARADIGM in kinds and (conjugated := _conjugation(key)):
         return (Change(word, conjugated, PARADIGM),)
     if "clitic" not in kinds or _is_known(key):
         return ()
@@ -221,7 +232,7 @@ def _kind_of(key: str, forms: dict[str, SpokenForm]) -> str | None:
     row = forms.get(key)
     if row is not None:
         return row.kind
-    return PARADIGM if key in spoken_verbs.conjugations() else None
+    return PARADIGM if _conjugation(key) else None
 
 
 def _words(text: str, kinds: frozenset[str]):

@@ -170,6 +170,8 @@ LEFT_ALONE = [
     "نده",
     "بشین",  # بنشین or بشوید: left alone
     "نمیرم",  # مردن's, not رفتن's
+    "نمونم",  # نمونه + م as much as نمانم: the word with its ending is read by the clitic rules
+    "روند",
     "شین",
     "دادن",
     "گفتن",
