@@ -2,8 +2,10 @@
 
 Citizens type questions the way they speak them; cards are written. The table
 (data/spoken_forms.tsv, its header says what each kind is) maps spoken verb forms, auxiliaries and
-words to their written forms, and lists the spoken endings (clitics) glued to words. `to_written`
-rewrites the words of a text with it, one switch per kind, and says what it changed.
+words to their written forms, and lists the spoken endings (clitics) glued to words; the spoken verb
+paradigm (spoken_verbs.py, kind `verb_paradigm`) conjugates the verbs the table does not list
+(بندازم → بیندازم). `to_written` rewrites the words of a text with them, one switch per kind, and
+says what it changed. A row of the table wins over the paradigm, switched on or off.
 
 This is a query-understanding step, not a filter of the analysis chain: cards are never rewritten.
 """
@@ -15,12 +17,14 @@ from collections.abc import Iterable
 from importlib import resources
 from typing import NamedTuple
 
-from analyzers import lexicon
+from analyzers import lexicon, spoken_verbs
 from analyzers.chars import ZWNJ, fold_characters
 from analyzers.hamza import fold_hamza
 from analyzers.tokens import WORD
 
-KINDS = frozenset({"verb", "auxiliary", "word", "clitic"})
+TABLE_KINDS = frozenset({"verb", "auxiliary", "word", "clitic"})  # the kinds of data/spoken_forms.tsv
+PARADIGM = "verb_paradigm"  # spoken conjugations made from their stems (spoken_verbs.py)
+KINDS = TABLE_KINDS | {PARADIGM}
 
 # Speech drops a noun's final ه before a possessive ending (شناسنامه‌اش → شناسنامش, پرونده‌ام →
 # پروندم), never before the object marker or the plural.
@@ -64,7 +68,7 @@ def _table() -> tuple[dict[str, SpokenForm], tuple[tuple[str, str], ...]]:
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
-        if len(fields) != 3 or fields[2] not in KINDS:
+        if len(fields) != 3 or fields[2] not in TABLE_KINDS:
             raise ValueError(f"spoken_forms.tsv:{number}: expected spoken<TAB>written<TAB>kind, got {line!r}")
         spoken, written, kind = fields
         key = spoken_key(spoken)
@@ -183,6 +187,17 @@ def _stem(key: str, endings: Iterable[str]) -> tuple[str, bool] | None:
     return None if best is None else best[1:]
 
 
+def _conjugation(key: str) -> str | None:
+    """The written form of a spoken conjugation of the paradigm, unless the word is as well a word of
+    the lexicon with a spoken ending the clitic rules would remove (روندم is روند + م as much as
+    راندم, نمونم is نمونه + م): a real word is not turned into a verb."""
+    written = spoken_verbs.conjugations().get(key)
+    if written is None:
+        return None
+    split = _stem(key, [ending for ending, _written in spoken_clitics()])
+    return None if split is not None and split[0] in lexicon.headwords() else written
+
+
 @functools.lru_cache(maxsize=100_000)
 def _rewrite_word(word: str, kinds: frozenset[str]) -> tuple[Change, ...]:
     """The changes, in order, that turn one folded word into written Persian (() for none)."""
@@ -192,6 +207,8 @@ def _rewrite_word(word: str, kinds: frozenset[str]) -> tuple[Change, ...]:
     form = spoken_forms().get(key)
     if form is not None:
         return (Change(word, form.written, form.kind),) if form.kind in kinds else ()
+    if PARADIGM in kinds and (conjugated := _conjugation(key)):
+        return (Change(word, conjugated, PARADIGM),)
     if "clitic" not in kinds or _is_known(key):
         return ()
     endings = [ending for ending, _written in spoken_clitics()]
@@ -208,6 +225,14 @@ def _rewrite_word(word: str, kinds: frozenset[str]) -> tuple[Change, ...]:
     if listed and "word" in kinds:
         changes.append(Change(surface, spoken_forms()[stem].written, "word"))
     return tuple(changes)
+
+
+def _kind_of(key: str, forms: dict[str, SpokenForm]) -> str | None:
+    """The kind of rule that rewrites the spoken word `key`, if any: its table row's, or the paradigm."""
+    row = forms.get(key)
+    if row is not None:
+        return row.kind
+    return PARADIGM if _conjugation(key) else None
 
 
 def _words(text: str, kinds: frozenset[str]):
@@ -228,8 +253,7 @@ def _words(text: str, kinds: frozenset[str]):
             following = matches[i + 1]
             verb_follows = text[match.end() : following.start()].isspace()
             joined = match.group() + ZWNJ + following.group()
-            row = forms.get(spoken_key(joined))
-            if verb_follows and row is not None and row.kind in kinds:
+            if verb_follows and _kind_of(spoken_key(joined), forms) in kinds:
                 yield match.start(), following.end(), joined, word_kinds
                 verb_follows = False
                 i += 2

@@ -26,6 +26,7 @@ class Signals:
     finglish: bool = True  # Persian in Latin letters: govahinameh
     layout: bool = True  # the keyboard left on English: ',hidkhli
     spoken_verbs: bool = True  # spoken verb forms: میخوام → می‌خواهم (analyzers/data/spoken_forms.tsv)
+    spoken_verb_paradigm: bool = True  # spoken conjugations from their stems: بندازم → بیندازم (spoken_verb_stems.tsv)
     spoken_auxiliaries: bool = True  # spoken auxiliaries and the copula: نیس → نیست
     spoken_words: bool = True  # spoken words: خونه → خانه, بابا → پدر
     spoken_clitics: bool = True  # spoken endings glued to words: ماشینمو → ماشین

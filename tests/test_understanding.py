@@ -132,6 +132,9 @@ SPOKEN = [
     ("خونه بابام", [("خانه",), ("پدر",)], "spoken_words"),
     ("سابقه بیمم", [("سابقه",), ("بیمه",)], "spoken_clitics"),  # بیمه + م, not بیم (fear) + م
     ("یارانمو قطع کردن", [("یارانه",), ("قطع",)], "spoken_clitics"),
+    # a spoken conjugation no row lists: a verb, never required, once written out
+    ("کسب و کار راه بندازم", [("کسب",), ("کار",), ("راه",)], "spoken_verb_paradigm"),
+    ("پولمو برنمیگردونن", [("پول",)], "spoken_verb_paradigm"),
 ]
 
 
