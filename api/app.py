@@ -132,6 +132,7 @@ def search_request(query) -> SearchRequest:
         sort=sort,
         electronic=params.boolean(query, "electronic"),
         exact=params.boolean(query, "exact"),
+        facets=params.subset(query, "facets", FACETS),
     )
 
 

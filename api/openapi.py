@@ -288,8 +288,10 @@ SCHEMAS = {
     },
     "Facets": {
         "type": "object",
-        "required": list(FACETS),
+        "description": "The facets asked for (`facets`; every one unless it says otherwise), each value most frequent"
+        " first.",
         "properties": {f: {"type": "array", "items": _ref("FacetValue")} for f in FACETS},
+        "additionalProperties": False,
     },
     "SearchResponse": {
         "type": "object",
@@ -648,6 +650,7 @@ _FILTER = {
     "pattern": _TEXT_PATTERN,
     "description": "empty values are ignored",
 }
+_FACET_NAME = "(" + "|".join(FACETS) + ")"
 SEARCH_PARAMS = [
     _param(
         "q",
@@ -679,6 +682,15 @@ SEARCH_PARAMS = [
         {"type": "boolean"},
     ),
     _param("sort", "Result order.", {"type": "string", "enum": list(SORTS)}),
+    {
+        "name": "facets",
+        "in": "query",
+        "required": False,
+        "description": "The facets the answer lists, comma-separated (`facets=cluster,agency`): every one when the"
+        " parameter is absent, none when it is empty (`facets=`). Filters apply whether or not their facet is"
+        " listed, and a facet costs nothing to a search that does not ask for it. An unknown name is a 400 naming it.",
+        "schema": {"type": "string", "pattern": f"^({_FACET_NAME}(,{_FACET_NAME})*)?$"},
+    },
 ]
 
 

@@ -68,6 +68,28 @@ def choices(query: MultiMapping, name: str) -> list[str]:
     return list(dict.fromkeys(values))
 
 
+def subset(query: MultiMapping, name: str, known: tuple[str, ...]) -> tuple[str, ...]:
+    """Which of `known` a comma-separated list names (`facets=cluster,agency`): all of them when
+    the parameter is absent, none when it is empty. In the order of `known`, so that the same
+    choice in any order gives the same answer. A name not in `known` (a blank between commas too)
+    is a 400 naming it."""
+    values = query.getall(name, [])
+    if not values:
+        return known
+    if len(values) > 1:
+        raise invalid(name, "must be given once", "باید یک بار آمده باشد")
+    asked = values[0].split(",") if values[0] else []
+    unknown = [a for a in asked if a not in known]
+    if unknown:
+        bad = unknown[0][:100]
+        raise invalid(
+            name,
+            f"unknown name {bad!r}; the names are {', '.join(known)}",
+            f"«{bad}» را نمی‌شناسیم؛ این‌ها را می‌شناسیم: {'، '.join(known)}",
+        )
+    return tuple(k for k in known if k in asked)
+
+
 def paging(query: MultiMapping, default_size: int = 10) -> tuple[int, int]:
     """(page, size), the results they reach no deeper than MAX_DEPTH."""
     size = integer(query, "size", default_size, 1, MAX_SIZE)

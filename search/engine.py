@@ -38,6 +38,7 @@ class SearchRequest:
     sort: str = "relevance"
     electronic: bool = False  # only services whose application stage is online
     exact: bool = False  # the words as typed: no keyboard-layout repair, transliteration, split or correction
+    facets: tuple[str, ...] = FACETS  # the facets the answer lists, in this order (filters apply whatever it is)
 
 
 class Engine:
@@ -101,7 +102,7 @@ class Engine:
         in_all = matched.copy()
         for mask in allowed.values():
             in_all &= mask
-        facets = facet_counts.count_for_request(gen, matched, allowed, req.filters, FACET_LIMIT)
+        facets = facet_counts.count_for_request(gen, matched, allowed, req.filters, FACET_LIMIT, req.facets)
 
         offset = (req.page - 1) * req.size
         ranked = ranking.rank(gen, plan, req.sort, in_all, offset + req.size, coverage, scores, signals)

@@ -13,6 +13,7 @@ half-space selects the cluster as the cards write it.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -49,23 +50,16 @@ def card_facet_values(card: dict, facet: str) -> list[str]:
 @dataclass
 class FacetColumn:
     """One facet's (document, value) pairs as parallel arrays: card pair_doc[i] has value
-    values[pair_ord[i]]. Counting the values of a set of cards is one bincount."""
+    values[pair_ord[i]]."""
 
     values: list[str]
     pair_doc: np.ndarray  # int32 docnums
     pair_ord: np.ndarray  # int32 value ordinals
-    _labels: list[str] | None = field(default=None, repr=False, compare=False)
 
     @functools.cached_property
     def index(self) -> dict[str, int]:
         """Value → ordinal."""
         return {v: i for i, v in enumerate(self.values)}
-
-    def labels(self, facet: str) -> list[str]:
-        """By ordinal, how the value is shown (labels.py), made once per generation."""
-        if self._labels is None:
-            self._labels = [label(facet, v) for v in self.values]
-        return self._labels
 
     @functools.cached_property
     def folded(self) -> list[str]:
@@ -80,41 +74,101 @@ class FacetColumn:
             out.setdefault(key, []).append(i)
         return out
 
-    @functools.cached_property
-    def rank(self) -> np.ndarray:
-        """By ordinal, the value's place in alphabetical order (ties in counts are listed so)."""
-        rank = np.empty(len(self.values), np.int32)
-        rank[sorted(range(len(self.values)), key=self.values.__getitem__)] = np.arange(len(self.values), dtype=np.int32)
-        return rank
-
 
 @dataclass
 class FacetTable:
-    """Every facet's values of each card in one row per docnum: ordinals offset per facet (facet
-    f's values are ordinals ranges[f][0] to ranges[f][1]), padded with `values` (an extra bin,
-    never listed). Counting every facet over the cards a query matched is one gather of their
-    rows and one bincount, whatever the size of the catalogue."""
+    """Every facet's values of each card in one row per docnum, each facet in its own block of
+    columns (`blocks[f]`, as wide as the most values a card has for it) holding ordinals offset per
+    facet (facet f's values are ordinals ranges[f][0] to ranges[f][1]), padded with `values` (an
+    extra bin, never listed). Counting some facets over the cards a query matched is one gather of
+    those cards' rows, in those facets' columns only, and one bincount.
 
-    rows: np.ndarray  # (docnums, widest row)
+    What a listing shows of a value (its name, label, fold, alphabetical place) is kept by ordinal
+    over every facet, made with the generation, so that a request counts, sorts once and slices."""
+
+    rows: np.ndarray  # (docnums, columns of every block)
     ranges: dict[str, tuple[int, int]]
+    blocks: dict[str, tuple[int, int]]
     values: int  # ordinals in all
+    facet_of: np.ndarray  # by ordinal, its facet's place in FACETS
+    rank: np.ndarray  # by ordinal, the value's place in alphabetical order among its facet's
+    names: list[str]  # by ordinal, the value as the cards write it
+    labels: list[str]  # by ordinal, how the value is shown (labels.py)
+    folded: list[str]  # by ordinal, the value folded (fold_value)
+    _columns: dict[tuple[str, ...], slice | np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+
+    def columns(self, facets: tuple[str, ...]) -> slice | np.ndarray:
+        """The columns of these facets' blocks: a slice when they are side by side (every facet,
+        or neighbours such as cluster and agency), else their indices. Made once per set asked."""
+        found = self._columns.get(facets)
+        if found is None:
+            spans = sorted(self.blocks[f] for f in facets)
+            if not spans:
+                found = slice(0, 0)
+            elif all(a[1] == b[0] for a, b in itertools.pairwise(spans)):
+                found = slice(spans[0][0], spans[-1][1])
+            else:
+                found = np.concatenate([np.arange(lo, hi) for lo, hi in spans]).astype(np.intp)
+            self._columns[facets] = found
+        return found
+
+    def count(self, docs: np.ndarray, facets: tuple[str, ...]) -> np.ndarray:
+        """Counts by ordinal of these facets' values over a bool vector of cards (other facets'
+        ordinals count 0)."""
+        cards, columns = np.flatnonzero(docs), self.columns(facets)
+        picked = self.rows[cards, columns] if isinstance(columns, slice) else self.rows[cards[:, None], columns]
+        return np.bincount(picked.ravel(), minlength=self.values + 1)
+
+    def ranked(self, counts: np.ndarray, limit: int | None) -> list[tuple[list[int], list[int]]]:
+        """By facet (in FACETS order), the ordinals counted and their counts: most frequent first,
+        ties in alphabetical order, at most `limit` of each facet. One sort for every facet."""
+        present = np.flatnonzero(counts[: self.values])
+        present = present[np.lexsort((self.rank[present], -counts[present], self.facet_of[present]))]
+        bounds = np.searchsorted(self.facet_of[present], np.arange(len(FACETS) + 1)).tolist()
+        spans = list(itertools.pairwise(bounds))
+        if limit is not None and any(b - a > limit for a, b in spans):
+            present = np.concatenate([present[a : min(b, a + limit)] for a, b in spans])
+            ends = list(itertools.accumulate(min(b - a, limit) for a, b in spans))
+            spans = list(itertools.pairwise([0, *ends]))
+        ordinals, numbers = present.tolist(), counts[present].tolist()
+        return [(ordinals[a:b], numbers[a:b]) for a, b in spans]
 
 
 def facet_table(columns: dict[str, FacetColumn], size: int) -> FacetTable:
-    """Every facet's columns as one table of rows by docnum (see FacetTable)."""
-    ranges, offset = {}, 0
+    """Every facet's columns as one table of rows by docnum, and what listings show of each value
+    (see FacetTable)."""
+    ranges, blocks, offset, width = {}, {}, 0, 0
     for f in FACETS:
-        ranges[f] = (offset, offset + len(columns[f].values))
-        offset += len(columns[f].values)
-    doc = np.concatenate([columns[f].pair_doc for f in FACETS])
-    ordinal = np.concatenate([columns[f].pair_ord + ranges[f][0] for f in FACETS])
-    order = np.argsort(doc, kind="stable")
-    doc, ordinal = doc[order], ordinal[order]
-    per_doc = np.bincount(doc, minlength=size)
-    first = np.concatenate(([0], np.cumsum(per_doc)[:-1]))
-    rows = np.full((size, max(1, int(per_doc.max(initial=0)))), offset, np.int32)
-    rows[doc, np.arange(len(doc)) - first[doc]] = ordinal
-    return FacetTable(rows, ranges, offset)
+        column = columns[f]
+        ranges[f] = (offset, offset + len(column.values))
+        offset += len(column.values)
+        per_doc = np.bincount(column.pair_doc, minlength=size)
+        blocks[f] = (width, width + int(per_doc.max(initial=0)))
+        width = blocks[f][1]
+    rows = np.full((size, width), offset, np.int32)
+    for f in FACETS:
+        column = columns[f]
+        order = np.argsort(column.pair_doc, kind="stable")
+        doc, ordinal = column.pair_doc[order], column.pair_ord[order] + ranges[f][0]
+        per_doc = np.bincount(doc, minlength=size)
+        first = np.concatenate(([0], np.cumsum(per_doc)[:-1])).astype(np.intp)
+        rows[doc, blocks[f][0] + np.arange(len(doc)) - first[doc]] = ordinal
+    facet_of = np.concatenate([np.full(len(columns[f].values), k, np.intp) for k, f in enumerate(FACETS)])
+    rank = np.empty(offset, np.intp)
+    for f in FACETS:
+        values, lo = columns[f].values, ranges[f][0]
+        rank[lo + np.array(sorted(range(len(values)), key=values.__getitem__), np.intp)] = np.arange(len(values))
+    return FacetTable(
+        rows,
+        ranges,
+        blocks,
+        offset,
+        facet_of,
+        rank,
+        names=[v for f in FACETS for v in columns[f].values],
+        labels=[label(f, v) for f in FACETS for v in columns[f].values],
+        folded=[v for f in FACETS for v in columns[f].folded],
+    )
 
 
 def facet_column(lines: np.ndarray, values_by_line: list[list[str]]) -> FacetColumn:
@@ -146,11 +200,13 @@ def count_for_request(
     allowed: dict[str, np.ndarray],
     selected: dict[str, list[str]],
     limit: int | None,
+    facets: tuple[str, ...] = FACETS,
 ) -> dict[str, list[FacetValue]]:
-    """Every facet's listing for a request: each facet counts the matched cards that every other
-    facet's selection allows (`allowed`: facet → cards its selected values allow)."""
+    """The listings of the facets asked for (`facets`, in that order; no other facet is counted):
+    each counts the matched cards that every other facet's selection allows (`allowed`: facet →
+    cards its selected values allow), a filter applying whether or not its facet is listed."""
     by_facet, made = {}, {}
-    for f in FACETS:
+    for f in facets:
         others = tuple(g for g in allowed if g != f)
         if others not in made:  # facets filtered by the same others share one vector
             docs = matched
@@ -164,47 +220,50 @@ def count_for_request(
 def count_all(
     gen: LoadedGeneration, docs: dict[str, np.ndarray], selected: dict[str, list[str]], limit: int | None = None
 ) -> dict[str, list[FacetValue]]:
-    """Value counts of every facet over its own bool vector of cards, most frequent first.
+    """Value counts of each facet in `docs` over its own bool vector of cards, most frequent first.
 
-    Facets counted over the same vector (all of them when nothing is filtered; four of five when
-    one facet is) share one count: the matched cards' rows of the facet table, one bincount."""
+    Facets counted over the same vector (all of them when nothing is filtered; all but one when
+    one facet is) share one count: the matched cards' rows of the facet table, in those facets'
+    columns, one bincount. Then one sort lists every facet. A facet not in `docs` costs nothing."""
     table = gen.facet_table
-    out: dict[str, list[FacetValue]] = {}
     groups: dict[int, list[str]] = {}
     for f, d in docs.items():
         groups.setdefault(id(d), []).append(f)
+    counts = None
     for together in groups.values():
-        rows = table.rows[np.flatnonzero(docs[together[0]])]
-        counts = np.bincount(rows.ravel(), minlength=table.values + 1)
-        for f in together:
-            lo, hi = table.ranges[f]
-            out[f] = _listing(f, gen.facets[f], counts[lo:hi], selected.get(f, []), limit)
-    return {f: out[f] for f in docs}
+        # A group counts only its own facets' values: the groups' counts add up without mixing.
+        group = table.count(docs[together[0]], tuple(together))
+        counts = group if counts is None else counts + group
+    if counts is None:
+        return {}
+    ranked = table.ranked(counts, limit)
+    return {f: _listing(table, gen.facets[f], f, counts, *ranked[FACETS.index(f)], selected.get(f, [])) for f in docs}
 
 
-def _listing(facet: str, column, counts: np.ndarray, selected: list[str], limit: int | None) -> list[FacetValue]:
-    present = np.flatnonzero(counts)
-    # Most frequent first, ties by value: ordered in numpy by (count, the value's rank).
-    present = present[np.lexsort((column.rank[present], -counts[present]))]
-    if limit is not None:
-        present = present[:limit]
-    values, folded, labels = column.values, column.folded, column.labels(facet)
-    chosen = {fold_value(s) for s in selected} if selected else ()
-    # Python ints from numpy once (indexing a list with numpy integers costs more than the list).
-    listed = present.tolist()
-    out = [
-        FacetValue(values[o], c, folded[o] in chosen, labels[o])
-        for o, c in zip(listed, counts[present].tolist(), strict=False)
-    ]
-    # Selected values are always listed: as the cards write them, or as sent if no card has them.
-    shown = set(listed)
+def _listing(
+    table: FacetTable,
+    column: FacetColumn,
+    facet: str,
+    counts: np.ndarray,
+    ordinals: list[int],
+    numbers: list[int],
+    selected: list[str],
+) -> list[FacetValue]:
+    """One facet's values as listed, from its ordinals already ranked; selected values are always
+    listed: as the cards write them, or as sent if no card has them."""
+    names, labels = table.names, table.labels
+    if not selected:
+        return [FacetValue(names[o], n, False, labels[o]) for o, n in zip(ordinals, numbers, strict=True)]
+    chosen, folded = {fold_value(s) for s in selected}, table.folded
+    out = [FacetValue(names[o], n, folded[o] in chosen, labels[o]) for o, n in zip(ordinals, numbers, strict=True)]
+    shown, lo = set(ordinals), table.ranges[facet][0]
     for s in selected:
-        ordinals = column.by_folded.get(fold_value(s))
-        if not ordinals:
+        found = column.by_folded.get(fold_value(s))
+        if not found:
             out.append(FacetValue(s, 0, True, label(facet, s)))
             continue
-        for o in ordinals:
-            if o not in shown:
-                shown.add(o)
-                out.append(FacetValue(values[o], int(counts[o]), True, label(facet, values[o])))
+        for o in found:
+            if lo + o not in shown:
+                shown.add(lo + o)
+                out.append(FacetValue(names[lo + o], int(counts[lo + o]), True, labels[lo + o]))
     return out

@@ -266,7 +266,14 @@ def _validator(ref: str):
 async def test_every_documented_route_answers_as_documented(client):
     doc = document()
     examples = {
-        "/api/v1/search": [{"q": "گذرنامه"}, {}, {"q": "dhvhki"}, {"q": "gozarnameh", "cluster": PASSPORT_CLUSTER}],
+        "/api/v1/search": [
+            {"q": "گذرنامه"},
+            {},
+            {"q": "dhvhki"},
+            {"q": "gozarnameh", "cluster": PASSPORT_CLUSTER},
+            {"q": "گذرنامه", "facets": "cluster,agency"},
+            {"facets": ""},
+        ],
         "/api/v1/suggest": [{"q": "گذ"}],
         "/api/v1/services/{id}": [None],
         "/api/v1/life-events": [{}],

@@ -13,7 +13,9 @@ HOME_TITLE = "درگاه — جست‌وجوی خدمات دولت"
 
 
 def popular(engine: Engine, size: int = 8) -> list[dict]:
-    return as_api_json(presenters.search_json(engine.search(SearchRequest(q="", sort="popularity", size=size))))["hits"]
+    # The home page shows these services, not facets: none is counted.
+    req = SearchRequest(q="", sort="popularity", size=size, facets=())
+    return as_api_json(presenters.search_json(engine.search(req)))["hits"]
 
 
 def home_page(engine: Engine) -> Page:
