@@ -182,7 +182,7 @@
     }
     return once[key];
   }
-  const popular = () => cached("popular", `${API}/search?q=&sort=popularity&size=8`);
+  const popular = () => cached("popular", `${API}/search?q=&sort=popularity&size=8&facets=`);
   const agencies = () => cached("agencies", `${API}/agencies`);
   const clusters = () => cached("clusters", `${API}/clusters`);
 
