@@ -4,6 +4,7 @@ never on a problem; Content-Language on every problem; Retry-After on a 429. Als
 leaves in the metrics and the access log, and that a repeated search is served from the cache's
 bytes."""
 
+import errno
 import json
 
 import orjson
@@ -165,3 +166,26 @@ async def test_a_repeated_search_is_served_from_the_cached_bytes(client, monkeyp
     again = await client.get("/api/v1/search", params={"q": "گذرنامه"})
     assert again.status == 200 and await again.read() == body
     assert calls == []  # neither searched nor serialised again
+
+
+async def test_an_unexpected_error_is_a_500_problem_that_shows_nothing_internal(client, monkeypatch):
+    def broken():
+        raise RuntimeError("secret internals at /srv/index")
+
+    monkeypatch.setattr(client.server.app[ENGINE], "clusters", broken)
+    for headers, language in ((None, "en"), (FA, "fa")):
+        r = await client.get("/api/v1/clusters", headers=headers)
+        assert r.status == 500 and r.headers["Content-Language"] == language
+        assert names(r) == of(PROBLEM, SECURITY, CORS)
+        body = await r.text()
+        assert "secret" not in body and "/srv" not in body and "Traceback" not in body
+
+
+async def test_a_full_disk_is_a_507_with_retry_after(client, monkeypatch):
+    def full():
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(client.server.app[ENGINE], "clusters", full)
+    r = await client.get("/api/v1/clusters")
+    assert r.status == 507 and int(r.headers["Retry-After"]) > 0
+    assert names(r) == of({"Retry-After"}, PROBLEM, SECURITY, CORS)
