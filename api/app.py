@@ -20,7 +20,7 @@ from aiohttp import web
 from analyzers import ANALYZER_VERSION
 from api import admin, assets, openapi, page, params, presenters
 from api.accesslog import ACCESS_LOG
-from api.metrics import Metrics, route_name
+from api.metrics import Metrics
 from api.querylog import QueryLog
 from api.ratelimit import RateLimiter
 from api.response_cache import ResponseCache
@@ -102,9 +102,9 @@ async def cached_json(request: web.Request, fn, *args, note=None) -> tuple[web.R
 
     `note(result)` extracts what the caller needs to know about a result (kept with the body, so
     a cache hit knows it too)."""
-    engine = request.app[ENGINE]
-    key = (engine.generation_name(), request.path, tuple(sorted(request.rel_url.query.items())))
-    cache, metrics = request.app[CACHE], request.app[METRICS]
+    app = request.app
+    key = (app[ENGINE].generation_name(), request.path, tuple(sorted(request.rel_url.query.items())))
+    cache, metrics = app[CACHE], app[METRICS]
     entry = cache.get(key) if key[0] else None
     if entry is None:
         metrics.cache_misses += 1
@@ -145,7 +145,8 @@ def _search_note(result: dict) -> tuple[str, bool, int, int, bool]:
 
 
 async def search(request: web.Request) -> web.Response:
-    query, engine = request.rel_url.query, request.app[ENGINE]
+    app = request.app
+    query, engine = request.rel_url.query, app[ENGINE]
     # The parameters are read only when the answer is not cached: a cached address was read (and
     # found valid) when its answer was made, and most requests of a busy portal are such repeats.
     response, (normalized, zero, pages, page, typed) = await cached_json(
@@ -154,8 +155,8 @@ async def search(request: web.Request) -> web.Response:
     if page > max(1, pages):
         raise params.past_the_end(page, pages)
     # The query log counts what citizens ask: first pages of real queries only.
-    if typed and page == 1 and request.app[SETTINGS].log_queries:
-        request.app[QUERYLOG].record(normalized, zero)
+    if typed and page == 1 and app[SETTINGS].log_queries:
+        app[QUERYLOG].record(normalized, zero)
     return response
 
 
@@ -321,9 +322,12 @@ async def report_csv(request: web.Request) -> web.Response:
     )
 
 
-# -- middlewares --------------------------------------------------------------------------------
+# -- the middleware -----------------------------------------------------------------------------
 
 
+PUBLIC = API + "/"
+ADMIN = API + "/admin"
+OPENAPI = API + "/openapi.json"
 CACHE_BUSTER = frozenset({"_"})
 # What aiohttp's own errors say, for people reading Persian.
 _ROUTING_FA = {
@@ -331,154 +335,154 @@ _ROUTING_FA = {
     405: "این روش درخواست برای این نشانی پذیرفته نیست.",
     413: "درخواست بیش از اندازه بزرگ است.",
 }
+# On every response: a FileResponse's type is only known once it is sent, and a JSON body opened
+# as a document must not run anything either.
+_SECURITY = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": CSP,
+}
+_PREFLIGHT = {
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Allow-Headers": "If-None-Match, Content-Type, Accept-Language",
+    "Access-Control-Max-Age": "600",
+}
 
 
 @web.middleware
-async def problems(request: web.Request, handler):
-    """Every error leaves as problem+json, in the language the client prefers (Accept-Language:
-    Persian for the page, English otherwise); nothing internal (trace, path) ever does."""
-    try:
-        return await handler(request)
-    except Problem as e:
-        problem = e
-    except web.HTTPException as e:
-        if e.status < 400:
-            raise
-        headers = {k: v for k, v in e.headers.items() if k in ("Allow", "Retry-After")}
-        problem = Problem(e.status, e.reason or "error", detail_fa=_ROUTING_FA.get(e.status), headers=headers)
-    except asyncio.CancelledError:
-        raise
-    except Exception as e:
-        storage = admin.storage_problem(e)  # a full or read-only disk: say so, with Retry-After
-        if storage is not None:
-            log.error("storage error on %s: %s", route_name(request), e)
-            raise storage from None
-        log.exception("unhandled error on %s", route_name(request))
-        problem = Problem(500, "internal error; it has been logged", detail_fa="خطایی در سرور رخ داد و ثبت شد.")
-    raise problem.localize("fa" if prefers_persian(request.headers.get("Accept-Language")) else "en") from None
+async def every_request(request: web.Request, handler):
+    """What every request goes through besides its handler, in one pass: a single coroutine reads
+    the path, the route and the application's state once, instead of a chain of six doing it each.
+    In this order (each step sees what the ones before it decided):
 
-
-@web.middleware
-async def known_parameters(request: web.Request, handler):
-    """A query parameter the OpenAPI document does not list for the operation is a 400 naming it
-    (a misspelt `sizes=3` would otherwise be silently ignored). Undocumented routes are not checked,
-    and `_`, the cache-buster browsers' HTTP libraries append (jQuery's `_=<time>`), is let through."""
-    resource = request.match_info.route.resource
-    if resource is not None and request.rel_url.query:
-        method = "get" if request.method == "HEAD" else request.method.lower()
-        allowed = openapi.query_parameters().get((method, resource.canonical))
-        if allowed is not None:
-            unknown = sorted(set(request.rel_url.query) - allowed - CACHE_BUSTER)
-            if unknown:
-                raise unknown_parameters(unknown[:20])
-    return await handler(request)
-
-
-@web.middleware
-async def rate_limit(request: web.Request, handler):
-    limiter = request.app[LIMITER]
-    if limiter is not None and request.path.startswith(API + "/"):
-        client = limiter.client(request.remote, request.headers.get("X-Forwarded-For"))
-        wait = limiter.allow(client)
-        if wait:
-            raise Problem(
-                429,
-                "too many requests from this address",
-                detail_fa="از این نشانی درخواست‌های زیادی رسیده است؛ کمی صبر کنید و دوباره تلاش کنید.",
-                headers={"Retry-After": str(max(1, round(wait + 0.5)))},
-            )
-    return await handler(request)
-
-
-@web.middleware
-async def observe(request: web.Request, handler):
-    started = time.perf_counter()
-    status = 500
-    try:
-        response = await handler(request)
-        status = response.status
-        return response
-    except web.HTTPException as e:
-        status = e.status
-        raise
-    finally:
-        elapsed = time.perf_counter() - started
-        request.app[METRICS].observe(route_name(request), status, elapsed)
-        access_log = request.app.get(ACCESS_LOG)
-        if access_log is not None:
-            access_log.record(request.method, request.path, status, elapsed)  # the path, never the query
-
-
-def _cacheable(request: web.Request) -> bool:
-    return (
-        request.method in ("GET", "HEAD")
-        and request.path.startswith(API + "/")
-        and not request.path.startswith(API + "/admin")
-    )
-
-
-@web.middleware
-async def conditional(request: web.Request, handler):
-    """ETag and Cache-Control on public GETs; 304 when the client already has this answer.
-
-    The ETag is derived from the generation and the request, so it changes when a new generation
-    is published, and a 304 costs no search at all.
+    1. an OPTIONS preflight on the public API is answered at once (and not counted);
+    2. the time and status of everything else go to the metrics and the access log (its path,
+       never its query string);
+    3. a client over its rate gets a 429 (on the whole API, admin included), before
+    4. a query parameter the operation does not take gets a 400 (`known_parameters`), before
+    5. a public GET's conditional request gets a 304 (`_validators`), without any search;
+    6. any error leaves as problem+json in the client's language (`_problem`);
+    7. security headers go on every response, CORS on the public API.
     """
-    if not _cacheable(request) or request.path == API + "/openapi.json":
-        return await handler(request)
-    generation = request.app[ENGINE].generation_name()
-    if generation is None:
-        return await handler(request)
-    digest = hashlib.blake2b(
-        f"{generation}\n{request.path_qs}".encode("utf-8", "surrogatepass"), digest_size=12
-    ).hexdigest()
-    etag = f'W/"{digest}"'
-    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Origin"}
-    inm = request.headers.get("If-None-Match", "")
-    if inm and (inm.strip() == "*" or etag in [t.strip() for t in inm.split(",")]):
-        return web.Response(status=304, headers=headers)
-    response = await handler(request)
-    if response.status == 200:
-        response.headers.update(headers)
-    return response
-
-
-@web.middleware
-async def headers(request: web.Request, handler):
-    """Security headers everywhere, CORS on the public API."""
-    if request.method == "OPTIONS" and _cors_path(request):
-        response: web.StreamResponse = web.Response(status=204)
-        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "If-None-Match, Content-Type, Accept-Language"
-        response.headers["Access-Control-Max-Age"] = "600"
+    path = request.path
+    public = path.startswith(PUBLIC)
+    cors = public and not path.startswith(ADMIN)
+    app = request.app
+    if cors and request.method == "OPTIONS":
+        response: web.StreamResponse = web.Response(status=204, headers=_PREFLIGHT)
     else:
+        resource = request.match_info.route.resource
+        route = resource.canonical if resource is not None else "unmatched"  # never the raw path
+        started = time.perf_counter()
+        status = 500  # unless it finishes: a request cancelled (the client left) counts as one
         try:
-            response = await handler(request)
-        except web.HTTPException as e:
-            response = e
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Frame-Options"] = "DENY"
-    # On every response: a FileResponse's type is only known once it is sent, and a JSON body
-    # opened as a document must not run anything either.
-    response.headers["Content-Security-Policy"] = CSP
-    if _cors_path(request):
-        allowed = request.app[SETTINGS].cors_origins
+            try:
+                limiter = app[LIMITER]
+                if public and limiter is not None:
+                    _within_rate(limiter, request)
+                if resource is not None and request.rel_url.query:
+                    known_parameters(request, resource)
+                validators = None
+                if cors and request.method in ("GET", "HEAD") and path != OPENAPI:
+                    validators = _validators(request, app[ENGINE].generation_name())
+                if validators is not None and _has_copy(request.headers.get("If-None-Match"), validators["ETag"]):
+                    response = web.Response(status=304, headers=validators)
+                else:
+                    response = await handler(request)
+                    if validators is not None and response.status == 200:
+                        response.headers.update(validators)
+            except Exception as e:
+                response = _problem(e, request, route)
+            status = response.status
+        except web.HTTPException as e:  # a problem that leaves as it is, or a redirect
+            response, status = e, e.status
+        finally:
+            elapsed = time.perf_counter() - started
+            app[METRICS].observe(route, status, elapsed)
+            access_log = app.get(ACCESS_LOG)
+            if access_log is not None:
+                access_log.record(request.method, path, status, elapsed)
+    headers = response.headers
+    headers.update(_SECURITY)
+    if cors:
+        allowed = app[SETTINGS].cors_origins
         origin = request.headers.get("Origin")
         if "*" in allowed:
-            response.headers["Access-Control-Allow-Origin"] = "*"
+            headers["Access-Control-Allow-Origin"] = "*"
         elif origin and origin in allowed:
-            response.headers["Access-Control-Allow-Origin"] = origin
-            response.headers["Vary"] = "Origin"
+            headers["Access-Control-Allow-Origin"] = origin
+            headers["Vary"] = "Origin"
         # Browser code reads these: ETag to revalidate, Retry-After to wait after a 429 or 503.
-        response.headers["Access-Control-Expose-Headers"] = "ETag, Retry-After, Content-Language"
+        headers["Access-Control-Expose-Headers"] = "ETag, Retry-After, Content-Language"
     if isinstance(response, web.HTTPException):
         raise response
     return response
 
 
-def _cors_path(request: web.Request) -> bool:
-    return request.path.startswith(API + "/") and not request.path.startswith(API + "/admin")
+def _within_rate(limiter: RateLimiter, request: web.Request) -> None:
+    wait = limiter.allow(limiter.client(request.remote, request.headers.get("X-Forwarded-For")))
+    if wait:
+        raise Problem(
+            429,
+            "too many requests from this address",
+            detail_fa="از این نشانی درخواست‌های زیادی رسیده است؛ کمی صبر کنید و دوباره تلاش کنید.",
+            headers={"Retry-After": str(max(1, round(wait + 0.5)))},
+        )
+
+
+def known_parameters(request: web.Request, resource) -> None:
+    """A query parameter the OpenAPI document does not list for the operation is a 400 naming it
+    (a misspelt `sizes=3` would otherwise be silently ignored). Undocumented routes are not checked,
+    and `_`, the cache-buster browsers' HTTP libraries append (jQuery's `_=<time>`), is let through."""
+    method = "get" if request.method == "HEAD" else request.method.lower()
+    allowed = openapi.query_parameters().get((method, resource.canonical))
+    if allowed is not None:
+        unknown = sorted(set(request.rel_url.query) - allowed - CACHE_BUSTER)
+        if unknown:
+            raise unknown_parameters(unknown[:20])
+
+
+def _validators(request: web.Request, generation: str | None) -> dict[str, str] | None:
+    """ETag, Cache-Control and Vary of a public GET's answer (None while no generation is served).
+
+    The ETag is derived from the generation and the request, so it changes when a new generation
+    is published, and a 304 costs no search at all."""
+    if generation is None:
+        return None
+    digest = hashlib.blake2b(
+        f"{generation}\n{request.path_qs}".encode("utf-8", "surrogatepass"), digest_size=12
+    ).hexdigest()
+    return {"ETag": f'W/"{digest}"', "Cache-Control": CACHE_CONTROL, "Vary": "Origin"}
+
+
+def _has_copy(if_none_match: str | None, etag: str) -> bool:
+    return bool(if_none_match) and (
+        if_none_match.strip() == "*" or etag in [t.strip() for t in if_none_match.split(",")]
+    )
+
+
+def _problem(error: Exception, request: web.Request, route: str) -> Problem:
+    """The problem+json an error leaves as, in the language the client prefers (Accept-Language:
+    Persian for the page, English otherwise); nothing internal (trace, path) ever does. A redirect
+    and a full or read-only disk (a 507 or 503 with Retry-After) are raised as they are."""
+    if isinstance(error, Problem):
+        problem = error
+    elif isinstance(error, web.HTTPException):
+        if error.status < 400:
+            raise error
+        headers = {k: v for k, v in error.headers.items() if k in ("Allow", "Retry-After")}
+        problem = Problem(
+            error.status, error.reason or "error", detail_fa=_ROUTING_FA.get(error.status), headers=headers
+        )
+    else:
+        storage = admin.storage_problem(error)
+        if storage is not None:
+            log.error("storage error on %s: %s", route, error)
+            raise storage from None
+        log.exception("unhandled error on %s", route)
+        problem = Problem(500, "internal error; it has been logged", detail_fa="خطایی در سرور رخ داد و ثبت شد.")
+    return problem.localize("fa" if prefers_persian(request.headers.get("Accept-Language")) else "en")
 
 
 # -- the application ----------------------------------------------------------------------------
@@ -525,7 +529,7 @@ async def _close(app: web.Application) -> None:
 def create_app(index_dir: Path | str | None = None, *, settings: Settings | None = None) -> web.Application:
     settings = settings or Settings(Path(index_dir))
     app = web.Application(
-        middlewares=[headers, observe, problems, rate_limit, known_parameters, conditional],
+        middlewares=[every_request],
         client_max_size=1024**2,
         # A request line up to 128 kB reaches the handlers, which answer an over-long query with a
         # problem+json 400 instead of the HTTP parser's bare error.

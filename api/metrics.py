@@ -25,7 +25,6 @@ from collections import defaultdict
 from pathlib import Path
 
 import orjson
-from aiohttp import web
 
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 RETIRED = "retired.json"
@@ -267,13 +266,6 @@ def process_metrics(pids: list[int], main: int) -> dict[str, float]:
         found["process_max_fds"] = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
         found["process_cpu_seconds_total"] = round(found["process_cpu_seconds_total"], 2)
     return dict(found)
-
-
-def route_name(request: web.Request) -> str:
-    """The route template (never the raw path, which a client controls)."""
-    info = request.match_info
-    resource_ = getattr(getattr(info, "route", None), "resource", None)
-    return resource_.canonical if resource_ is not None else "unmatched"
 
 
 def shared_directory() -> Path:
