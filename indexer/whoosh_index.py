@@ -7,23 +7,23 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from indexer.documents import field_terms
 from store.fields import MAIN_FIELDS, schema
 
 
-def write(directory: Path, cards: list[dict], progress=None) -> None:
-    """Create a Whoosh index of `cards` in `directory` (which must be empty)."""
-    ix = whoosh_index.create_in(str(directory), schema())
-    writer = ix.writer(limitmb=256)
-    try:
-        for n, card in enumerate(cards, start=1):
-            writer.add_document(id=card["id"], **field_terms(card))
-            if progress:
-                progress(n)
-        writer.commit(optimize=True)
-    except BaseException:
-        writer.cancel()
-        raise
+class Writer:
+    """A new Whoosh index in an empty directory, given each card's id and field_terms in order."""
+
+    def __init__(self, directory: Path):
+        self._writer = whoosh_index.create_in(str(directory), schema()).writer(limitmb=256)
+
+    def add(self, card_id: str, fields: dict[str, str]) -> None:
+        self._writer.add_document(id=card_id, **fields)
+
+    def commit(self) -> None:
+        self._writer.commit(optimize=True)
+
+    def cancel(self) -> None:
+        self._writer.cancel()
 
 
 def vocabulary(directory: Path) -> frozenset[str]:
