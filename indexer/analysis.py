@@ -37,7 +37,8 @@ def processes(cards: int, wanted: int | None = None) -> int:
     if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     if wanted is None:
-        wanted = min(len(os.sched_getaffinity(0)), cards // MIN_CARDS_PER_PROCESS)
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        wanted = min(cores, cards // MIN_CARDS_PER_PROCESS)
     return max(1, min(wanted, cards))
 
 

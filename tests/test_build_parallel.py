@@ -14,6 +14,10 @@ from indexer.corpus import read_corpus
 from search import Engine, SearchRequest
 from store import card_files, layout
 
+# These tests fork worker processes whatever threads earlier tests of the session left running
+# (a build would not: analysis.processes), and Python warns of it.
+pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+
 EXTRAS = {n: ROOT / "corpus" / n for n in ("synonyms.tsv", "best_bets.tsv", "life_events.json")}
 
 
