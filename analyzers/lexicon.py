@@ -163,8 +163,51 @@ def normalizer():
             )
         finally:
             hazm.normalizer.WordTokenizer = original
-    normalizer._words = normalizer._tokenizer.words = _lexicon()[3]
+    normalizer._words = normalizer._tokenizer.words = _RememberedLookups(_lexicon()[3])
     return normalizer
+
+
+_MISSING = object()
+
+
+class _RememberedLookups:
+    """The normalizer's word list behind a memo of the words asked for. hazm asks it about every
+    word and every pair of neighbours of every text it normalizes (hundreds per description), a
+    binary search each in the packed list; the words of a catalogue's texts repeat, so most
+    lookups are answered from the memo. Bounded: forgotten at once when full, so a server that
+    normalizes every query typed does not grow without end."""
+
+    __slots__ = ("_any", "_known", "_words")
+    LIMIT = 100_000  # about 15 MB at most
+
+    def __init__(self, words: CompactMap):
+        self._words = words
+        self._known: dict[str, object] = {}
+        self._any = bool(words)  # asked before every lookup
+
+    def _get(self, word: str):
+        try:
+            return self._known[word]
+        except KeyError:
+            if len(self._known) >= self.LIMIT:
+                self._known.clear()
+            value = self._known[word] = self._words.get(word, _MISSING)
+            return value
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self._get(word) is not _MISSING
+
+    def __getitem__(self, word: str):
+        value = self._get(word)
+        if value is _MISSING:
+            raise KeyError(word)
+        return value
+
+    def __bool__(self) -> bool:
+        return self._any
+
+    def __len__(self) -> int:
+        return len(self._words)
 
 
 def warm_up() -> None:

@@ -17,6 +17,8 @@ What it measures (see benchmarks/README.md for the method and the latest numbers
 3. The same loads against benchmarks/tantivy_service.py and benchmarks/fixed_service.py.
 4. Cold start: from starting the server to /readyz answering 200 (median of 3).
 5. VmRSS (and PSS: shared pages split between the workers) of each dargah worker after the load at 10,000 cards.
+6. Single-card publication at 10,000 cards: from an admin write of one card to the change served by
+   every worker (`publication_latency`), beside the build times of the synthetic corpora.
 
 Everything listens and connects on 127.0.0.1 only; every load run is bounded by wrk's -d and a
 subprocess timeout; every server started is stopped on exit, on errors and on Ctrl-C.
@@ -80,6 +82,8 @@ TARGETS = {
     "distinct_10k_errors": 0,
     "cold_start_s": 5.0,
     "rss_per_worker_mb": 300.0,
+    "build_10k_s": 30.0,
+    "publication_s": 1.0,
 }
 
 
@@ -123,6 +127,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--rebuild", action="store_true", help="rebuild the synthetic corpora's indexes even when unchanged")
     p.add_argument("--skip-engine", action="store_true", help="skip the in-process engine runs")
     p.add_argument("--skip-service", action="store_true", help="skip the service load runs")
+    p.add_argument(
+        "--publication-runs",
+        type=int,
+        default=5,
+        help="single-card admin writes timed on the first service corpus (default 5; 0 skips them)",
+    )
     p.add_argument(
         "--judged-warmup-max",
         type=float,
@@ -560,6 +570,74 @@ def capture_body(port: int, qs: QuerySets, label: str) -> str:
     return str(path)
 
 
+# -- single-card publication -----------------------------------------------------------------------
+
+# Made-up words no card writes, each its own index term: a card retitled with one is found by it
+# only once the write is published and served.
+PUBLICATION_MARKERS = [f"زغبک{letter}وه" for letter in "پتثجچحخدذرزژسشصض"]
+SEEN_IN_A_ROW = 10  # answers in a row, each on a new connection, that show the change: both workers serve it
+
+
+def publication_latency(index: Path, corpus: corpora.Corpus, runs: int) -> dict:
+    """Seconds from an admin write of one card (PUT /api/v1/admin/services/{id}) to the change
+    shown by search: `write_s` until the PUT answers (the generation is published), `visible_s`
+    until SEEN_IN_A_ROW answers in a row find the card by the word the write added to its title.
+    On a copy of the corpus' index, served by `dargah serve --workers 2`."""
+    import secrets
+    import urllib.parse
+    import urllib.request
+
+    copy = VAR / f"publication-{corpus.label}"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(index, copy, symlinks=True)
+    with corpus.path.open(encoding="utf-8") as f:
+        cards = [json.loads(line) for line, _ in zip(f, range(runs), strict=False)]
+    token = secrets.token_hex(16)
+    port = free_port()
+    logfile = (VAR / "logs" / f"publication-{corpus.label}.log").open("wb")
+    proc = spawn(
+        server_command("dargah", copy, port),
+        env={**os.environ, "DARGAH_ADMIN_TOKEN": token},
+        stdout=logfile,
+        stderr=logfile,
+    )
+    writes, visible = [], []
+    try:
+        wait_ready(port, proc)
+        for card, marker in zip(cards, PUBLICATION_MARKERS, strict=False):
+            card = {**card, "title": f"{card['title']} {marker}"}
+            request = urllib.request.Request(
+                f"http://{HOST}:{port}/api/v1/admin/services/{urllib.parse.quote(card['id'])}",
+                data=json.dumps(card, ensure_ascii=False).encode(),
+                method="PUT",
+                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            )
+            started = time.monotonic()
+            with urllib.request.urlopen(request, timeout=60) as r:
+                r.read()
+            writes.append(time.monotonic() - started)
+            path = "/api/v1/search?" + urllib.parse.urlencode({"q": marker})
+            seen = 0
+            while seen < SEEN_IN_A_ROW:
+                if time.monotonic() - started > 60:
+                    raise TimeoutError(f"the write of {card['id']} was not visible after 60 s")
+                status, body = http_get(port, path)
+                hits = json.loads(body)["hits"] if status == 200 else []
+                seen = seen + 1 if hits and hits[0]["id"] == card["id"] else 0
+            visible.append(time.monotonic() - started)
+    finally:
+        stop(proc)
+        logfile.close()
+        shutil.rmtree(copy, ignore_errors=True)
+    return {
+        "runs": len(visible),
+        "write_s": [round(x, 3) for x in writes],
+        "visible_s": [round(x, 3) for x in visible],
+        "write_median_s": round(statistics.median(writes), 3),
+        "visible_median_s": round(statistics.median(visible), 3),
+    }
+
+
 # -- report ---------------------------------------------------------------------------------------
 
 
@@ -730,6 +808,36 @@ def build_report(results: dict) -> str:
                     )
         lines.append("")
 
+    big_builds = [(k.split("-", 1)[1], b) for k, b in results["builds"].items() if k.startswith("dargah-")]
+    big_builds = [(c, b) for c, b in big_builds if c != "bundled"]
+    publication = results.get("publication") or {}
+    if big_builds or publication:
+        lines += [
+            "### Builds and single-card publication (dargah)",
+            "",
+            "| measure | dargah | target | |",
+            "| --- | ---: | --- | --- |",
+        ]
+        for c, b in big_builds:
+            when = f" (built {b['built_at']})" if b.get("reused") else ""
+            target = f"≤ {TARGETS['build_10k_s']:.0f} s" if c == "10k" else ""
+            ok = None if c != "10k" else b["seconds"] <= TARGETS["build_10k_s"]
+            lines.append(
+                f"| index build s, {c}{when}; peak {_fmt(b.get('max_rss_mb'))} MB | {_fmt(b['seconds'])} "
+                f"| {target} | {_verdict(ok)} |"
+            )
+        for c, p in publication.items():
+            lines.append(
+                f"| single-card publication s, {c}: admin write answered (median of {p['runs']}) "
+                f"| {_fmt(p['write_median_s'])} | | |"
+            )
+            lines.append(
+                f"| single-card publication s, {c}: visible in {SEEN_IN_A_ROW} searches in a row (median of "
+                f"{p['runs']}) | {_fmt(p['visible_median_s'])} | ≤ {TARGETS['publication_s']:.0f} s "
+                f"| {_verdict(p['visible_median_s'] <= TARGETS['publication_s'])} |"
+            )
+        lines.append("")
+
     eng = results.get("engine", {})
     if eng:
         lines += [
@@ -819,6 +927,7 @@ def main(argv=None) -> int:
         "engine": {},
         "service": {},
         "synth_seconds": {},
+        "publication": {},
     }
     log(
         f"benchmark ({'quick' if args.quick else 'full'}) on {results['machine']['nproc']} CPUs, "
@@ -876,6 +985,13 @@ def main(argv=None) -> int:
             body = Path(per["dargah"]["sample_body"])
             fixed_args = argparse.Namespace(**{**vars(args), "cold_starts": 1})
             per["fixed"] = load_suite("fixed", c.label, None, qsets[c.label], fixed_args, body=body)
+
+    # Single-card publication on the first synthetic service corpus.
+    publication_corpus = next((c for c in corpus_list if c.label in service_labels - {"bundled"}), None)
+    if args.publication_runs > 0 and publication_corpus:
+        c = publication_corpus
+        log(f"single-card publication on {c.label}: {args.publication_runs} admin writes")
+        results["publication"][c.label] = publication_latency(built[c.label]["dargah"], c, args.publication_runs)
 
     results["load_after"] = loadavg()
     results["elapsed_min"] = round((time.monotonic() - started) / 60, 1)

@@ -14,10 +14,9 @@ from whoosh import index as whoosh_index
 from whoosh.query import Term
 
 from corpus import LANGUAGE_FILES
-from indexer import overlay, plan, writes
-from indexer import whoosh_index as windex
+from indexer import analysis, generation_files, overlay, plan, writes
 from indexer.documents import field_terms
-from store import card_files, layout, report_history, versions
+from store import layout, report_history, versions
 from store.layout import EXTRA_FILES
 from store.life_events import LifeEvents
 
@@ -78,13 +77,15 @@ def build(
     force: bool = False,
     checked: Callable[[plan.Diff], None] | None = None,
     audit: dict | None = None,
+    processes: int | None = None,
 ) -> BuildResult:
     """Index `cards` into a new generation under `root` and make it the serving one.
 
     The serving generation's overlay (single-card changes, see overlay.py) is applied on top of
     `cards` unless `use_overlay` is false. With `max_removed_share`, a build that would remove
     more than that share of the live cards raises plan.TooManyRemoved unless `force`; `checked`
-    is called with the diff once it passed. The serving generation is untouched until the new
+    is called with the diff once it passed. `processes`: how many analyse the cards (default: one
+    per core for a large enough catalogue, see analysis.processes). The serving generation is untouched until the new
     one is complete, checked and recorded (indexer/writes.py); on any failure the partial build
     is removed and the exception propagates. `locked`: the caller already holds the write lock
     (a job started by the admin API). `audit`: what the audit entry says of who and why.
@@ -104,9 +105,7 @@ def build(
             checked(diff)
         build_dir = layout.new_build_dir(root)
         try:
-            (build_dir / layout.WHOOSH).mkdir()
-            windex.write(build_dir / layout.WHOOSH, cards, progress)
-            card_files.write(build_dir, cards, windex.vocabulary(build_dir / layout.WHOOSH))
+            generation_files.write(build_dir, cards, progress, analysis.processes(len(cards), processes))
             for name, path in (extras or {}).items():
                 if name in EXTRA_FILES and path and Path(path).is_file():
                     shutil.copyfile(path, build_dir / name)
