@@ -277,6 +277,37 @@ def test_clitics(gen, typed, stems):
     assert not added(plan_of(gen, typed, OFF["clitics"]), "clitic")
 
 
+# -- numerals: a number after the word it counts, in its other spellings ------------------------
+
+NUMERALS = [
+    ("گواهینامه پایه یک", {("یک",): [("1",), ("یکم",)]}),  # «یک» put back: it counts the grade
+    ("گواهینامه پایه یک بگیرم", {("یک",): [("1",), ("یکم",)]}),  # a verb after it changes nothing
+    ("گواهینامه پایه دو", {("دو",): [("2",), ("دوم",)]}),
+    ("گواهینامه پایه ۱", {("1",): [("یکم",)]}),
+    ("یک شناسنامه جدید", {}),  # the article
+    ("میخوام یک کارت ملی بگیرم", {}),
+    ("بچم شش سالش شده", {}),  # a count of what follows it
+    ("با دو تا از دوستام شرکت ثبت کنیم", {}),
+]
+
+
+@pytest.mark.parametrize(("typed", "spellings"), NUMERALS)
+def test_numerals(gen, typed, spellings):
+    plan = plan_of(gen, typed)
+    assert added(plan, "numeral") == spellings
+    restored = [s for s in plan.slots if s.typed == ("یک",)]
+    assert all(s.optional for s in restored)  # never a word a card must have
+    off = plan_of(gen, typed, OFF["numerals"])
+    assert not added(off, "numeral") and not any(s.typed == ("یک",) for s in off.slots)
+
+
+def test_a_grade_in_words_finds_that_grade(bundled_engine):
+    from search import SearchRequest
+
+    for typed, ordinal in (("گواهینامه پایه یک", "یکم"), ("گواهینامه پایه دو", "دوم")):
+        assert bundled_engine.search(SearchRequest(q=typed)).hits[0].title.endswith(ordinal), typed
+
+
 # -- each switch turns off its own step and no other ---------------------------------------------
 
 INDEPENDENT = [

@@ -6,6 +6,7 @@
     synonyms, joins    how the analysed words group into slots
     transliteration, splits, corrections, clitics, lemmas
                        alternatives for the one content word of a slot (never for a verb)
+    numerals           a number's other spellings after the word it counts (پایه یک → پایه ۱)
 
 Each step is a module with its own switch in Signals (its SWITCH), and returns at once when the
 switch is off, so `make eval` measures each one alone.
@@ -33,6 +34,7 @@ from search.understanding import (
     joins,
     layout_repair,
     lemmas,
+    numerals,
     splits,
     spoken,
     transliteration,
@@ -44,7 +46,7 @@ from search.understanding.plan import Plan
 MAX_SLOTS = 32  # a longer query is cut: no citizen's need takes more words
 
 WORD_STEPS = (transliteration, splits, corrections, clitics, lemmas)
-STEPS = (layout_repair, spoken, synonym_slots, joins, *WORD_STEPS)
+STEPS = (layout_repair, spoken, synonym_slots, joins, *WORD_STEPS, numerals)
 # The steps `exact` turns off: those that replace what was typed with something else.
 REINTERPRETING = ("layout", "finglish", "splits", "typos")
 
@@ -82,6 +84,7 @@ def understand(text: str, lex: Lexicon, synonyms: Synonyms, signals: Signals, *,
         slot.known = any(all(t in lex.known for t in a.terms) for a in slot.alternatives)
         plan.slots.append(slot)
         i += len(slot.typed)
+    numerals.add_spellings(plan, WORD.findall(normalized), terms, ctx)
 
     layout = bool(ctx.interpretation) and ctx.interpretation[0]["kind"] == "layout"
     if ctx.fixes:
