@@ -268,6 +268,9 @@ CLITICS = [
     ("کی نوبت حجم میرسه", {("حجم",): [("حج",)]}),
     ("صاحبش چک برگشتی داره", {("صاحبش",): [("صاحب",)]}),
     ("کارت ملی", {}),
+    ("قبض آبمونو", {("ابمونو",): [("اب",)]}),  # possessive and object marker on a short word
+    ("وامی برای ازدواج", {("وامی",): [("وام",)]}),  # the indefinite ‑ی, on a word no card uses
+    ("مدرک قانونی", {}),  # an adjective in ‑ی the cards use stays itself
 ]
 
 

@@ -14,7 +14,10 @@ from search.understanding.plan import Slot
 
 SWITCH = "clitics"
 WEIGHT = 0.8
-CLITICS = ("مون", "تون", "شون", "مو", "تو", "شو", "م", "ت", "ش", "ه")
+CLITICS = ("مونو", "تونو", "شونو", "مون", "تون", "شون", "مو", "تو", "شو", "م", "ت", "ش", "ه", "ی")
+# The indefinite ‑ی (وامی برای ازدواج) ends adjectives as well (ملی, قانونی): it is tried only on a
+# word no card uses, and never leaves a stem shorter than this.
+INDEFINITE, MIN_INDEFINITE_STEM = "ی", 3
 
 
 def expand(slot: Slot, term: Token, ctx: Context) -> None:
@@ -24,6 +27,8 @@ def expand(slot: Slot, term: Token, ctx: Context) -> None:
     for clitic in CLITICS:
         if not word.endswith(clitic) or len(word) - len(clitic) < 2:
             continue
+        if clitic == INDEFINITE and (vocab.freq(typed) or len(word) - 1 < MIN_INDEFINITE_STEM):
+            return
         # Only the longest clitic the word ends with is tried (مون, not م).
         stem = analyze_word(word[: -len(clitic)])
         if stem.term and stem.term != typed and not stem.verb and vocab.freq(stem.term) > vocab.freq(typed):
