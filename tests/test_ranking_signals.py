@@ -23,6 +23,20 @@ def test_a_query_naming_only_the_thing_prefers_the_first_time_service():
     assert not default_action(title("تمدید کارت معلولیت"), q)
     assert not default_action(title("صدور المثنی کارت معلولیت"), q)  # two words left unanswered
     assert not default_action(title("کارت معلولیت"), q)  # nothing left: exact title's business
+    # Words that say it is the first time are the same service said more exactly.
+    passport = title("صدور گذرنامه عادی (بار اول)")
+    assert default_action(passport, set(analyzers.terms("گذرنامه")))
+    assert default_action(passport, set(analyzers.terms("صدور گذرنامه")))  # the action typed
+    assert not default_action(title("پیگیری وضعیت صدور گذرنامه"), set(analyzers.terms("صدور گذرنامه")))
+    assert not default_action(title("صدور گذرنامه زیارتی اربعین"), set(analyzers.terms("گذرنامه")))
+
+
+def test_the_bare_name_of_a_document_finds_its_first_issue(bundled_engine):
+    from search import SearchRequest
+
+    for q in ("گذرنامه", "صدور گذرنامه", "کارت ملی هوشمند"):
+        top = bundled_engine.search(SearchRequest(q=q)).hits[0].title
+        assert top.startswith("صدور") and "بار اول" in top, (q, top)
 
 
 def test_exact_title_and_phrase():

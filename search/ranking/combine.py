@@ -104,7 +104,7 @@ def rerank(
         left = len(hits) - answering
         if exact and left == 0 and exact_title(title, slot_terms):
             boost += EXACT_TITLE_BOOST
-        elif action and left == 1 and default_action(title, answered):
+        elif action and left and default_action(title, answered):
             boost += DEFAULT_ACTION_BOOST
         if agency and not answered.isdisjoint(agency_terms[docnum]):
             boost += AGENCY_BOOST

@@ -10,6 +10,8 @@ import analyzers
 
 DEFAULT_ACTION_BOOST = 0.25
 DEFAULT_ACTIONS = "صدور دریافت درخواست ثبت‌نام ثبت اخذ"
+# Words that say the same first-time service more exactly («صدور گذرنامه عادی (بار اول)»).
+FIRST_TIME = "عادی جدید اول نخستین بار"
 
 
 @functools.cache
@@ -17,7 +19,17 @@ def _default_actions() -> frozenset[str]:
     return frozenset(analyzers.terms(DEFAULT_ACTIONS))
 
 
+@functools.cache
+def _first_time() -> frozenset[str]:
+    return frozenset(analyzers.terms(FIRST_TIME))
+
+
 def default_action(title: tuple[str, ...], answered: set[str]) -> bool:
-    """The query answers every title word but one, and that one is the default action."""
+    """The query answers every title word but the default action (unless typed) and words that say
+    it is the first time: «گذرنامه» and «صدور گذرنامه» both mean «صدور گذرنامه عادی (بار اول)»."""
     left = [w for w in title if w not in answered]
-    return len(left) == 1 and left[0] in _default_actions()
+    if not left:
+        return False  # the exact title's business
+    if left[0] in _default_actions():
+        left = left[1:]
+    return _first_time().issuperset(left)
