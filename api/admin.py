@@ -89,12 +89,14 @@ def storage_problem(exc: BaseException) -> Problem | None:
         return Problem(
             507,
             "the index storage is full: nothing was changed; free space and try again",
+            detail_fa="فضای ذخیره‌سازی نمایه پر است و چیزی تغییر نکرد؛ کمی بعد دوباره تلاش کنید.",
             headers={"Retry-After": STORAGE_RETRY_AFTER},
         )
     if condition == "read-only":
         return Problem(
             503,
             "the index storage is read-only: nothing was changed; try again once it is writable",
+            detail_fa="فضای ذخیره‌سازی نمایه فقط‌خواندنی است و چیزی تغییر نکرد؛ کمی بعد دوباره تلاش کنید.",
             headers={"Retry-After": STORAGE_RETRY_AFTER},
         )
     return None

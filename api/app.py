@@ -465,7 +465,7 @@ def _has_copy(if_none_match: str | None, etag: str) -> bool:
 def _problem(error: Exception, request: web.Request, route: str) -> Problem:
     """The problem+json an error leaves as, in the language the client prefers (Accept-Language:
     Persian for the page, English otherwise); nothing internal (trace, path) ever does. A redirect
-    and a full or read-only disk (a 507 or 503 with Retry-After) are raised as they are."""
+    is raised as it is; a full or read-only disk is a 507 or 503 with Retry-After."""
     if isinstance(error, Problem):
         problem = error
     elif isinstance(error, web.HTTPException):
@@ -476,12 +476,12 @@ def _problem(error: Exception, request: web.Request, route: str) -> Problem:
             error.status, error.reason or "error", detail_fa=_ROUTING_FA.get(error.status), headers=headers
         )
     else:
-        storage = admin.storage_problem(error)
-        if storage is not None:
+        problem = admin.storage_problem(error)
+        if problem is not None:
             log.error("storage error on %s: %s", route, error)
-            raise storage from None
-        log.exception("unhandled error on %s", route)
-        problem = Problem(500, "internal error; it has been logged", detail_fa="خطایی در سرور رخ داد و ثبت شد.")
+        else:
+            log.exception("unhandled error on %s", route)
+            problem = Problem(500, "internal error; it has been logged", detail_fa="خطایی در سرور رخ داد و ثبت شد.")
     return problem.localize("fa" if prefers_persian(request.headers.get("Accept-Language")) else "en")
 
 

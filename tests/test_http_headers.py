@@ -189,3 +189,6 @@ async def test_a_full_disk_is_a_507_with_retry_after(client, monkeypatch):
     r = await client.get("/api/v1/clusters")
     assert r.status == 507 and int(r.headers["Retry-After"]) > 0
     assert names(r) == of({"Retry-After"}, PROBLEM, SECURITY, CORS)
+    # Said in Persian to a client that reads it, as every other problem is.
+    r = await client.get("/api/v1/clusters", headers={"Accept-Language": "fa"})
+    assert r.status == 507 and "پر است" in (await r.json())["detail"]
