@@ -82,8 +82,8 @@ def admit(
     situation: Situation, matched: np.ndarray, scores: np.ndarray | None, coverage: np.ndarray | None
 ) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Count the situation's services as matched (in place), as good an answer as the query's best
-    and as full an answer as the share of the query the situation is; returns the scores (made if
-    there were none)."""
+    and as full an answer as the share of the query the situation is; returns the scores and the
+    coverage (each made if there was none)."""
     docs = situation.docs
     if not docs:
         return scores, coverage
