@@ -12,10 +12,9 @@ import urllib.request
 from pathlib import Path
 
 import orjson
-from conftest import DARGAH, MINI, ROOT, free_port, wait_ready
+from conftest import AUTH, DARGAH, MINI, ROOT, TOKEN, free_port, wait_ready
 
-TOKEN = "s3cret-token-for-admin-tests"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
+__all__ = ["AUTH", "TOKEN", "Replica", "assert_served_equals_recorded", "served_cards"]
 
 
 class Replica:

@@ -2,11 +2,9 @@
 writer at a time for every write, recorded before published, rollbacks that stay rolled back,
 pruning by recorded time, guard rails on bulk writes, storage errors that say what happened."""
 
-import asyncio
 import json
 import os
 import resource
-import shutil
 import signal
 import threading
 import time
@@ -14,49 +12,14 @@ import urllib.parse
 
 import pytest
 from admin_servers import AUTH, TOKEN, Replica, assert_served_equals_recorded, served_cards
-from conftest import MINI, ROOT, mini_cards, run_cli, write_jsonl
+from conftest import HUNTING_CARD, ROOT, mini_cards, ndjson, run_cli, wait_job, write_jsonl
 
 from api.app import Settings, create_app
 from indexer import audit, overlay, update, writes
 from store import layout
 
-CARD = {
-    "id": "t-hunting-licence",
-    "title": "صدور پروانه شکار",
-    "agency": "سازمان حفاظت محیط زیست",
-    "cluster": "محیط زیست",
-    "description": "شکارچیان برای شکار قانونی باید پروانه شکار فصلی بگیرند.",
-}
+CARD = HUNTING_CARD
 NDJSON = {**AUTH, "Content-Type": "application/x-ndjson"}
-
-
-@pytest.fixture
-def index(tmp_path, mini_index):
-    copy = tmp_path / "index"
-    shutil.copytree(mini_index, copy)
-    return copy
-
-
-@pytest.fixture
-async def admin(aiohttp_client, index, tmp_path):
-    settings = Settings(index_dir=index, admin_token=TOKEN, corpus_path=MINI, analytics_dir=tmp_path / "analytics")
-    client = await aiohttp_client(create_app(settings=settings))
-    client.index = index
-    return client
-
-
-def ndjson(cards) -> bytes:
-    return b"".join(json.dumps(c, ensure_ascii=False).encode() + b"\n" for c in cards)
-
-
-async def wait_job(client, job_id, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = await (await client.get(f"/api/v1/admin/jobs/{job_id}", headers=AUTH)).json()
-        if job["status"] in ("succeeded", "failed"):
-            return job
-        await asyncio.sleep(0.05)
-    raise TimeoutError(job_id)
 
 
 # -- 1. one writer at a time, rollback included; rollback keeps the overlay ---------------------

@@ -4,23 +4,9 @@ a card write changed; listed by the API (filtered) and by `dargah audit`; a card
 import json
 import shutil
 
-import pytest
-from conftest import MINI, mini_cards, run_cli
+from conftest import AUTH, MINI, mini_cards, run_cli
 
-from api.app import Settings, create_app
 from store import layout
-
-TOKEN = "audit-test-token"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-@pytest.fixture
-async def admin(aiohttp_client, tmp_path, mini_index):
-    index = tmp_path / "index"
-    shutil.copytree(mini_index, index)
-    c = await aiohttp_client(create_app(settings=Settings(index_dir=index, admin_token=TOKEN, corpus_path=MINI)))
-    c.index = index
-    return c
 
 
 async def test_every_write_appears_in_the_audit_log_with_its_actor(admin):

@@ -37,13 +37,6 @@ DAMAGES = pytest.mark.parametrize(
 )
 
 
-@pytest.fixture
-def index(tmp_path, mini_index):
-    copy = tmp_path / "index"
-    shutil.copytree(mini_index, copy)
-    return copy
-
-
 def _publish_damaged_copy(index, damage) -> tuple[str, str]:
     """A newer generation made current whose card files are damaged; returns (good, damaged)."""
     good = layout.current(index)

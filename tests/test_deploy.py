@@ -34,19 +34,12 @@ from pathlib import Path
 
 import pytest
 from conftest import DARGAH, ROOT, free_port
+from conftest import HUNTING_CARD as NEW_CARD
 
 DEPLOY = ROOT / "deploy"
 RENDER = DEPLOY / "render_nginx.py"
 TOKEN = "deploy-test-admin-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-NEW_CARD = {
-    "id": "t-hunting-licence",
-    "title": "صدور پروانه شکار",
-    "agency": "سازمان حفاظت محیط زیست",
-    "cluster": "محیط زیست",
-    "description": "شکارچیان برای شکار قانونی باید پروانه شکار فصلی بگیرند.",
-    "popularity": 500,
-}
 LOAD_QUERIES = ["گذرنامه", "تمدید گواهینامه", "مالیات", "کارت ملی", "gozarnameh", "گواهي نامه"]
 LOG_LINE = re.compile(
     r'"(?P<method>\S+) (?P<uri>\S+) [^"]*" (?P<status>\d{3}) .*?'

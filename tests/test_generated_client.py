@@ -12,7 +12,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from conftest import DARGAH, ROOT, free_port, wait_ready
+from conftest import serving
 
 from api.openapi import document
 
@@ -59,20 +59,8 @@ def api_client_package(tmp_path_factory):
 def rate_limited_server(tmp_path_factory, mini_index):
     index = tmp_path_factory.mktemp("client-live") / "index"
     shutil.copytree(mini_index, index)
-    port = free_port()
-    proc = subprocess.Popen(
-        [*DARGAH, "serve", "--index", str(index), "--port", str(port), "--rate-limit", "4/s"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(base + "/readyz")
+    with serving(index, "--rate-limit", "4/s") as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def test_generated_client_runs_the_portals_flow(api_client_package, rate_limited_server):

@@ -14,54 +14,25 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-import pytest
-from conftest import DARGAH, MINI, ROOT, free_port, mini_cards, run_cli, wait_ready, write_jsonl
+from conftest import (
+    AUTH,
+    DARGAH,
+    MINI,
+    ROOT,
+    TOKEN,
+    free_port,
+    mini_cards,
+    ndjson,
+    run_cli,
+    wait_job,
+    wait_ready,
+    write_jsonl,
+)
+from conftest import HUNTING_CARD as NEW_CARD
 
 from api.app import Settings, create_app
 from indexer import overlay
 from store import layout
-
-TOKEN = "s3cret-token-for-tests"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
-NEW_CARD = {
-    "id": "t-hunting-licence",
-    "title": "صدور پروانه شکار",
-    "agency": "سازمان حفاظت محیط زیست",
-    "cluster": "محیط زیست",
-    "description": "شکارچیان برای شکار قانونی باید پروانه شکار فصلی بگیرند.",
-    "popularity": 500,
-}
-
-
-@pytest.fixture
-def index(tmp_path, mini_index) -> Path:
-    copy = tmp_path / "index"
-    shutil.copytree(mini_index, copy)
-    return copy
-
-
-@pytest.fixture
-async def admin(aiohttp_client, index, tmp_path):
-    app = create_app(
-        settings=Settings(index_dir=index, admin_token=TOKEN, corpus_path=MINI, analytics_dir=tmp_path / "analytics")
-    )
-    client = await aiohttp_client(app)
-    client.index = index
-    return client
-
-
-def ndjson(cards) -> bytes:
-    return b"".join((c if isinstance(c, str) else json.dumps(c, ensure_ascii=False)).encode() + b"\n" for c in cards)
-
-
-async def wait_job(client, job_id, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = await (await client.get(f"/api/v1/admin/jobs/{job_id}", headers=AUTH)).json()
-        if job["status"] in ("succeeded", "failed"):
-            return job
-        await asyncio.sleep(0.1)
-    raise TimeoutError(job_id)
 
 
 async def search_ids(client, q):

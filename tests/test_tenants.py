@@ -2,7 +2,6 @@
 roll back and read analytics, jobs and the audit log. Tokens are kept hashed."""
 
 import json
-import shutil
 
 import pytest
 from conftest import MINI, mini_cards, run_cli
@@ -13,13 +12,6 @@ from indexer import audit
 
 NOCR = "سازمان ثبت احوال کشور"
 POLICE = "پلیس مهاجرت و گذرنامه فراجا"
-
-
-@pytest.fixture
-def index(tmp_path, mini_index):
-    copy = tmp_path / "index"
-    shutil.copytree(mini_index, copy)
-    return copy
 
 
 @pytest.fixture
