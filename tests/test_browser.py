@@ -113,6 +113,14 @@ class Problems:
         self.items.append(f"{kind}: {text}")
 
 
+PHONE = {"viewport": {"width": 375, "height": 800}, "is_mobile": True, "has_touch": True}
+
+
+def assert_no_sideways_scroll(page, where: str) -> None:
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"{where}: page is {widths[0]}px wide in a {widths[1]}px window"
+
+
 def open_page(browser, base, problems: Problems, **context_args):
     context = browser.new_context(locale="fa-IR", **context_args)
     page = context.new_page()
@@ -371,42 +379,35 @@ def test_corrections_layout_and_empty_state(page, base, api):
 
 
 def test_phone_width_has_no_horizontal_scroll(browser, base, api, problems):
-    context, page = open_page(
-        browser, base, problems, viewport={"width": 375, "height": 800}, is_mobile=True, has_touch=True
-    )
+    context, page = open_page(browser, base, problems, **PHONE)
     try:
-
-        def no_sideways_scroll(where: str) -> None:
-            widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-            assert widths[0] <= widths[1], f"{where}: page is {widths[0]}px wide in a {widths[1]}px window"
-
         page.goto(base + "/")
         expect(page.locator("#home-popular li").first).to_be_visible()
-        no_sideways_scroll("home")
+        assert_no_sideways_scroll(page, "home")
 
         page.goto(f"{base}/?q={q('تمدید گذرنامه')}")
         expect(page.locator("#results .hit").first).to_be_visible()
         # Filters fold away on a phone, behind a button.
         filters = page.locator("#filters")
         expect(filters).to_be_hidden()
-        no_sideways_scroll("results")
+        assert_no_sideways_scroll(page, "results")
         page.screenshot(path=str(ARTIFACTS / "phone.png"))
         toggle = page.get_by_role("button", name=re.compile("فیلترها"))
         toggle.click()
         expect(filters).to_be_visible()
         expect(toggle).to_have_attribute("aria-expanded", "true")
-        no_sideways_scroll("results with filters open")
+        assert_no_sideways_scroll(page, "results with filters open")
         page.screenshot(path=str(ARTIFACTS / "phone-filters.png"), full_page=True)
 
         hit_id = api("search", q="تمدید گذرنامه")["hits"][0]["id"]
         page.goto(f"{base}/?service={q(hit_id)}")
         expect(page.locator("#service-title")).to_be_visible()
-        no_sideways_scroll("service")
+        assert_no_sideways_scroll(page, "service")
         page.screenshot(path=str(ARTIFACTS / "phone-service.png"), full_page=True)
 
         page.goto(base + "/?view=agencies")
         expect(page.locator("#agencies tbody tr").first).to_be_visible()
-        no_sideways_scroll("agencies")
+        assert_no_sideways_scroll(page, "agencies")
     finally:
         context.close()
 
@@ -735,9 +736,7 @@ def test_one_link_per_result(page, base, api):
 
 
 def test_the_phone_drawer_closes_on_its_results(browser, base, api, problems):
-    context, page = open_page(
-        browser, base, problems, viewport={"width": 375, "height": 800}, is_mobile=True, has_touch=True
-    )
+    context, page = open_page(browser, base, problems, **PHONE)
     try:
         query = "تمدید گذرنامه"
         everything = api("search", q=query)

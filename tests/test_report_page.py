@@ -20,7 +20,9 @@ import pytest
 from conftest import ROOT
 from test_browser import (  # noqa: F401 (pytest fixtures, used by name)
     ARTIFACTS,
+    PHONE,
     api,
+    assert_no_sideways_scroll,
     base,
     browser,
     expect,
@@ -217,25 +219,18 @@ def test_print_stylesheet_hides_navigation(page, base):
 
 
 def test_report_on_a_phone_has_no_horizontal_scroll(browser, base, api, problems):
-    context, page = open_page(
-        browser, base, problems, viewport={"width": 375, "height": 800}, is_mobile=True, has_touch=True
-    )
+    context, page = open_page(browser, base, problems, **PHONE)
     try:
-
-        def no_sideways_scroll(where: str) -> None:
-            widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-            assert widths[0] <= widths[1], f"{where}: page is {widths[0]}px wide in a {widths[1]}px window"
-
         page.goto(base + "/?view=report")
         expect(page.locator("#agencies tbody tr").first).to_be_visible()
         expect(page.locator("#trend-table tbody tr").first).to_be_visible()
         assert_charts_are_drawn(page, "#view-report")
-        no_sideways_scroll("report")
+        assert_no_sideways_scroll(page, "report")
         page.screenshot(path=str(ARTIFACTS / "phone-report.png"), full_page=True)
         name = api("report")["by_agency"][0]["value"]
         page.goto(base + "/?view=report&agency=" + q(name))
         expect(page.locator("#agency-report-title")).to_have_text(name)
-        no_sideways_scroll("agency report")
+        assert_no_sideways_scroll(page, "agency report")
     finally:
         context.close()
 
