@@ -83,6 +83,16 @@ def readiness_class(x: float) -> str:
     return "high" if x >= 0.75 else "mid" if x >= 0.5 else "low" if x > 0 else "none"
 
 
+def service_system_link(url: str, css_class: str) -> Markup:
+    """The link to the service's own system, opened beside the portal."""
+    return h(
+        "a",
+        {"href": url, "class": css_class, "target": "_blank", "rel": "noopener noreferrer"},
+        "ورود به سامانه خدمت",
+        h("span", {"aria-hidden": "true"}, " ↗"),
+    )
+
+
 def readiness_badge(x) -> Markup:
     v = float(x or 0)
     return h(

@@ -9,7 +9,7 @@ import math
 from api import presenters
 from api.page.address import MAX_PAGE, PAGE_SIZE, State, fresh_state, service_url, url_for
 from api.page.home import popular
-from api.page.markup import Markup, as_api_json, children_html, h, marked, readiness_badge
+from api.page.markup import Markup, as_api_json, children_html, h, marked, readiness_badge, service_system_link
 from api.page.shell import Page
 from api.page.words import COLLAPSED, FACET_PREVIEW, FACET_TITLES, display, fa_num, fold, label, safe_url
 from search import Engine, SearchRequest
@@ -112,18 +112,7 @@ def result(s: State, hit: dict, n: int) -> str:
                 else None,
             ),
             h("p", {"class": "hit-snippet"}, Markup(snippet)) if snippet else None,
-            h(
-                "p",
-                {"class": "hit-actions"},
-                h(
-                    "a",
-                    {"href": external, "class": "external-link", "target": "_blank", "rel": "noopener noreferrer"},
-                    "ورود به سامانه خدمت",
-                    h("span", {"aria-hidden": "true"}, " ↗"),
-                ),
-            )
-            if external
-            else None,
+            h("p", {"class": "hit-actions"}, service_system_link(external, "external-link")) if external else None,
         ),
     )
 

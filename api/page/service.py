@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from api.page.address import State, browse_url, report_url, url_for
-from api.page.markup import as_api_json, h, readiness_badge, readiness_class
+from api.page.markup import as_api_json, h, readiness_badge, readiness_class, service_system_link
 from api.page.shell import Page
 from api.page.words import STAGES, display, fa_date, fa_digits, fa_num, fa_percent, label, safe_url
 from search import Engine
@@ -120,18 +120,7 @@ def service_card(c: dict, agency_total: int | None) -> str:
                 readiness_badge(readiness),
                 h("span", {"class": "badge online"}, "درخواست برخط") if stages.get("application") else None,
             ),
-            h(
-                "p",
-                {"class": "service-cta"},
-                h(
-                    "a",
-                    {"href": external, "class": "button primary", "target": "_blank", "rel": "noopener noreferrer"},
-                    "ورود به سامانه خدمت",
-                    h("span", {"aria-hidden": "true"}, " ↗"),
-                ),
-            )
-            if external
-            else None,
+            h("p", {"class": "service-cta"}, service_system_link(external, "button primary")) if external else None,
         ),
         h(
             "div",
