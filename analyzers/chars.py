@@ -66,6 +66,10 @@ def fold_letters(text: str) -> str:
     return text.translate(_TABLE)
 
 
+_ZWNJ_RUN = re.compile(r"\u200c{2,}")
+_ZWNJ_LOOSE = re.compile(r"\u200c(?=[\s\W]|$)|(?<=[\s\W])\u200c|^\u200c")
+
+
 def fold_characters(text: str) -> str:
     """Return `text` with every character-level spelling variant folded to one form."""
     # NFKC turns Arabic presentation forms (ﻛ ﯾ ﷲ …) and full-width Latin into plain letters;
@@ -75,8 +79,8 @@ def fold_characters(text: str) -> str:
     text = text.translate(_TABLE)
     text = _DIACRITICS.sub("", text)
     # A ZWNJ next to a space, another ZWNJ or the end of a word joins nothing.
-    text = re.sub(r"\u200c{2,}", ZWNJ, text)
-    text = re.sub(r"\u200c(?=[\s\W]|$)|(?<=[\s\W])\u200c|^\u200c", "", text)
+    text = _ZWNJ_RUN.sub(ZWNJ, text)
+    text = _ZWNJ_LOOSE.sub("", text)
     # Separators last: removing an invisible character above can bring a digit group together.
     text = _THOUSANDS.sub("", text)
     text = _DECIMAL.sub(".", text)
