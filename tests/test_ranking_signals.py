@@ -29,6 +29,7 @@ def test_a_query_naming_only_the_thing_prefers_the_first_time_service():
     assert default_action(passport, set(analyzers.terms("صدور گذرنامه")))  # the action typed
     assert not default_action(title("پیگیری وضعیت صدور گذرنامه"), set(analyzers.terms("صدور گذرنامه")))
     assert not default_action(title("صدور گذرنامه زیارتی اربعین"), set(analyzers.terms("گذرنامه")))
+    assert not default_action(title("صدور مجوز حمل بار"), set(analyzers.terms("مجوز حمل")))  # بار: cargo
 
 
 def test_the_bare_name_of_a_document_finds_its_first_issue(bundled_engine):

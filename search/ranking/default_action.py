@@ -10,8 +10,10 @@ import analyzers
 
 DEFAULT_ACTION_BOOST = 0.25
 DEFAULT_ACTIONS = "صدور دریافت درخواست ثبت‌نام ثبت اخذ"
-# Words that say the same first-time service more exactly («صدور گذرنامه عادی (بار اول)»).
-FIRST_TIME = "عادی جدید اول نخستین بار"
+# Words that say the same first-time service more exactly («صدور گذرنامه عادی (بار اول)»); بار
+# only beside اول or نخستین, being cargo too (صدور مجوز حمل بار).
+FIRST_TIME = "عادی جدید اول نخستین"
+TIME = "بار"
 
 
 @functools.cache
@@ -32,4 +34,8 @@ def default_action(title: tuple[str, ...], answered: set[str]) -> bool:
         return False  # the exact title's business
     if left[0] in _default_actions():
         left = left[1:]
+    if TIME in left:
+        if not {"اول", "نخستین"} & set(left):
+            return False
+        left = [w for w in left if w != TIME]
     return _first_time().issuperset(left)
