@@ -62,10 +62,13 @@ def recognise(plan: Plan, gen: LoadedGeneration, signals: Signals) -> Situation 
     # A trigger word no card uses is the vocabulary of life events': it says as much as a word the
     # event's services alone would use.
     unknown = [s for s in content if not s.known and set(s.typed) & trigger]
-    told = len(unknown) * words_information.idf(max(1, len(docs)), max(gen.doc_count, 1)) ** retrieval.INFORMATION_POWER
-    total = sum(info) + told
+    event_word = words_information.idf(max(1, len(docs)), max(gen.doc_count, 1)) ** retrieval.INFORMATION_POWER
+    told = len(unknown) * event_word
     if not said + told:
         return None  # the trigger is only in the question's verbs: «طول می‌کشه» is no کشت
+    # A verb of the trigger says the situation with its other words: «خونه نیومده» is more than خونه.
+    told += event_word * sum(1 for s in plan.slots if s.optional and s not in content and set(s.typed) & trigger)
+    total = sum(info) + told
     return Situation(event, (said + told) / total, docs, sum(info) / total)
 
 
