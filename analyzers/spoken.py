@@ -24,7 +24,8 @@ from analyzers.tokens import WORD
 
 TABLE_KINDS = frozenset({"verb", "auxiliary", "word", "clitic"})  # the kinds of data/spoken_forms.tsv
 PARADIGM = "verb_paradigm"  # spoken conjugations made from their stems (spoken_verbs.py)
-KINDS = TABLE_KINDS | {PARADIGM}
+VOWEL = "vowel"  # speech's ūn for the written ān, in words the table does not list: ساختمون → ساختمان
+KINDS = TABLE_KINDS | {PARADIGM, VOWEL}
 
 # Speech drops a noun's final ه before a possessive ending (شناسنامه‌اش → شناسنامش, پرونده‌ام →
 # پروندم), never before the object marker or the plural.
@@ -209,14 +210,21 @@ def _rewrite_word(word: str, kinds: frozenset[str]) -> tuple[Change, ...]:
         return (Change(word, form.written, form.kind),) if form.kind in kinds else ()
     if PARADIGM in kinds and (conjugated := _conjugation(key)):
         return (Change(word, conjugated, PARADIGM),)
-    if "clitic" not in kinds or _is_known(key):
+    if _is_known(key):
         return ()
+    vowel = _written_vowel(key) if VOWEL in kinds else None
+    if "clitic" not in kinds:
+        return (Change(word, vowel, VOWEL),) if vowel else ()
     endings = [ending for ending, _written in spoken_clitics()]
     if ZWNJ in word:
         # The half-space says where the stem ends: بیمه‌ام is بیمه + ام, never بیم + هام.
         last = spoken_key(word.rsplit(ZWNJ, 1)[1])
         endings = [last] if last in endings else []
     split = _stem(key, endings)
+    # A whole word beats a word of the lexicon with an ending (ساختمون is ساختمان, not ساخت + مون;
+    # سازمون is سازمان), but not a spoken word of the table with one (خونمون is خونه + مون).
+    if vowel and (split is None or not split[1]):
+        return (Change(word, vowel, VOWEL),)
     if split is None:
         return ()
     stem, listed = split
@@ -225,6 +233,15 @@ def _rewrite_word(word: str, kinds: frozenset[str]) -> tuple[Change, ...]:
     if listed and "word" in kinds:
         changes.append(Change(surface, spoken_forms()[stem].written, "word"))
     return tuple(changes)
+
+
+def _written_vowel(key: str) -> str | None:
+    """The written word whose ān speech says as ūn (ساختمون → ساختمان, کارخونه → کارخانه), if hazm's
+    corpus has it."""
+    if "ون" not in key:
+        return None
+    written = key.replace("ون", "ان")
+    return written if _is_known(written) and _attested(written) else None
 
 
 def _kind_of(key: str, forms: dict[str, SpokenForm]) -> str | None:

@@ -31,6 +31,7 @@ class Signals:
     spoken_auxiliaries: bool = True  # spoken auxiliaries and the copula: نیس → نیست
     spoken_words: bool = True  # spoken words: خونه → خانه, بابا → پدر
     spoken_clitics: bool = True  # spoken endings glued to words: ماشینمو → ماشین
+    spoken_vowels: bool = True  # speech's ūn for ān in words the table lacks: ساختمون → ساختمان
     nonsense: bool = True  # show nothing rather than noise for weak matches
     # Retrieval (search/retrieval.py):
     graded: bool = True  # everyday words are context, not required; partial matches ranked by information

@@ -91,6 +91,15 @@ SPOKEN_TO_WRITTEN = {
         ("یارانمو قطع کردن", "یارانه قطع کردن"),
         ("کارت ملیمو", "کارت ملی"),  # ملی is attested: no ه put back
     ],
+    "vowel": [
+        # speech's ūn for ān, in words the table does not list
+        ("ساختمون تموم شد", "ساختمان تمام شد"),  # not ساخت + مون: the whole word wins
+        ("سازمون تامین اجتماعی", "سازمان تامین اجتماعی"),  # not ساز + مون
+        ("پول بیمارستون", "پول بیمارستان"),
+        ("دبیرستون دخترونه", "دبیرستان دخترانه"),
+        ("خونمون", "خانه"),  # a spoken word of the table with its ending still wins (not خانمان)
+        ("ماشینمون", "ماشین"),  # no ān-word: the ending goes
+    ],
 }
 
 SPOKEN_ROWS = [
@@ -220,6 +229,8 @@ SWITCHES = [
     ("word", "خونمونو اجاره دادیم", "خونه اجاره دادیم"),  # the ending still goes
     ("clitic", "ماشینمو فروختم", "ماشینمو فروختم"),
     ("clitic", "خونمونو اجاره دادیم", "خونمونو اجاره دادیم"),  # the spoken word is not reached
+    ("vowel", "ساختمون تموم شد", "ساخت تمام شد"),  # then the ending is what is left to read
+    ("vowel", "زندون", "زندون"),
 ]
 
 

@@ -20,6 +20,7 @@ SWITCHES = {
     "auxiliary": "spoken_auxiliaries",
     "word": "spoken_words",
     "clitic": "spoken_clitics",
+    "vowel": "spoken_vowels",
 }
 VERB_KINDS = ("verb", "verb_paradigm", "auxiliary")
 SWITCH = "spoken_words"  # the step's main switch; every kind has its own (SWITCHES)
