@@ -35,6 +35,7 @@ class Situation(NamedTuple):
     # The share of the query the catalogue's own words are: below 1 when the trigger has words no
     # card uses (دزد, باردار, پراید), which no other card can answer.
     known: float
+    information: float  # how much the question says of the situation
 
 
 def recognise(plan: Plan, gen: LoadedGeneration, signals: Signals) -> Situation | None:
@@ -49,15 +50,26 @@ def recognise(plan: Plan, gen: LoadedGeneration, signals: Signals) -> Situation 
     matching = [m for m in gen.life_events.matching(frozenset(where), written_terms) if _together(m[1], where)]
     if not matching:
         return None
-    event = gen.life_events.by_id[min(matching)[2]]
-    docs = gen.life_event_services.get(event.id, [])
-    # Every trigger of the event the query says counts: «بچه‌مون به دنیا اومد» is بچه and به دنیا آمدن.
-    trigger = frozenset().union(*(key for _, key, event_id in matching if event_id == event.id))
-    # How much of the query's information the trigger's words are (everyday words weigh little).
     # The words that count are those retrieval requires (verbs too when there is nothing else).
     content = [s for s in plan.slots if not s.optional] or plan.slots
     words = [s for s in content if s.known]
     info = retrieval.information(words, gen, signals)
+    found = None
+    for event_id in dict.fromkeys(event_id for _, _, event_id in sorted(matching)):
+        # Every trigger of the event the query says counts: «بچه‌مون به دنیا اومد» is بچه and به دنیا آمدن.
+        trigger = frozenset().union(*(key for _, key, e in matching if e == event_id))
+        situation = _situation(gen.life_events.by_id[event_id], trigger, plan, gen, content, words, info)
+        # Of two situations the question tells, the one it says more of: «اسباب‌کشی» is more than
+        # «بچه‌ها ... مدرسه» in «اسباب‌کشی می‌کنیم، مدرسه بچه‌ها چه می‌شود»; a tie goes to the
+        # longer trigger, then to the event first in the file.
+        if situation is not None and (found is None or situation.information > found.information):
+            found = situation
+    return found
+
+
+def _situation(event: LifeEvent, trigger: frozenset[str], plan: Plan, gen, content, words, info) -> Situation | None:
+    docs = gen.life_event_services.get(event.id, [])
+    # How much of the query's information the trigger's words are (everyday words weigh little).
     said = sum(i for s, i in zip(words, info, strict=True) if set(s.typed) & trigger)
     # A trigger word no card uses is the vocabulary of life events': it says as much as a word the
     # event's services alone would use.
@@ -69,7 +81,7 @@ def recognise(plan: Plan, gen: LoadedGeneration, signals: Signals) -> Situation 
     # A verb of the trigger says the situation with its other words: «خونه نیومده» is more than خونه.
     told += event_word * sum(1 for s in plan.slots if s.optional and s not in content and set(s.typed) & trigger)
     total = sum(info) + told
-    return Situation(event, (said + told) / total, docs, sum(info) / total)
+    return Situation(event, (said + told) / total, docs, sum(info) / total, said + told)
 
 
 def _together(trigger: frozenset[str], where: dict[str, list[int]]) -> bool:

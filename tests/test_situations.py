@@ -81,6 +81,27 @@ def test_a_trigger_is_its_words_together_and_not_a_verb_alone(bundled_engine, q,
     assert (found.id if found else None) == event
 
 
+def test_a_verb_of_the_trigger_says_the_situation_with_its_other_words(bundled_engine):
+    """«خونه نیومده»: خانه alone is every housing card's; with the verb it is a missing person, and
+    the situation's services, not housing loans, fill most of the first results."""
+    result = bundled_engine.search(SearchRequest(q="پسر کوچیکم از دیروز خونه نیومده"))
+    assert result.query.life_event is not None and result.query.life_event.id == "missing_person"
+    steps = {s.id for s in result.query.life_event.steps}
+    assert len(steps & set(ids(result)[:5])) >= 3, ids(result)
+
+
+@pytest.mark.parametrize(
+    ("q", "event"),
+    [
+        ("تازه فارغ‌التحصیل شدم دنبال کارم", "graduation"),  # not «دنبال کار», the everyday words
+        ("از شیراز اسباب‌کشی کردیم تهران", "moving"),
+    ],
+)
+def test_of_two_situations_the_one_the_question_says_more_of_is_told(bundled_engine, q, event):
+    found = bundled_engine.search(SearchRequest(q=q)).query.life_event
+    assert (found.id if found else None) == event
+
+
 @pytest.mark.parametrize("q", ["تمدید گذرنامه", "قبض برق", "معافیت تحصیلی"])
 def test_a_service_search_describes_no_situation(bundled_engine, q):
     assert bundled_engine.search(SearchRequest(q=q)).query.life_event is None
