@@ -271,6 +271,8 @@ CLITICS = [
     ("قبض آبمونو", {("ابمونو",): [("اب",)]}),  # possessive and object marker on a short word
     ("وامی برای ازدواج", {("وامی",): [("وام",)]}),  # the indefinite ‑ی, on a word no card uses
     ("مدرک قانونی", {}),  # an adjective in ‑ی the cards use stays itself
+    ("چکی که برگشت خورده", {("چکی",): [("چک",)]}),  # a word the cards use once, its stem 42 times
+    ("مشاوره تلفنی", {}),  # تلفنی is an adjective the cards use, not a rarer spelling of تلفن
 ]
 
 

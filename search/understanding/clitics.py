@@ -15,9 +15,10 @@ from search.understanding.plan import Slot
 SWITCH = "clitics"
 WEIGHT = 0.8
 CLITICS = ("مونو", "تونو", "شونو", "مون", "تون", "شون", "مو", "تو", "شو", "م", "ت", "ش", "ه", "ی")
-# The indefinite ‑ی (وامی برای ازدواج) ends adjectives as well (ملی, قانونی): it is tried only on a
-# word no card uses, and never leaves a stem shorter than this.
-INDEFINITE, MIN_INDEFINITE_STEM = "ی", 3
+# The indefinite ‑ی (وامی برای ازدواج) ends adjectives as well (ملی, قانونی): it is tried on a word
+# no card uses, never leaving a stem shorter than this, or on a word the cards use this many times
+# less than what remains (چکی برگشت خورده: چکی once, چک 42 times; never ملی, قانونی, تلفنی).
+INDEFINITE, MIN_INDEFINITE_STEM, RARER_THAN_STEM = "ی", 3, 10
 
 
 def expand(slot: Slot, term: Token, ctx: Context) -> None:
@@ -27,10 +28,17 @@ def expand(slot: Slot, term: Token, ctx: Context) -> None:
     for clitic in CLITICS:
         if not word.endswith(clitic) or len(word) - len(clitic) < 2:
             continue
-        if clitic == INDEFINITE and (vocab.freq(typed) or len(word) - 1 < MIN_INDEFINITE_STEM):
-            return
         # Only the longest clitic the word ends with is tried (مون, not م).
         stem = analyze_word(word[: -len(clitic)])
+        if clitic == INDEFINITE and not _indefinite(typed, stem.term, len(word) - 1, vocab):
+            return
         if stem.term and stem.term != typed and not stem.verb and vocab.freq(stem.term) > vocab.freq(typed):
             slot.add((stem.term,), WEIGHT, "clitic")
         return
+
+
+def _indefinite(typed: str, stem: str, stem_length: int, vocab) -> bool:
+    """Whether a word's final ی may be the indefinite ‑ی rather than part of an adjective."""
+    if not vocab.freq(typed):
+        return stem_length >= MIN_INDEFINITE_STEM
+    return vocab.freq(stem) >= RARER_THAN_STEM * vocab.freq(typed)
