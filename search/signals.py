@@ -23,6 +23,7 @@ class Signals:
     splits: bool = True  # a word typed without its space: کارتملی
     clitics: bool = True  # spoken clitics on words the lexicon lists whole: کارت ملیم
     lemmas: bool = True  # an inflected word also asks for its lemma: فرزندان → فرزند
+    derivations: bool = True  # a word before «شدن» also asks for its noun: بازنشسته شدن → بازنشستگی
     numerals: bool = True  # a number's other spellings: پایه یک → پایه ۱, پایه یکم
     finglish: bool = True  # Persian in Latin letters: govahinameh
     layout: bool = True  # the keyboard left on English: ',hidkhli

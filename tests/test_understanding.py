@@ -282,6 +282,31 @@ def test_clitics(gen, typed, stems):
     assert not added(plan_of(gen, typed, OFF["clitics"]), "clitic")
 
 
+# -- derivations: a word before «شدن» also asks for the noun of that becoming -------------------
+
+DERIVATIONS = [
+    ("بازنشسته شدن", {("بازنشسته",): [("بازنشستگی",)]}),  # final ه → ‑گی
+    ("معاف شدن از سربازی", {("معاف",): [("معافیت",)]}),  # an Arabic adjective → ‑یت
+    ("تازه بیکار شدم", {("بیکار",): [("بیکاری",)]}),  # ‑ی
+    ("میخوام بازنشسته بشم", {("بازنشسته",): [("بازنشستگی",)]}),  # a spoken form of شدن
+    ("بازنشسته", {}),  # no شدن after it: the word alone
+    ("راننده تاکسی", {}),
+]
+
+
+@pytest.mark.parametrize(("typed", "nouns"), DERIVATIONS)
+def test_derivations(gen, typed, nouns):
+    assert added(plan_of(gen, typed), "derivation") == nouns
+    assert not added(plan_of(gen, typed, OFF["derivations"]), "derivation")
+
+
+def test_becoming_finds_the_service_the_noun_names(bundled_engine):
+    from search import SearchRequest
+
+    first = bundled_engine.search(SearchRequest(q="معافیت سربازی")).hits[0].id
+    assert bundled_engine.search(SearchRequest(q="معاف شدن از سربازی")).hits[0].id == first
+
+
 # -- numerals: a number after the word it counts, in its other spellings ------------------------
 
 NUMERALS = [

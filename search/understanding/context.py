@@ -18,6 +18,7 @@ class Context:
     fixes: dict[int, str] = field(default_factory=dict)  # word position → what replaced it, for did-you-mean
     colloquial: dict[int, str] = field(default_factory=dict)  # word position → typed word corrected to a synonym's
     verbs: set[str] = field(default_factory=set)  # terms known to be verbs beside the analyzer's (spoken.py)
+    words: list[str] = field(default_factory=list)  # the normalised query's words, by a token's pos
 
     def note(self, kind: str, typed: str, to) -> None:
         self.interpretation.append({"kind": kind, "from": typed, "to": to})

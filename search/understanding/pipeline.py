@@ -4,7 +4,7 @@
     spoken             spoken forms in their written form, before analysis
     corrections.colloquial  misspelt words of the synonym file, before they are grouped
     synonyms, joins    how the analysed words group into slots
-    transliteration, splits, corrections, clitics, lemmas
+    transliteration, splits, corrections, clitics, lemmas, derivations
                        alternatives for the one content word of a slot (never for a verb)
     numerals           a number's other spellings after the word it counts (پایه یک → پایه ۱)
 
@@ -31,6 +31,7 @@ from search.synonyms import Synonyms
 from search.understanding import (
     clitics,
     corrections,
+    derivations,
     joins,
     layout_repair,
     lemmas,
@@ -45,7 +46,7 @@ from search.understanding.plan import Plan
 
 MAX_SLOTS = 32  # a longer query is cut: no citizen's need takes more words
 
-WORD_STEPS = (transliteration, splits, corrections, clitics, lemmas)
+WORD_STEPS = (transliteration, splits, corrections, clitics, lemmas, derivations)
 STEPS = (layout_repair, spoken, synonym_slots, joins, *WORD_STEPS, numerals)
 # The steps `exact` turns off: those that replace what was typed with something else.
 REINTERPRETING = ("layout", "finglish", "splits", "typos")
@@ -61,6 +62,7 @@ def understand(text: str, lex: Lexicon, synonyms: Synonyms, signals: Signals, *,
 
     tokens = analyze(text)
     normalized = normalize(text)
+    ctx.words = WORD.findall(normalized)
     terms = [t for t in tokens if t.kind == "term"][:MAX_SLOTS]
     # Latin words are read as Persian even when a card uses them (transliteration.py).
     typed_known = {t.pos for t in terms if t.text in lex.known and not transliteration.is_latin(t.text)}
@@ -84,11 +86,11 @@ def understand(text: str, lex: Lexicon, synonyms: Synonyms, signals: Signals, *,
         slot.known = any(all(t in lex.known for t in a.terms) for a in slot.alternatives)
         plan.slots.append(slot)
         i += len(slot.typed)
-    numerals.add_spellings(plan, WORD.findall(normalized), terms, ctx)
+    numerals.add_spellings(plan, ctx.words, terms, ctx)
 
     layout = bool(ctx.interpretation) and ctx.interpretation[0]["kind"] == "layout"
     if ctx.fixes:
-        words = WORD.findall(normalized)
+        words = ctx.words
         plan.corrected = " ".join(ctx.fixes.get(p, w) for p, w in enumerate(words))
         applied = {p: fix for p, fix in ctx.fixes.items() if p not in typed_known}
         if applied or layout:
