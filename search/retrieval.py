@@ -32,7 +32,7 @@ from search.understanding import Plan, Slot
 
 MIN_KNOWN_SHARE = 0.5  # below this share of words the index knows, a query is taken as nonsense
 RELAXED_IDF_SHARE = 0.4  # share of the query's information a weak match must still carry
-RELAXED_SLOT_SHARE = 0.5  # share of a long query's words a weak match must still have
+RELAXED_SLOT_SHARE = 0.3  # share of a long query's words a weak match must still have
 EXPAND_BELOW = 10  # fewer cards with every word than this: cards with most words follow, marked weak
 WEAK_FULL = 0.99  # coverage of a card matching every known word of a query with unknown words
 # A word's information grows more slowly than its IDF, as a term's weight saturates in BM25: one
