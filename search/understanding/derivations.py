@@ -2,7 +2,7 @@
 بازنشستگی, معاف شدن → معافیت, بیکار شدم → بیکاری, عضو بشم → عضویت).
 
 Citizens say what happens to them with a verb; cards name the service with the noun. The noun is
-made the ways Persian makes it: a final ه becomes ‑گی, an Arabic adjective takes ‑یت, others ‑ی.
+made the ways Persian makes it: a final ه becomes ‑گی, an Arabic participle takes ‑یت, others ‑ی.
 Only a noun the cards use is asked for, a little lower than the word as typed; with no شدن after
 it a word is left alone (راننده is not رانندگی, مسکن is not مسکونی).
 """
@@ -33,14 +33,21 @@ def _becoming_forms() -> frozenset[str]:
 
 
 BECOMING = _becoming_forms()
-ENDINGS = ("یت", "ی")  # after a final ه, گی
+# ‑یت makes nouns of Arabic participles (معاف → معافیت, محروم → محرومیت, ممنوع → ممنوعیت), which
+# begin with م; other words take ‑ی (بیکار → بیکاری), never ‑یت (جمع شدن is no جمعیت).
+PARTICIPLE_START, MIN_PARTICIPLE = "م", 4
 
 
 def expand(slot: Slot, term: Token, ctx: Context) -> None:
     if not ctx.signals.derivations or term.pos + 1 >= len(ctx.words) or ctx.words[term.pos + 1] not in BECOMING:
         return
     word = term.base or term.text
-    nouns = [word[:-1] + "گی"] if word.endswith("ه") else [word + e for e in ENDINGS]
+    if word.endswith("ه"):
+        nouns = [word[:-1] + "گی"]
+    elif word.startswith(PARTICIPLE_START) and len(word) >= MIN_PARTICIPLE:
+        nouns = [word + "یت", word + "ی"]
+    else:
+        nouns = [word + "ی"]
     vocab = ctx.lex.vocab
     for noun in nouns:
         analysed = analyze_word(noun).term
