@@ -186,13 +186,44 @@ _BARE_LIGHT_PRESENTS = frozenset({"است", "هست", "کن", "شو", "ده", "�
 _OBJECT_CLITICS = ("شون", "شو", "ش", "مو", "تو", "ت")
 
 
+# Preverbs of compound verbs (برگشتن, درآوردن, بازگشتن): their present forms take می after the
+# preverb (برمی‌گردم) and no ب (برگردم), which hazm's conjugations do not list.
+_PREVERBS = ("باز", "بر", "در", "فرا", "فرو", "ور")
+_PERSON_ENDINGS = ("", "م", "ی", "د", "یم", "ید", "ند")
+
+
+def _compound_verb_lemma(word: str) -> str | None:
+    """The stems of a form hazm's conjugations miss: a compound verb's present with می after its
+    preverb or bare (برمی‌گردم, برگردم), and a stem in آ or ا after ب or ن (بیاورم, نیندازم, بیایم)."""
+    verbs = lexicon.verbs()
+    for preverb in _PREVERBS:
+        if not word.startswith(preverb):
+            continue
+        rest = word[len(preverb) :]
+        for prefix in ("نمی", "می", ""):
+            if rest.startswith(prefix) and (lemma := verbs.get(preverb + rest[len(prefix) :])):
+                present = lemma.partition("#")[2]
+                if present.startswith(preverb) and len(present) > len(preverb) + 1:
+                    return lemma
+    if word.startswith(("بی", "نی")) and len(word) > 3:
+        rest = word[2:]
+        if rest in {"ا" + e for e in _PERSON_ENDINGS}:
+            return "امد#ا"  # بیایم, نیاید: آمدن
+        # بیاورم is ب + آورم, بیندازم ب + اندازم: the stem's آ or ا after the ی.
+        for form in (rest, "ا" + rest) if rest.startswith("ا") else ("ا" + rest,):
+            lemma = verbs.get(form)
+            if lemma and lemma.partition("#")[2].startswith("ا") and form.startswith(lemma.partition("#")[2]):
+                return lemma
+    return None
+
+
 def _verb_lemma(word: str) -> str | None:
     verbs = lexicon.verbs()
     lemma = verbs.get(word)
     if lemma is None and word.endswith("ن") and word[:-1] + "#" in _past_stems():
         return word[:-1] + "#"  # infinitive: گرفتن → گرفت
     if lemma is None:
-        return None
+        return _compound_verb_lemma(word)
     past, _, present = lemma.partition("#")
     # A bare present stem plus an ending is as often a noun (گوشی, رود, زنم): only prefixed forms
     # (می‌گیرم, بگیرم), forms built on the past stem (فروختم) and light verbs (کنید, شوید) are
@@ -203,13 +234,15 @@ def _verb_lemma(word: str) -> str | None:
         or present in _BARE_LIGHT_PRESENTS
     ):
         return lemma
-    return None
+    return _compound_verb_lemma(word)
 
 
 def verb_stem(word: str) -> str | None:
     """hazm's past stem for a conjugated verb or infinitive the lexicon does not list as a noun,
     "" for a light verb or auxiliary (to be dropped), None when `word` is not a verb form."""
     known = _known(word)
+    if known and word not in lexicon.headwords() and _compound_verb_lemma(word):
+        known = False  # hazm lists برگردم, بیاورم as words, but only ever as verbs
     if known and not word.startswith(("می", "نمی")):
         # دریافت, ثبت, بدهی, نماد: nouns first; their verb reading is the rarer in service texts.
         # An infinitive is the exception: فروختن reads as the verb (→ فروخت).

@@ -378,7 +378,12 @@ VERB_FORMS = [
     ("فرستادن", "بفرستم"),
     ("نوشتن", "بنویسم"),
     ("آوردم", "بیاورم"),
+    ("انداختم", "بیندازم"),
+    ("آمدم", "بیایم"),
     ("گذاشتم", "بگذارم"),
+    # compound verbs: می after the preverb, no ب in the subjunctive
+    ("برگشتم", "برمی‌گردم"),
+    ("برگشتم", "برگردم"),
 ]
 
 # Light verbs and auxiliaries carry no intent: "تمدید کنم" is "تمدید".
@@ -499,7 +504,6 @@ KNOWN_GAPS = {
     ("از کار افتادگی", "ازکارافتادگی"): "از is a stop word, so the three-word compound is never joined",
     ("فرمی", "فرم"): "indefinite ی on a word the lexicon lists whole is kept: nothing tells it from the ی of مالی",
     ("مدرکی", "مدرک"): "indefinite ی on a word the lexicon lists whole is kept: nothing tells it from the ی of مالی",
-    ("آوردم", "بیاورم"): "hazm lists no بیاورم (the subjunctive with ی)",
     ("گذاشتم", "بگذارم"): "hazm gives بگذارم to گذاردن, not گذاشتن",
     ("یارانمو", "یارانه"): "یاران (friends) is a word: the spoken possessive is read on it",
     ("یارانم", "یارانه"): "یاران (friends) is a word: the spoken possessive is read on it",
