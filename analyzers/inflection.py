@@ -252,6 +252,8 @@ def verb_stem(word: str) -> str | None:
         lemma = lexicon.verbs().get(word, "")
         if lemma.partition("#")[2] in ("کن", "شو", "نما", "نمای") and word.endswith(("ید", "ند")):
             return ""  # نمایید, کنید, شود: the lexicon lists them, but only as verbs
+        if word in LIGHT_VERB_PASTS and lemma.startswith(word + "#") and not lexicon.headwords().get(word):
+            return ""  # شد, like شده and شدم: a light verb, never a noun (داد, گشت, خواست are nouns too)
         return None
     lemma = _verb_lemma(word) if not known else lexicon.verbs().get(word)
     if lemma is None and not known:
