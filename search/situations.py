@@ -36,6 +36,7 @@ class Situation(NamedTuple):
     # card uses (دزد, باردار, پراید), which no other card can answer.
     known: float
     information: float  # how much the question says of the situation
+    said: float  # the share of the query the trigger's words the catalogue knows are
 
 
 def recognise(plan: Plan, gen: LoadedGeneration, signals: Signals) -> Situation | None:
@@ -81,7 +82,7 @@ def _situation(event: LifeEvent, trigger: frozenset[str], plan: Plan, gen, conte
     # A verb of the trigger says the situation with its other words: «خونه نیومده» is more than خونه.
     told += event_word * sum(1 for s in plan.slots if s.optional and s not in content and set(s.typed) & trigger)
     total = sum(info) + told
-    return Situation(event, (said + told) / total, docs, sum(info) / total, said + told)
+    return Situation(event, (said + told) / total, docs, sum(info) / total, said + told, said / total)
 
 
 def _together(trigger: frozenset[str], where: dict[str, list[int]]) -> bool:
@@ -106,7 +107,12 @@ def admit(
         # The rest of the catalogue answers only the words it knows of the query.
         coverage = np.where(matched, situation.known, 0.0) if coverage is None else coverage * situation.known
     if coverage is not None:
-        coverage[docs] = np.maximum(coverage[docs], situation.share)
+        # A service of the situation answers the situation and whatever else of the question it
+        # has beyond the trigger's words (counted once): «خونه خریدیم، قبض برقشو به اسم خودمون
+        # کنیم» puts the steps that change a bill's owner before paying a bill.
+        own = coverage[docs]
+        rest = np.maximum(own - situation.said, 0.0)
+        coverage[docs] = np.minimum(np.maximum(own, situation.share + rest), 1.0)
     if scores is None:
         scores = np.zeros(len(matched), np.float64)
     best = float(scores[matched].max()) if matched.any() else 1.0

@@ -102,6 +102,19 @@ def test_of_two_situations_the_one_the_question_says_more_of_is_told(bundled_eng
     assert (found.id if found else None) == event
 
 
+def test_a_step_that_also_answers_the_rest_of_the_question_comes_before_a_card_with_those_words_alone(
+    bundled_engine,
+):
+    """«خونه خریدیم ... قبض برقشو به اسم خودمون کنیم»: the home-buying steps that put a bill in the
+    new owner's name (water, gas) answer the situation and the rest of the question, so they come
+    before paying an electricity bill, which answers only the rest."""
+    result = bundled_engine.search(SearchRequest(q="خونه خریدیم میخوایم قبض برقشو به اسم خودمون کنیم"))
+    assert result.query.life_event is not None and result.query.life_event.id == "buy_home"
+    found = ids(result)
+    assert found[0] == "tavanir-ownership-change", found
+    assert found.index("abfa-ownership-change") < found.index("tavanir-bill-payment"), found
+
+
 @pytest.mark.parametrize("q", ["تمدید گذرنامه", "قبض برق", "معافیت تحصیلی"])
 def test_a_service_search_describes_no_situation(bundled_engine, q):
     assert bundled_engine.search(SearchRequest(q=q)).query.life_event is None
