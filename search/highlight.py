@@ -12,11 +12,12 @@ Ten hits are highlighted per search, so a wanted term is found in the stored lin
 from __future__ import annotations
 
 import functools
-import html
 
 from store.stored_words import TextWords
 
 FRAGMENT_WORDS = 32
+# html.escape's five replacements as one pass in C: a page renders three pieces or more per hit.
+ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
 
 
 def _marked(words: TextWords, wanted: frozenset[str]) -> list[int]:
@@ -53,10 +54,10 @@ def _starts(wanted: frozenset[str]) -> frozenset[str]:
 def _render(text: str, spans: list[tuple[int, int]]) -> str:
     out, pos = [], 0
     for s, e in spans:
-        out.append(html.escape(text[pos:s]))
-        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
+        out.append(text[pos:s].translate(ESCAPES))
+        out.append(f"<mark>{text[s:e].translate(ESCAPES)}</mark>")
         pos = e
-    out.append(html.escape(text[pos:]))
+    out.append(text[pos:].translate(ESCAPES))
     return "".join(out)
 
 
