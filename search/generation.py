@@ -34,6 +34,10 @@ from store.card_files import CardStore, Shown
 from store.errors import GenerationMissing
 from store.life_events import LifeEvents, written_terms
 
+# Cards whose shown line is kept parsed: a result reads and decodes its card's line (JSON and the
+# packed word spans) for every page it is on, and the cards that come up recur from query to query.
+SHOWN_KEPT = 1024
+
 
 class CardFacts(NamedTuple):
     """What ranking, sorting and the catalogue views need of every card; the rest of a card is
@@ -111,7 +115,12 @@ class LoadedGeneration:
         return self.store.card(int(self.lines[docnum]))
 
     def shown(self, docnum: int) -> Shown:
-        return self.store.shown(int(self.lines[docnum]))
+        return self._shown(int(self.lines[docnum]))
+
+    @functools.cached_property
+    def _shown(self):
+        """store.shown, with the last SHOWN_KEPT cards' lines kept (a generation never changes)."""
+        return functools.lru_cache(maxsize=SHOWN_KEPT)(self.store.shown)
 
     def cards(self) -> Iterator[dict]:
         """Every card served, one at a time."""
