@@ -18,13 +18,15 @@ CLITICS = ("مونو", "تونو", "شونو", "مون", "تون", "شون", "م
 # The indefinite ‑ی (وامی برای ازدواج) ends adjectives as well (ملی, قانونی): it is tried only on a
 # word no card uses, and never leaves a stem shorter than this.
 INDEFINITE, MIN_INDEFINITE_STEM = "ی", 3
+# The clitics by their last letter, in CLITICS' order: a word is tried only for those it may end in.
+_BY_LAST_LETTER = {c[-1]: tuple(k for k in CLITICS if k[-1] == c[-1]) for c in CLITICS}
 
 
 def expand(slot: Slot, term: Token, ctx: Context) -> None:
     if not ctx.signals.clitics or len(slot.alternatives) > 1:
         return
     word, typed, vocab = term.base or term.text, slot.alternatives[0].terms[0], ctx.lex.vocab
-    for clitic in CLITICS:
+    for clitic in _BY_LAST_LETTER.get(word[-1:], ()):
         if not word.endswith(clitic) or len(word) - len(clitic) < 2:
             continue
         if clitic == INDEFINITE and (vocab.freq(typed) or len(word) - 1 < MIN_INDEFINITE_STEM):
