@@ -267,6 +267,12 @@ class LoadedGeneration:
         return [distinctive[f.agency] if f else frozenset() for f in self.facts]
 
     @functools.cached_property
+    def slot_information(self) -> dict[tuple, float]:
+        """A query slot's information (retrieval.information), by the words it is made of, as
+        first asked for: it depends on this generation's vocabulary alone."""
+        return {}
+
+    @functools.cached_property
     def max_popularity(self) -> float:
         return max((f.popularity for f in self.facts if f), default=0) or 1.0
 
