@@ -26,6 +26,7 @@ from search.facets import FACETS, FacetColumn, FacetTable, card_facet_values, fa
 from search.lexicon import Lexicon
 from search.postings import TermScores
 from search.ranking import agency as agency_signal
+from search.ranking import default_action as default_action_signal
 from search.suggest import Suggester
 from search.synonyms import Synonyms
 from store import layout, versions
@@ -142,6 +143,7 @@ class LoadedGeneration:
             "title_order",
             "popularity_prior",
             "agency_terms",
+            "title_subjects",
             "facet_table",
         )
 
@@ -271,6 +273,12 @@ class LoadedGeneration:
         """A query slot's information (retrieval.information), by the words it is made of, as
         first asked for: it depends on this generation's vocabulary alone."""
         return {}
+
+    @functools.cached_property
+    def title_subjects(self) -> list[frozenset[str]]:
+        """By docnum, the title's words the default-action signal needs the query to answer
+        (ranking/default_action.py: all but its action and first-time words)."""
+        return [default_action_signal.subject_words(t) for t in self.title_terms]
 
     @functools.cached_property
     def max_popularity(self) -> float:

@@ -94,7 +94,7 @@ def rerank(
     prior = gen.popularity_prior if signals.popularity else None
     out = []
     best: list[float] = []  # a heap of the `need` best re-scored so far
-    titles, agency_terms = gen.title_terms, gen.agency_terms
+    titles, agency_terms, subjects = gen.title_terms, gen.agency_terms, gen.title_subjects
     phrase, exact, action, agency = signals.phrase, signals.exact_title, signals.default_action, signals.agency
     for docnum, score in scored:
         if need and len(best) == need:
@@ -113,7 +113,7 @@ def rerank(
         left = len(hits) - answering
         if exact and left == 0 and exact_title(title, slot_terms):
             boost += EXACT_TITLE_BOOST
-        elif action and left and default_action(title, answered):
+        elif action and left and answered.issuperset(subjects[docnum]) and default_action(title, answered):
             boost += DEFAULT_ACTION_BOOST
         if agency and not answered.isdisjoint(agency_terms[docnum]):
             boost += AGENCY_BOOST
