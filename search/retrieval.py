@@ -39,7 +39,7 @@ WEAK_FULL = 0.99  # coverage of a card matching every known word of a query with
 # rare word (معیشتی) must not carry a question alone against the word it qualifies (یارانه).
 INFORMATION_POWER = 0.5
 FALLBACK_SHARE = 0.5  # with nothing better, the cards carrying at least this share of the best's information
-KEPT_INFORMATION = 50_000  # slots whose information a generation keeps (forgotten all at once past it)
+KEPT_INFORMATION = 20_000  # slots whose information a generation keeps (forgotten all at once past it)
 
 
 class Retrieved(NamedTuple):
