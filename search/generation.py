@@ -26,6 +26,7 @@ from search.facets import FACETS, FacetColumn, FacetTable, card_facet_values, fa
 from search.lexicon import Lexicon
 from search.postings import TermScores
 from search.ranking import agency as agency_signal
+from search.ranking import default_action as default_action_signal
 from search.suggest import Suggester
 from search.synonyms import Synonyms
 from store import layout, versions
@@ -33,6 +34,10 @@ from store import report as national_report
 from store.card_files import CardStore, Shown
 from store.errors import GenerationMissing
 from store.life_events import LifeEvents, written_terms
+
+# Cards whose shown line is kept parsed: a result reads and decodes its card's line (JSON and the
+# packed word spans) for every page it is on, and the cards that come up recur from query to query.
+SHOWN_KEPT = 1024
 
 
 class CardFacts(NamedTuple):
@@ -111,7 +116,12 @@ class LoadedGeneration:
         return self.store.card(int(self.lines[docnum]))
 
     def shown(self, docnum: int) -> Shown:
-        return self.store.shown(int(self.lines[docnum]))
+        return self._shown(int(self.lines[docnum]))
+
+    @functools.cached_property
+    def _shown(self):
+        """store.shown, with the last SHOWN_KEPT cards' lines kept (a generation never changes)."""
+        return functools.lru_cache(maxsize=SHOWN_KEPT)(self.store.shown)
 
     def cards(self) -> Iterator[dict]:
         """Every card served, one at a time."""
@@ -133,6 +143,7 @@ class LoadedGeneration:
             "title_order",
             "popularity_prior",
             "agency_terms",
+            "title_subjects",
             "facet_table",
         )
 
@@ -256,6 +267,18 @@ class LoadedGeneration:
         many agencies' names and name none of them."""
         distinctive = agency_signal.distinctive_terms(f.agency for f in self.facts if f)
         return [distinctive[f.agency] if f else frozenset() for f in self.facts]
+
+    @functools.cached_property
+    def slot_information(self) -> dict[tuple, float]:
+        """A query slot's information (retrieval.information), by the words it is made of, as
+        first asked for: it depends on this generation's vocabulary alone."""
+        return {}
+
+    @functools.cached_property
+    def title_subjects(self) -> list[frozenset[str]]:
+        """By docnum, the title's words the default-action signal needs the query to answer
+        (ranking/default_action.py: all but its action and first-time words)."""
+        return [default_action_signal.subject_words(t) for t in self.title_terms]
 
     @functools.cached_property
     def max_popularity(self) -> float:

@@ -18,6 +18,8 @@ def pinned(plan: Plan, gen: LoadedGeneration) -> list[int]:
 
 def admit(pins: list[int], matched: np.ndarray, coverage: np.ndarray | None) -> None:
     """Count pinned cards as matched (in place): a best bet is found, and never weak."""
+    if not pins:
+        return  # most queries pin nothing: no vector is indexed by an empty list
     if coverage is not None:
         coverage[pins] = np.where(matched[pins], coverage[pins], 1.0)
     matched[pins] = True

@@ -107,11 +107,13 @@ def _field_postings(searcher, field: str, term: str, lengths) -> tuple[np.ndarra
         if searcher.is_atomic() and type(weighting) is BM25F and not getattr(weighting, "_field_B", None):
             # Whoosh's own BM25F (scoring.bm25 with its idf), a whole posting list at once and
             # without building a scorer object per field and word.
-            df = reader.term_info(field, term).doc_frequency()
             m = reader.postings(field, term)
             if isinstance(m, FilterMatcher):
                 m = m.child  # it only hides deleted documents, which `live` masks
             ids, tf = _blocks(m) if isinstance(m, W3LeafMatcher) else _one_by_one(m)
+            # The term's document frequency as Whoosh keeps it: its postings, deleted documents
+            # included (what term_info would say, without looking the term up a second time).
+            df = len(ids)
             idf = math.log(searcher.doc_count_all() / (df + 1)) + 1
             avgfl = searcher.avg_field_length(field) or 1
             k1, b = weighting.K1, weighting.B

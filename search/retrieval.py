@@ -39,6 +39,7 @@ WEAK_FULL = 0.99  # coverage of a card matching every known word of a query with
 # rare word (معیشتی) must not carry a question alone against the word it qualifies (یارانه).
 INFORMATION_POWER = 0.5
 FALLBACK_SHARE = 0.5  # with nothing better, the cards carrying at least this share of the best's information
+KEPT_INFORMATION = 20_000  # slots whose information a generation keeps (forgotten all at once past it)
 
 
 class Retrieved(NamedTuple):
@@ -93,14 +94,27 @@ def retrieve(plan: Plan, gen: LoadedGeneration, weights: dict[str, float], signa
 
 
 def information(slots: list[Slot], gen: LoadedGeneration, signals: Signals) -> list[float]:
-    """Each slot's information: the IDF of what the citizen typed, discounted for everyday words."""
-    docs = max(gen.doc_count, 1)
+    """Each slot's information: the IDF of what the citizen typed, discounted for everyday words.
+    Kept per generation by what it depends on (retrieval and a situation both ask; queries
+    repeat their words)."""
+    kept = gen.slot_information
     out = []
     for slot in slots:
-        df = _typed_freq(slot, gen)
-        factor = words_information.service_factor(_typed_forms(slot), df, docs) if signals.everyday else 1.0
-        out.append(words_information.idf(df, docs) ** INFORMATION_POWER * factor)
+        key = (signals.everyday, slot.typed, *[(a.kind in TYPED_KINDS, a.terms) for a in slot.alternatives])
+        value = kept.get(key)
+        if value is None:
+            if len(kept) >= KEPT_INFORMATION:
+                kept.clear()
+            value = kept[key] = _information(slot, gen, signals.everyday)
+        out.append(value)
     return out
+
+
+def _information(slot: Slot, gen: LoadedGeneration, everyday: bool) -> float:
+    docs = max(gen.doc_count, 1)
+    df = _typed_freq(slot, gen)
+    factor = words_information.service_factor(_typed_forms(slot), df, docs) if everyday else 1.0
+    return words_information.idf(df, docs) ** INFORMATION_POWER * factor
 
 
 # Forms of what the citizen typed: the word itself, and the same word without a spoken clitic or

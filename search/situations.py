@@ -44,11 +44,15 @@ def recognise(plan: Plan, gen: LoadedGeneration, signals: Signals) -> Situation 
     query's words (as typed, or in the written form of a spoken word)."""
     if plan.empty or not len(gen.life_events):
         return None
+    # Most queries name no trigger at all: where each word is is only looked up for those that do.
+    matching = gen.life_events.matching(frozenset([t for slot in plan.slots for t in slot.typed]), written_terms)
+    if not matching:
+        return None
     where: dict[str, list[int]] = {}
     for i, slot in enumerate(plan.slots):
         for t in slot.typed:
             where.setdefault(t, []).append(i)
-    matching = [m for m in gen.life_events.matching(frozenset(where), written_terms) if _together(m[1], where)]
+    matching = [m for m in matching if _together(m[1], where)]
     if not matching:
         return None
     # The words that count are those retrieval requires (verbs too when there is nothing else).

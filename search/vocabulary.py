@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 
+KEPT_CORRECTIONS = 10_000  # words whose corrections a vocabulary keeps (forgotten all at once past it)
+
 
 def _deletes(word: str, depth: int) -> set[str]:
     out = {word}
@@ -54,6 +56,7 @@ class Vocabulary:
     def __init__(self, doc_freq: dict[str, int]):
         self.df = doc_freq
         self._deletes: dict[str, list[str]] | None = None
+        self._corrections: dict[tuple[str, int], tuple[tuple[str, int], ...]] = {}
 
     def __contains__(self, term: str) -> bool:
         return term in self.df
@@ -77,7 +80,16 @@ class Vocabulary:
         return self._deletes
 
     def corrections(self, word: str, limit: int = 3) -> list[tuple[str, int]]:
-        """Vocabulary terms within the word's typo budget, closest and most frequent first."""
+        """Vocabulary terms within the word's typo budget, closest and most frequent first. Kept
+        by word (the vocabulary never changes; queries repeat their words)."""
+        found = self._corrections.get((word, limit))
+        if found is None:
+            if len(self._corrections) >= KEPT_CORRECTIONS:
+                self._corrections.clear()
+            found = self._corrections[word, limit] = tuple(self._find_corrections(word, limit))
+        return list(found)
+
+    def _find_corrections(self, word: str, limit: int) -> list[tuple[str, int]]:
         budget = max_typos(word)
         if budget == 0 or word.isdigit() or word.isascii():
             return []

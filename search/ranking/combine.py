@@ -52,13 +52,22 @@ def rank(
         keep = sc >= edge
         candidates, sc = candidates[keep], sc[keep]
     order = np.lexsort((candidates, -sc))
-    scored = list(zip(candidates[order[:depth]].tolist(), sc[order[:depth]].tolist(), strict=True))
-    # Weak matches are ordered by coverage after re-scoring: they need every candidate scored.
-    need = limit if coverage is None and limit <= RERANK_DEPTH else None
-    top = rerank(scored[:RERANK_DEPTH], plan, gen, signals, need) + scored[RERANK_DEPTH:]
-    if coverage is not None:
-        # Cards with every word of the query come before those with most of them.
-        top.sort(key=lambda x: coverage[x[0]] < 1.0)
+    best = candidates[order[:depth]]
+    scored = list(zip(best.tolist(), sc[order[:depth]].tolist(), strict=True))
+    if coverage is None:
+        top = rerank(scored[:RERANK_DEPTH], plan, gen, signals, limit if limit <= RERANK_DEPTH else None)
+        top += scored[RERANK_DEPTH:]
+    elif limit <= RERANK_DEPTH:
+        # Cards with every word of the query come before those with most of them, so each group
+        # is re-scored on its own, and the weak ones only when the full ones leave room.
+        weak = (coverage[best] < 1.0).tolist()
+        top = rerank([x for x, w in zip(scored, weak, strict=True) if not w], plan, gen, signals, limit)
+        if len(top) < limit:
+            rest = [x for x, w in zip(scored, weak, strict=True) if w]
+            top += rerank(rest, plan, gen, signals, limit - len(top))
+    else:
+        top = rerank(scored[:RERANK_DEPTH], plan, gen, signals) + scored[RERANK_DEPTH:]
+        top.sort(key=lambda x: coverage[x[0]] < 1.0)  # full matches first, as above
     return [(d, round(sc, 4)) for d, sc in top[:limit]]
 
 
@@ -85,7 +94,7 @@ def rerank(
     prior = gen.popularity_prior if signals.popularity else None
     out = []
     best: list[float] = []  # a heap of the `need` best re-scored so far
-    titles, agency_terms = gen.title_terms, gen.agency_terms
+    titles, agency_terms, subjects = gen.title_terms, gen.agency_terms, gen.title_subjects
     phrase, exact, action, agency = signals.phrase, signals.exact_title, signals.default_action, signals.agency
     for docnum, score in scored:
         if need and len(best) == need:
@@ -104,7 +113,7 @@ def rerank(
         left = len(hits) - answering
         if exact and left == 0 and exact_title(title, slot_terms):
             boost += EXACT_TITLE_BOOST
-        elif action and left and default_action(title, answered):
+        elif action and left and answered.issuperset(subjects[docnum]) and default_action(title, answered):
             boost += DEFAULT_ACTION_BOOST
         if agency and not answered.isdisjoint(agency_terms[docnum]):
             boost += AGENCY_BOOST

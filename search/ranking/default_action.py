@@ -26,6 +26,12 @@ def _first_time() -> frozenset[str]:
     return frozenset(analyzers.terms(FIRST_TIME))
 
 
+def subject_words(title: tuple[str, ...]) -> frozenset[str]:
+    """The title's words that are neither an action nor say the first time: `default_action` holds
+    only for a query that answers them all (a cheap test, kept per card, before the full one)."""
+    return frozenset(w for w in title if w not in _default_actions() and w not in _first_time() and w != TIME)
+
+
 def default_action(title: tuple[str, ...], answered: set[str]) -> bool:
     """The query answers every title word but the default action (unless typed) and words that say
     it is the first time: «گذرنامه» and «صدور گذرنامه» both mean «صدور گذرنامه عادی (بار اول)»."""

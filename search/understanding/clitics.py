@@ -19,13 +19,15 @@ CLITICS = ("مونو", "تونو", "شونو", "مون", "تون", "شون", "م
 # no card uses, never leaving a stem shorter than this, or on a word the cards use this many times
 # less than what remains (چکی برگشت خورده: چکی once, چک 42 times; never ملی, قانونی, تلفنی).
 INDEFINITE, MIN_INDEFINITE_STEM, RARER_THAN_STEM = "ی", 3, 10
+# The clitics by their last letter, in CLITICS' order: a word is tried only for those it may end in.
+_BY_LAST_LETTER = {c[-1]: tuple(k for k in CLITICS if k[-1] == c[-1]) for c in CLITICS}
 
 
 def expand(slot: Slot, term: Token, ctx: Context) -> None:
     if not ctx.signals.clitics or len(slot.alternatives) > 1:
         return
     word, typed, vocab = term.base or term.text, slot.alternatives[0].terms[0], ctx.lex.vocab
-    for clitic in CLITICS:
+    for clitic in _BY_LAST_LETTER.get(word[-1:], ()):
         if not word.endswith(clitic) or len(word) - len(clitic) < 2:
             continue
         # Only the longest clitic the word ends with is tried (مون, not م).

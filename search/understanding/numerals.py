@@ -10,6 +10,8 @@ the card that has it first and never leaves out a card that does not.
 
 from __future__ import annotations
 
+import functools
+
 from analyzers import Token
 from analyzers.chars import fold_characters
 from search.understanding.context import Context
@@ -33,6 +35,11 @@ FORMS = {form: spellings for spellings in _SPELLINGS for form in spellings[:2]} 
 ARTICLE = "یک"
 
 
+@functools.lru_cache(maxsize=10_000)  # queries repeat their words
+def _folded(word: str) -> str:
+    return fold_characters(word)
+
+
 def add_spellings(plan: Plan, words: list[str], terms: list[Token], ctx: Context) -> None:
     """Other spellings for each number that follows a content word and comes before none; a «یک»
     the analyzer dropped is put back there. `words` are the normalized text's words, `terms` the
@@ -41,8 +48,7 @@ def add_spellings(plan: Plan, words: list[str], terms: list[Token], ctx: Context
         return
     term_at = {t.pos: t for t in terms}
     for p, word in enumerate(words):
-        number = fold_characters(word)
-        if number not in FORMS or p - 1 not in term_at:
+        if p - 1 not in term_at or (number := _folded(word)) not in FORMS:
             continue
         after = term_at.get(p + 1)
         if after is not None and not (after.verb or after.text in ctx.verbs):
