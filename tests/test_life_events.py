@@ -69,7 +69,7 @@ def test_the_file_is_a_small_well_formed_vocabulary(life_events):
     for event in life_events.events:
         assert event.id.isascii() and event.id.replace("_", "").isalpha()
         assert event.name and event.title and event.aliases
-        assert 15 <= len(event.triggers) <= 50, event.id
+        assert 15 <= len(event.triggers) <= 80, event.id
         assert life_events.by_id[event.id] is event
 
 
