@@ -51,7 +51,11 @@ def test_unknown_aliases_lists_the_cards_that_use_them(life_events):
 def test_steps_are_cards_of_the_catalogue_without_repeats(life_events, cards):
     ids = {card["id"] for card in cards}
     for event in life_events.events:
-        assert 3 <= len(event.steps) <= 10, event.id
+        # A service every city runs on its own (tehran-building-permit, shiraz-building-permit) is
+        # listed for each city, so that the city a question names finds its own; counting such a
+        # service once, the list stays one a citizen can follow.
+        services = {step.split("-", 1)[1] for step in event.steps}
+        assert 3 <= len(services) <= 12, event.id
         assert [s for s in event.steps if s not in ids] == [], event.id
         assert len(set(event.steps)) == len(event.steps), event.id
 
@@ -65,7 +69,7 @@ def test_the_file_is_a_small_well_formed_vocabulary(life_events):
     for event in life_events.events:
         assert event.id.isascii() and event.id.replace("_", "").isalpha()
         assert event.name and event.title and event.aliases
-        assert 15 <= len(event.triggers) <= 50, event.id
+        assert 15 <= len(event.triggers) <= 80, event.id
         assert life_events.by_id[event.id] is event
 
 
