@@ -124,7 +124,7 @@ class Engine:
                 plan.corrected,
                 interpretation,
                 relaxed,
-                situations.summary(situation, gen) if situation else None,
+                situations.summary(situation, gen, [d for d, _ in ranked]) if situation else None,
                 plan.showing_results_for,
                 plan.did_you_mean,
             ),

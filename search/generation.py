@@ -136,6 +136,7 @@ class LoadedGeneration:
             "best_bets",
             "life_events",
             "life_event_services",
+            "regional",
             "electronic",
             "live",
             "term_scores",
@@ -199,6 +200,15 @@ class LoadedGeneration:
         declared = ((f.id, names, f.popularity) for f, names in zip(self.facts, self.named_events, strict=True) if f)
         found = self.life_events.services(declared, self.by_id)
         return {event_id: [self.by_id[i] for i in ids] for event_id, ids in found.items()}
+
+    @functools.cached_property
+    def regional(self) -> np.ndarray:
+        """By docnum, whether the card is a city's or a province's service (level local or
+        provincial): one service of many places (a building permit in each city)."""
+        column, out = self.facets["level"], np.zeros(self.size, bool)
+        regional = [i for i, v in enumerate(column.values) if v in ("local", "provincial")]
+        out[column.pair_doc[np.isin(column.pair_ord, regional)]] = True
+        return out
 
     @functools.cached_property
     def suggester(self) -> Suggester:

@@ -127,8 +127,32 @@ def admit(
     return scores, coverage
 
 
-def summary(situation: Situation, gen: LoadedGeneration) -> LifeEventSteps:
-    return steps_of(situation.event, gen)
+def summary(situation: Situation, gen: LoadedGeneration, shown: list[int]) -> LifeEventSteps:
+    """The situation's steps for a search: a service the event lists for many places (each city's
+    building permit) is one step, the place's the search shows first (the city the question names),
+    else the first the event lists."""
+    docs = gen.life_event_services.get(situation.event.id, [])
+    place = {d: i for i, d in enumerate(shown)}
+    variants: dict[str, list[int]] = {}
+    for d in docs:
+        if gen.regional[d]:
+            variants.setdefault(_service(gen.facts[d].id), []).append(d)
+    steps, done = [], set()
+    for d in docs:
+        key = _service(gen.facts[d].id) if gen.regional[d] else None
+        if key in done:
+            continue
+        if key is not None:
+            done.add(key)
+            d = min(variants[key], key=lambda v: place.get(v, len(place)))
+        steps.append(Step(gen.facts[d].id, gen.facts[d].title))
+    return LifeEventSteps(situation.event.id, situation.event.name, situation.event.title, steps)
+
+
+def _service(card_id: str) -> str:
+    """What a regional card's id says of its service, without its place: tehran-building-permit →
+    building-permit."""
+    return card_id.partition("-")[2]
 
 
 def steps_of(event: LifeEvent, gen: LoadedGeneration) -> LifeEventSteps:

@@ -115,6 +115,18 @@ def test_a_step_that_also_answers_the_rest_of_the_question_comes_before_a_card_w
     assert found.index("abfa-ownership-change") < found.index("tavanir-bill-payment"), found
 
 
+@pytest.mark.parametrize(("q", "city"), [("تو اصفهان میخوایم خونه بسازیم", "isfahan"), ("میخوایم خونه بسازیم", None)])
+def test_a_service_of_many_cities_is_one_step_the_city_the_question_names(bundled_engine, q, city):
+    """The building event lists every city's building permit; its step list shows one: the city
+    the question names, else the first the event lists."""
+    result = bundled_engine.search(SearchRequest(q=q))
+    assert result.query.life_event is not None and result.query.life_event.id == "building"
+    permits = [s.id for s in result.query.life_event.steps if s.id.endswith("-building-permit")]
+    listed = [i for i in EVENTS["building"]["steps"] if i.endswith("-building-permit")]
+    assert len(listed) > 1  # the point of the case
+    assert permits == [f"{city}-building-permit" if city else listed[0]]
+
+
 @pytest.mark.parametrize("q", ["تمدید گذرنامه", "قبض برق", "معافیت تحصیلی"])
 def test_a_service_search_describes_no_situation(bundled_engine, q):
     assert bundled_engine.search(SearchRequest(q=q)).query.life_event is None
