@@ -62,6 +62,8 @@ class LoadedGeneration:
     title_terms: list[tuple[str, ...]]  # by docnum: the analysed title, for phrase and exact-title signals
     named_events: list[tuple[str, ...]]  # by docnum: the card's life_events, as written
     _local: threading.local = field(default_factory=threading.local, repr=False)
+    _extras: dict[str, str] = field(default_factory=dict, repr=False)  # query-side file → the text read
+    _previous: LoadedGeneration | None = field(default=None, repr=False)  # only while warm_search runs
 
     @classmethod
     def open(cls, name: str, path: Path) -> LoadedGeneration:
@@ -117,10 +119,19 @@ class LoadedGeneration:
         """Every card served, one at a time."""
         return self.store.cards()
 
-    def warm_search(self) -> None:
+    def warm_search(self, previous: LoadedGeneration | None = None) -> None:
         """Build what every search needs (vocabulary, typo index, synonyms, best bets) before
-        the generation is swapped in: a search must never pay for it."""
-        self.lexicon.vocab.warm()
+        the generation is swapped in: a search must never pay for it. `previous`: the generation
+        served until now; what this one has in common with it (the index's segments, the same
+        query-side files) is taken from it rather than built again, and comes out the same."""
+        self._previous = previous
+        try:
+            self.lexicon.vocab.warm()
+            self._warm_search()
+        finally:
+            self._previous = None  # a generation never keeps its predecessor alive
+
+    def _warm_search(self) -> None:
         self._compute(
             "synonyms",
             "best_bets",
@@ -160,23 +171,40 @@ class LoadedGeneration:
     def facet_table(self) -> FacetTable:
         return facet_table(self.facets, self.size)
 
+    def _built_by_previous(self, name: str):
+        """The previous generation's cached property `name`, if it was computed (else None)."""
+        return self._previous.__dict__.get(name) if self._previous is not None else None
+
+    def _read_by_previous(self, name: str, extra: str):
+        """The previous generation's cached property `name`, if it was computed from a query-side
+        file `extra` with the same text as this generation's (else None)."""
+        built = self._built_by_previous(name)
+        if built is not None and self._previous._extras.get(extra) == self.read_extra(extra):
+            return built
+        return None
+
     @functools.cached_property
     def lexicon(self) -> Lexicon:
         fields = tuple(n for n in self.ix.schema.names() if n != "id")
         with self.ix.reader() as reader:
-            return Lexicon(reader, fields)
+            return Lexicon(reader, fields, self._built_by_previous("lexicon"))
 
     @functools.cached_property
     def synonyms(self) -> Synonyms:
-        return Synonyms(self.read_extra("synonyms.tsv"))
+        reused = self._read_by_previous("synonyms", "synonyms.tsv")
+        return reused if reused is not None else Synonyms(self.read_extra("synonyms.tsv"))
 
     @functools.cached_property
     def best_bets(self) -> BestBets:
-        return BestBets(self.read_extra("best_bets.tsv"))
+        reused = self._read_by_previous("best_bets", "best_bets.tsv")
+        return reused if reused is not None else BestBets(self.read_extra("best_bets.tsv"))
 
     @functools.cached_property
     def life_events(self) -> LifeEvents:
         """The life events this generation was built with (none for a generation without them)."""
+        reused = self._read_by_previous("life_events", "life_events.json")
+        if reused is not None:
+            return reused
         text = self.read_extra("life_events.json")
         events = LifeEvents.load(text) if text.strip() else LifeEvents([])
         events.matching(frozenset(), written_terms)  # triggers analysed and filed now, not in the first search
@@ -262,5 +290,10 @@ class LoadedGeneration:
         return max((f.popularity for f in self.facts if f), default=0) or 1.0
 
     def read_extra(self, name: str) -> str:
-        p = self.path / name
-        return p.read_text("utf-8") if p.is_file() else ""
+        """A query-side file's text ("" without it), read once: what was built from it is
+        compared by it with the next generation's."""
+        text = self._extras.get(name)
+        if text is None:
+            p = self.path / name
+            text = self._extras[name] = p.read_text("utf-8") if p.is_file() else ""
+        return text

@@ -106,7 +106,7 @@ class GenerationServer:
             return False  # retried now and then: on a network volume files can appear late
         try:
             gen = LoadedGeneration.open(name, path)
-            gen.warm_search()
+            gen.warm_search(previous=current)
         except Exception:
             log.exception("generation %s cannot be opened; still serving %s", name, current.name if current else None)
             self._failed[name] = time.monotonic()

@@ -1,0 +1,105 @@
+"""A worker swapping in a generation made by a single-card change takes what the two share from
+the one it served (the index's unchanged segments, the typo index, the query-side files): every
+answer must be the one a fresh open of the new generation gives."""
+
+import dataclasses
+
+import pytest
+from conftest import mini_cards
+
+from indexer import update
+from search import Engine
+from search.engine import SearchRequest
+from search.generation import LoadedGeneration
+from search.vocabulary import Vocabulary
+from store import layout
+
+# A made-up word no card writes, and two ways of mistyping it (a letter dropped, two swapped).
+NEW_WORD = "زغبکپوه"
+TYPOS = ("زغبکپه", "زغکبپوه")
+QUERIES = (NEW_WORD, *TYPOS, f"گذرنامه {NEW_WORD}", "گذرنامه", "گذرنامع", "تمدید گواهینامه", "کارت ملی")
+
+
+def answer(engine: Engine, q: str):
+    result = engine.search(SearchRequest(q=q, size=20))
+    return dataclasses.replace(result, took_ms=0.0)
+
+
+def fresh(index) -> Engine:
+    engine = Engine(index, refresh_interval=3600)
+    engine.load()
+    return engine
+
+
+@pytest.fixture
+def served(index):
+    engine = Engine(index, refresh_interval=3600)  # refreshed by hand: the test says when
+    engine.load()
+    for q in QUERIES:
+        answer(engine, q)  # what the serving generation builds as it answers is there to be reused
+    return engine
+
+
+def test_a_new_word_is_found_with_its_typos_and_answers_equal_a_fresh_open(index, served):
+    card = mini_cards()[0]
+    update.upsert(index, {**card, "title": f"{card['title']} {NEW_WORD}"})
+    previous = served.generation()
+    assert served.refresh()
+    gen = served.generation()
+    assert set(gen.lexicon.segments) > set(previous.lexicon.segments)  # really reused, and one segment more
+    assert all(gen.lexicon.segments[k] is terms for k, terms in previous.lexicon.segments.items())
+    for q in (NEW_WORD, *TYPOS):
+        assert served.search(SearchRequest(q=q)).hits[0].id == card["id"], q
+    other = fresh(index)
+    for q in QUERIES:
+        assert answer(served, q) == answer(other, q), q
+
+
+def test_many_changes_in_a_row_keep_every_structure_equal_to_a_fresh_open(index, served):
+    # Enough single-card changes for Whoosh to merge its small segments (terms then go as well as
+    # come), a deletion among them.
+    cards = mini_cards()
+    for n, card in enumerate(cards[:12]):
+        if n == 5:
+            update.delete(index, card["id"])
+        else:
+            update.upsert(index, {**card, "title": f"{card['title']} {NEW_WORD[: 3 + n % 4]}{n}وه"})
+        assert served.refresh()
+    gen = served.generation()
+    name, path = layout.current(index)
+    opened = LoadedGeneration.open(name, path)
+    opened.warm_search()
+    assert gen.lexicon.known == opened.lexicon.known
+    assert gen.lexicon.vocab.df == opened.lexicon.vocab.df
+    assert _as_sets(gen.lexicon.vocab._delete_index()) == _as_sets(opened.lexicon.vocab._delete_index())
+    other = fresh(index)
+    for q in QUERIES:
+        assert answer(served, q) == answer(other, q), q
+
+
+def _as_sets(deletion_index: dict[str, list[str]]) -> dict[str, set[str]]:
+    return {d: set(terms) for d, terms in deletion_index.items()}
+
+
+def test_a_query_side_file_that_changed_is_read_again(index, served):
+    # A rebuild may carry new synonyms: the worker must not keep the ones it had.
+    card = mini_cards()[0]
+    published = update.upsert(index, {**card, "title": f"{card['title']} {NEW_WORD}"})
+    before = served.generation().synonyms
+    published_synonyms = published.path / "synonyms.tsv"
+    published_synonyms.write_text(f"{NEW_WORD}\tگذرنامه\n", "utf-8")  # as if the build had carried it
+    assert served.refresh()
+    assert served.generation().synonyms is not before
+    assert served.generation().synonyms.has_word(NEW_WORD)
+
+
+def test_a_patched_typo_index_corrects_as_one_built_anew():
+    before = {"گذرنامه": 5, "گواهینامه": 3, "تمدید": 7, "شناسنامه": 2, "۱۲۳۴": 1}
+    after = {"گذرنامه": 6, "گواهینامه": 3, "تمدید": 7, "زغبکپوه": 1, "۱۲۳۴": 1}  # one word gone, one new
+    previous = Vocabulary(before)
+    previous.warm()
+    patched, anew = Vocabulary(after, previous=previous), Vocabulary(after)
+    for word in ("گذرنامع", "شناسنامع", "زغبکپه", "زغکبپوه", "تمدیذ", "گواهینامح"):
+        assert patched.corrections(word) == anew.corrections(word), word
+    assert previous.corrections("شناسنامع") == [("شناسنامه", 1)]  # the previous one is left as it was
+    assert patched.corrections("شناسنامع") == []
