@@ -371,6 +371,17 @@ def test_history_survives_pruning(tmp_path, index):
     assert published == sorted(published)
 
 
+def test_the_history_entry_is_the_full_reports_summary(bundled_index):
+    # The history's entry is computed on its own (at every publication): it must say what the
+    # report the server shows says.
+    from store.card_files import CardStore
+
+    bundled = list(CardStore(layout.current(bundled_index).path).cards())
+    for cards, generation in ((CARDS, GENERATION), (bundled, "000007-20271231T235959Z")):
+        expected = report.build(cards, generation).summary()
+        assert json.dumps(report.summary(cards, generation)) == json.dumps(expected)
+
+
 def test_a_torn_last_line_is_skipped_and_cut_off(tmp_path, index):
     root = tmp_path / "index"
     shutil.copytree(index, root)
