@@ -1,9 +1,10 @@
 """Which generation a process serves: opened at start-up, swapped for a newer one when published.
 
-The pointer is re-read at most every `refresh_interval` seconds by a watcher thread; a newly
-published generation is opened and warmed before it is swapped in, and a request that started on
-the old one finishes on it, because it holds its own reference. A damaged generation never
-replaces a good one.
+The pointer is re-read every `refresh_interval` seconds by a watcher thread (a read of one small
+file: polled rather than watched, because the index directory may be a volume shared by hosts); a
+newly published generation is opened and warmed for search before it is swapped in, and a request
+that started on the old one finishes on it, because it holds its own reference. A damaged
+generation never replaces a good one.
 """
 
 from __future__ import annotations
@@ -23,12 +24,18 @@ from store.layout import current as current_generation
 from store.layout import older_generations
 
 RETRY_FAILED = 10.0  # seconds before a generation that failed to open is tried again
+REFRESH_INTERVAL = 0.1  # seconds between two reads of the pointer
+# Seconds a newly swapped-in generation serves before the rest of it (suggestions, the catalogue
+# views, the report: seconds of CPU at 10,000 cards) is built, and only if it still serves then: a
+# run of card changes (an agency's script) warms its last generation, not each one, and the
+# watcher goes on looking for the next publication meanwhile.
+SETTLE = 1.0
 
 log = logging.getLogger("dargah.search")
 
 
 class GenerationServer:
-    def __init__(self, index_dir: Path | str, refresh_interval: float = 0.5):
+    def __init__(self, index_dir: Path | str, refresh_interval: float = REFRESH_INTERVAL):
         self.index_dir = Path(index_dir)
         self.refresh_interval = refresh_interval
         self._gen: LoadedGeneration | None = None
@@ -115,8 +122,13 @@ class GenerationServer:
         with self._lock:
             self._gen = gen
         log.info("now serving generation %s", name)
-        self._warm(gen)
+        threading.Thread(target=self._warm_if_still_served, args=(gen,), name="generation-warm", daemon=True).start()
         return True
+
+    def _warm_if_still_served(self, gen: LoadedGeneration) -> None:
+        time.sleep(SETTLE)
+        if self._gen is gen:
+            self._warm(gen)
 
     @staticmethod
     def _warm(gen: LoadedGeneration) -> None:
