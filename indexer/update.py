@@ -31,12 +31,15 @@ class NotYourAgency(Exception):
 
 
 def _copy_generation(source: Path, target: Path) -> None:
-    """Copy a generation's files into the (empty) build directory. A failure raises at once with
-    its own errno (a full disk says so), where shutil.copytree would gather them into one Error."""
+    """Copy a generation's files into the (empty) build directory, but for the card files, which
+    the change writes anew. A failure raises at once with its own errno (a full disk says so),
+    where shutil.copytree would gather them into one Error."""
     for folder, _, files in os.walk(source):
         into = target / Path(folder).relative_to(source)
         into.mkdir(exist_ok=True)
         for name in files:
+            if folder == str(source) and name in card_files.FILES:
+                continue
             shutil.copyfile(Path(folder) / name, into / name)
 
 
