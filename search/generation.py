@@ -48,6 +48,80 @@ class CardFacts(NamedTuple):
     e_readiness: float
 
 
+class CardLine(NamedTuple):
+    """What a generation reads of one card line at load."""
+
+    facts: CardFacts
+    facet_values: tuple[tuple[str, ...], ...]  # by FACETS
+    events: tuple[str, ...]  # the card's life_events, as written
+
+
+def _read_card_line(card: dict) -> CardLine:
+    # Agency, cluster and facet values repeat from card to card: one string each, not one per card.
+    return CardLine(
+        CardFacts(
+            card["id"],
+            card["title"],
+            sys.intern(card["agency"]),
+            sys.intern(card["cluster"]),
+            float(card.get("popularity") or 0),
+            catalogue.is_electronic(card),
+            catalogue.e_readiness(card),
+        ),
+        tuple(tuple(sys.intern(v) for v in card_facet_values(card, f)) for f in FACETS),
+        tuple(sys.intern(e) for e in card.get("life_events") or ()),
+    )
+
+
+class _Loaded(NamedTuple):
+    """What a generation read at load that the next one may take over where it is the same: each
+    card line's reading (with the line's hash, to find it again), each Whoosh segment's stored
+    fields (a segment never changes once written: deletions only mark documents)."""
+
+    card_lines: list[CardLine]
+    line_hashes: dict[int, int]  # hash of a card line → its line number
+    segments: dict[str, list[tuple[str, tuple[str, ...]] | None]]  # segment id → (id, title terms) by docnum
+
+
+def _read_card_lines(store: CardStore, previous: LoadedGeneration | None) -> tuple[list[CardLine], dict[int, int]]:
+    """Each card line's reading, taken from `previous` for a line it read with the same bytes."""
+    known = previous._loaded.line_hashes if previous is not None else {}
+    read: list[CardLine] = []
+    hashes: dict[int, int] = {}
+    for n, line in enumerate(store.scan_lines()):
+        key = hash(line)
+        hashes.setdefault(key, n)
+        before = known.get(key)
+        if before is not None and previous.store.card_line(before) == line:
+            read.append(previous._loaded.card_lines[before])
+        else:
+            read.append(_read_card_line(orjson.loads(line)["card"]))
+    return read, hashes
+
+
+def _read_stored(reader, previous: LoadedGeneration | None):
+    """(ids, title terms) by docnum, and by segment for the next generation; a segment `previous`
+    read is taken from it (its documents deleted since are left out)."""
+    known = previous._loaded.segments if previous is not None else {}
+    ids: list[str | None] = [None] * reader.doc_count_all()
+    title_terms: list[tuple[str, ...]] = [()] * len(ids)
+    segments = {}
+    for leaf, base in reader.leaf_readers():
+        segment = leaf.segment()
+        key = segment.segment_id() if segment is not None else None
+        stored = known.get(key) if key is not None else None
+        if stored is None:
+            stored = [None] * leaf.doc_count_all()
+            for docnum in leaf.all_doc_ids():
+                fields = leaf.stored_fields(docnum)
+                stored[docnum] = (fields["id"], tuple(fields.get("title", "").split()))
+        if key is not None:
+            segments[key] = stored
+        for docnum in leaf.all_doc_ids():
+            ids[base + docnum], title_terms[base + docnum] = stored[docnum]
+    return ids, title_terms, segments
+
+
 @dataclass
 class LoadedGeneration:
     name: str
@@ -61,53 +135,36 @@ class LoadedGeneration:
     meta: dict
     title_terms: list[tuple[str, ...]]  # by docnum: the analysed title, for phrase and exact-title signals
     named_events: list[tuple[str, ...]]  # by docnum: the card's life_events, as written
+    _loaded: _Loaded = field(repr=False)
     _local: threading.local = field(default_factory=threading.local, repr=False)
     _extras: dict[str, str] = field(default_factory=dict, repr=False)  # query-side file → the text read
     _previous: LoadedGeneration | None = field(default=None, repr=False)  # only while warm_search runs
 
     @classmethod
-    def open(cls, name: str, path: Path) -> LoadedGeneration:
+    def open(cls, name: str, path: Path, previous: LoadedGeneration | None = None) -> LoadedGeneration:
         """Raises when the generation cannot be served (store.errors.GenerationDamaged when its
         card files are missing or of another format, GenerationIncompatible when another analyzer
-        version wrote it)."""
+        version wrote it). `previous`: the generation served until now, whose reading of the card
+        lines and index segments this one has too is taken over (a single-card change's
+        generation differs from its parent by one line and one small segment)."""
         meta = orjson.loads((path / layout.META).read_bytes())
         versions.check(name, meta)
         ix = whoosh_index.open_dir(str(path / layout.WHOOSH))
         store = CardStore(path)
-        facts_by_line: list[CardFacts] = []
-        values_by_line: list[list[list[str]]] = []
-        events_by_line: list[tuple[str, ...]] = []
-        for card in store.scan():
-            # Agency and cluster names repeat from card to card: one string each, not one per card.
-            facts_by_line.append(
-                CardFacts(
-                    card["id"],
-                    card["title"],
-                    sys.intern(card["agency"]),
-                    sys.intern(card["cluster"]),
-                    float(card.get("popularity") or 0),
-                    catalogue.is_electronic(card),
-                    catalogue.e_readiness(card),
-                )
-            )
-            values_by_line.append([card_facet_values(card, f) for f in FACETS])
-            events_by_line.append(tuple(sys.intern(e) for e in card.get("life_events") or ()))
-        with ix.searcher() as s:
-            ids = [None] * s.doc_count_all()
-            title_terms: list[tuple[str, ...]] = [()] * len(ids)
-            for docnum, stored in s.iter_docs():
-                ids[docnum] = stored["id"]
-                title_terms[docnum] = tuple(stored.get("title", "").split())
-        line_of = {f.id: n for n, f in enumerate(facts_by_line)}
+        by_line, line_hashes = _read_card_lines(store, previous)
+        with ix.reader() as reader:
+            ids, title_terms, segments = _read_stored(reader, previous)
+        line_of = {c.facts.id: n for n, c in enumerate(by_line)}
         missing = [i for i in ids if i is not None and i not in line_of]
         if missing:
             raise ValueError(f"generation {name}: {len(missing)} indexed ids have no card")
         lines = np.array([line_of[i] if i else -1 for i in ids], np.int32)
-        facts = [facts_by_line[n] if n >= 0 else None for n in lines]
+        facts = [by_line[n].facts if n >= 0 else None for n in lines]
         by_id = {i: d for d, i in enumerate(ids) if i}
-        facets = {f: facet_column(lines, [v[k] for v in values_by_line]) for k, f in enumerate(FACETS)}
-        events = [events_by_line[n] if n >= 0 else () for n in lines]
-        return cls(name, path, ix, store, lines, facts, by_id, facets, meta, title_terms, events)
+        facets = {f: facet_column(lines, [c.facet_values[k] for c in by_line]) for k, f in enumerate(FACETS)}
+        events = [by_line[n].events if n >= 0 else () for n in lines]
+        loaded = _Loaded(by_line, line_hashes, segments)
+        return cls(name, path, ix, store, lines, facts, by_id, facets, meta, title_terms, events, loaded)
 
     def card(self, docnum: int) -> dict:
         return self.store.card(int(self.lines[docnum]))
@@ -282,8 +339,17 @@ class LoadedGeneration:
     def agency_terms(self) -> list[frozenset[str]]:
         """By docnum, the words that name the card's agency and few others: سازمان or ملی are in
         many agencies' names and name none of them."""
-        distinctive = agency_signal.distinctive_terms(f.agency for f in self.facts if f)
+        distinctive = self.agency_distinctive_terms
         return [distinctive[f.agency] if f else frozenset() for f in self.facts]
+
+    @functools.cached_property
+    def agency_distinctive_terms(self) -> dict[str, frozenset[str]]:
+        """Each agency's distinctive words (ranking/agency.py): they depend on the agencies' names only."""
+        agencies = {f.agency for f in self.facts if f}
+        reused = self._built_by_previous("agency_distinctive_terms")
+        if reused is not None and reused.keys() == agencies:
+            return reused
+        return agency_signal.distinctive_terms(agencies)
 
     @functools.cached_property
     def max_popularity(self) -> float:

@@ -112,7 +112,7 @@ class GenerationServer:
         if time.monotonic() - self._failed.get(name, -RETRY_FAILED) < RETRY_FAILED:
             return False  # retried now and then: on a network volume files can appear late
         try:
-            gen = LoadedGeneration.open(name, path)
+            gen = LoadedGeneration.open(name, path, previous=current)
             gen.warm_search(previous=current)
         except Exception:
             log.exception("generation %s cannot be opened; still serving %s", name, current.name if current else None)

@@ -172,7 +172,10 @@ class _Lines:
         return len(self.offsets) - 1
 
     def __getitem__(self, n: int) -> dict:
-        return orjson.loads(self.data[self.offsets[n] : self.offsets[n + 1]])
+        return orjson.loads(self.line(n))
+
+    def line(self, n: int) -> bytes:
+        return self.data[self.offsets[n] : self.offsets[n + 1]]
 
 
 class CardStore:
@@ -188,13 +191,21 @@ class CardStore:
     def scan(self) -> Iterator[dict]:
         """Every card in line order, read once sequentially (at load), noting where lines start.
         Only one card is alive at a time."""
+        for line in self.scan_lines():
+            yield orjson.loads(line)["card"]
+
+    def scan_lines(self) -> Iterator[bytes]:
+        """Every card's line (`card_line`) as `scan` reads it, unparsed."""
         for _ in self._shown.scan():
             pass
         if len(self._shown):
             _check_version(self.path, self._shown[0])
-        for line in self._cards.scan():
-            yield orjson.loads(line)["card"]
+        yield from self._cards.scan()
         _check_lengths(self.path, len(self._shown), len(self._cards))
+
+    def card_line(self, n: int) -> bytes:
+        """Card `n`'s line as written (`card_line`)."""
+        return self._cards.line(n)
 
     def __len__(self) -> int:
         return len(self._cards)

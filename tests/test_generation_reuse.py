@@ -1,6 +1,6 @@
 """A worker swapping in a generation made by a single-card change takes what the two share from
-the one it served (the index's unchanged segments, the typo index, the query-side files): every
-answer must be the one a fresh open of the new generation gives."""
+the one it served (the unchanged card lines and index segments, the typo index, the query-side
+files): every answer must be the one a fresh open of the new generation gives."""
 
 import dataclasses
 
@@ -48,8 +48,11 @@ def test_a_new_word_is_found_with_its_typos_and_answers_equal_a_fresh_open(index
     gen = served.generation()
     assert set(gen.lexicon.segments) > set(previous.lexicon.segments)  # really reused, and one segment more
     assert all(gen.lexicon.segments[k] is terms for k, terms in previous.lexicon.segments.items())
+    unchanged = mini_cards()[1]["id"]
+    assert gen.facts[gen.by_id[unchanged]] is previous.facts[previous.by_id[unchanged]]  # its line was not read again
     for q in (NEW_WORD, *TYPOS):
         assert served.search(SearchRequest(q=q)).hits[0].id == card["id"], q
+    assert_as_opened_afresh(gen, index)
     other = fresh(index)
     for q in QUERIES:
         assert answer(served, q) == answer(other, q), q
@@ -65,16 +68,30 @@ def test_many_changes_in_a_row_keep_every_structure_equal_to_a_fresh_open(index,
         else:
             update.upsert(index, {**card, "title": f"{card['title']} {NEW_WORD[: 3 + n % 4]}{n}وه"})
         assert served.refresh()
-    gen = served.generation()
-    name, path = layout.current(index)
-    opened = LoadedGeneration.open(name, path)
-    opened.warm_search()
-    assert gen.lexicon.known == opened.lexicon.known
-    assert gen.lexicon.vocab.df == opened.lexicon.vocab.df
-    assert _as_sets(gen.lexicon.vocab._delete_index()) == _as_sets(opened.lexicon.vocab._delete_index())
+    assert_as_opened_afresh(served.generation(), index)
     other = fresh(index)
     for q in QUERIES:
         assert answer(served, q) == answer(other, q), q
+
+
+def assert_as_opened_afresh(gen: LoadedGeneration, index) -> None:
+    """Everything `gen` read or built for search equals what a fresh open of it reads and builds."""
+    name, path = layout.current(index)
+    assert gen.name == name
+    opened = LoadedGeneration.open(name, path)
+    opened.warm_search()
+    assert gen.lines.tolist() == opened.lines.tolist()
+    assert (gen.facts, gen.by_id) == (opened.facts, opened.by_id)
+    assert (gen.title_terms, gen.named_events) == (opened.title_terms, opened.named_events)
+    for facet, column in gen.facets.items():
+        other = opened.facets[facet]
+        assert column.values == other.values, facet
+        assert column.pair_doc.tolist() == other.pair_doc.tolist(), facet
+        assert column.pair_ord.tolist() == other.pair_ord.tolist(), facet
+    assert gen.agency_terms == opened.agency_terms
+    assert gen.lexicon.known == opened.lexicon.known
+    assert gen.lexicon.vocab.df == opened.lexicon.vocab.df
+    assert _as_sets(gen.lexicon.vocab._delete_index()) == _as_sets(opened.lexicon.vocab._delete_index())
 
 
 def _as_sets(deletion_index: dict[str, list[str]]) -> dict[str, set[str]]:
