@@ -101,7 +101,8 @@ def _read_card_lines(store: CardStore, previous: LoadedGeneration | None) -> tup
 
 def _read_stored(reader, previous: LoadedGeneration | None):
     """(ids, title terms) by docnum, and by segment for the next generation; a segment `previous`
-    read is taken from it (its documents deleted since are left out)."""
+    read is taken from it (documents deleted since are left out, and one it had deleted but this
+    generation has not, after a rollback, is read)."""
     known = previous._loaded.segments if previous is not None else {}
     ids: list[str | None] = [None] * reader.doc_count_all()
     title_terms: list[tuple[str, ...]] = [()] * len(ids)
@@ -109,16 +110,16 @@ def _read_stored(reader, previous: LoadedGeneration | None):
     for leaf, base in reader.leaf_readers():
         segment = leaf.segment()
         key = segment.segment_id() if segment is not None else None
-        stored = known.get(key) if key is not None else None
-        if stored is None:
-            stored = [None] * leaf.doc_count_all()
-            for docnum in leaf.all_doc_ids():
+        taken = known.get(key) if key is not None else None
+        stored = list(taken) if taken is not None else [None] * leaf.doc_count_all()
+        for docnum in leaf.all_doc_ids():
+            entry = stored[docnum]
+            if entry is None:
                 fields = leaf.stored_fields(docnum)
-                stored[docnum] = (fields["id"], tuple(fields.get("title", "").split()))
+                entry = stored[docnum] = (fields["id"], tuple(fields.get("title", "").split()))
+            ids[base + docnum], title_terms[base + docnum] = entry
         if key is not None:
             segments[key] = stored
-        for docnum in leaf.all_doc_ids():
-            ids[base + docnum], title_terms[base + docnum] = stored[docnum]
     return ids, title_terms, segments
 
 

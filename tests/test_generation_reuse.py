@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 from conftest import mini_cards
 
-from indexer import update
+from indexer import update, writes
 from search import Engine
 from search.engine import SearchRequest
 from search.generation import LoadedGeneration
@@ -69,6 +69,22 @@ def test_many_changes_in_a_row_keep_every_structure_equal_to_a_fresh_open(index,
             update.upsert(index, {**card, "title": f"{card['title']} {NEW_WORD[: 3 + n % 4]}{n}وه"})
         assert served.refresh()
     assert_as_opened_afresh(served.generation(), index)
+    other = fresh(index)
+    for q in QUERIES:
+        assert answer(served, q) == answer(other, q), q
+
+
+def test_a_rollback_to_the_generation_before_is_served_as_opened_afresh(index):
+    # The older generation has, live, the document its successor deleted in the same segment,
+    # which the worker read first as deleted.
+    card = mini_cards()[0]
+    update.upsert(index, {**card, "title": f"{card['title']} {NEW_WORD}"})
+    served = fresh(index)
+    assert served.search(SearchRequest(q=NEW_WORD)).hits
+    writes.rollback(index)
+    assert served.refresh()
+    assert_as_opened_afresh(served.generation(), index)
+    assert not served.search(SearchRequest(q=NEW_WORD)).hits
     other = fresh(index)
     for q in QUERIES:
         assert answer(served, q) == answer(other, q), q
