@@ -87,12 +87,15 @@ def _apply(
             # Other cards' lines are kept as they are: the compounds their texts were checked
             # against are the vocabulary of the build that wrote them (a term this change adds
             # counts for them from the next full build).
-            vocabulary = windex.vocabulary(build_dir / layout.WHOOSH)
-            kept = [line for line in before if line[0]["id"] != card_id]
+            dropped = next((n for n, (c, _, _) in enumerate(before) if c["id"] == card_id), None)
+            added = None
             if card is not None:
-                kept.append((card, card_files.card_line(card), card_files.shown_line(card, vocabulary)))
-            cards = [c for c, _, _ in kept]
-            card_files.rewrite(build_dir, kept)
+                with windex.indexed_terms(build_dir / layout.WHOOSH) as vocabulary:
+                    added = (card_files.card_line(card), card_files.shown_line(card, vocabulary))
+            card_files.write_changed(base.path, build_dir, before, dropped, added)
+            cards = [c for n, (c, _, _) in enumerate(before) if n != dropped]
+            if card is not None:
+                cards.append(card)
             recorded = overlay.of_generation(root, base.path)
             recorded[card_id] = card
             overlay.write(build_dir, recorded)

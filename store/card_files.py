@@ -91,6 +91,54 @@ def rewrite(generation: Path, kept: list[tuple[dict, bytes, bytes]]) -> None:
     (generation / SHOWN).write_bytes(b"".join(s for _, _, s in kept))
 
 
+def write_changed(
+    source: Path,
+    target: Path,
+    lines: list[tuple[dict, bytes, bytes]],
+    dropped: int | None,
+    added: tuple[bytes, bytes] | None,
+) -> None:
+    """Write `target`'s card files as `source`'s (whose lines `read` gave as `lines`) with line
+    `dropped` left out and `added` (a card line and its shown line) appended: the bytes `rewrite`
+    writes for those lines, but the lines kept are copied from file to file by the kernel, not
+    written from memory (tens of megabytes at 10,000 cards, for one line changed)."""
+    for name, k in ((CARDS, 1), (SHOWN, 2)):
+        src = os.open(source / name, os.O_RDONLY)
+        try:
+            size = os.fstat(src).st_size
+            start = sum(len(line[k]) for line in lines[:dropped]) if dropped is not None else size
+            end = start + len(lines[dropped][k]) if dropped is not None else size
+            dst = os.open(target / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            try:
+                _copy_range(src, dst, 0, start)
+                _copy_range(src, dst, end, size - end)
+                if added is not None:
+                    _write_all(dst, added[k - 1])
+            finally:
+                os.close(dst)
+        finally:
+            os.close(src)
+
+
+def _copy_range(src: int, dst: int, offset: int, count: int) -> None:
+    """`count` bytes of `src` from `offset` to where `dst` stands."""
+    while count > 0:
+        try:
+            done = os.copy_file_range(src, dst, count, offset)
+        except OSError:  # a file system or kernel without it: through memory
+            done = _write_all(dst, os.pread(src, min(count, 1 << 24), offset))
+        if done == 0:
+            raise OSError(f"{count} bytes missing at {offset} (the file shrank while copied)")
+        offset, count = offset + done, count - done
+
+
+def _write_all(fd: int, data: bytes) -> int:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    return len(data)
+
+
 # -- reading ------------------------------------------------------------------------------------
 
 
