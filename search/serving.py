@@ -21,14 +21,14 @@ from search.generation import LoadedGeneration
 from search.understanding import spoken
 from store.errors import IndexUnavailable
 from store.layout import current as current_generation
-from store.layout import older_generations
+from store.layout import current_name, older_generations, short_write_under_way
 
 RETRY_FAILED = 10.0  # seconds before a generation that failed to open is tried again
 REFRESH_INTERVAL = 0.1  # seconds between two reads of the pointer
-# Seconds a newly swapped-in generation serves before the rest of it (suggestions, the catalogue
-# views, the report: seconds of CPU at 10,000 cards) is built, and only if it still serves then: a
-# run of card changes (an agency's script) warms its last generation, not each one, and the
-# watcher goes on looking for the next publication meanwhile.
+# Seconds a generation serves before the rest of it (suggestions, the catalogue views, the report:
+# seconds of CPU at 10,000 cards) is built, in its own thread, and only once no newer generation is
+# published or being written: a run of card changes (an agency's script) warms its last generation,
+# not each one, and the CPU goes to the changes and to opening their generations meanwhile.
 SETTLE = 1.0
 
 log = logging.getLogger("dargah.search")
@@ -67,7 +67,7 @@ class GenerationServer:
             self._gen = gen
         # Ready to search now; suggestions and the agencies' ranking (seconds at 10,000 cards)
         # are built beside the first requests rather than before them.
-        threading.Thread(target=self._warm, args=(gen,), name="generation-warm", daemon=True).start()
+        self._warm_when_settled(gen)
         self._start_watcher()
         return gen
 
@@ -122,13 +122,26 @@ class GenerationServer:
         with self._lock:
             self._gen = gen
         log.info("now serving generation %s", name)
-        threading.Thread(target=self._warm_if_still_served, args=(gen,), name="generation-warm", daemon=True).start()
+        self._warm_when_settled(gen)
         return True
 
-    def _warm_if_still_served(self, gen: LoadedGeneration) -> None:
-        time.sleep(SETTLE)
-        if self._gen is gen:
+    def _warm_when_settled(self, gen: LoadedGeneration) -> None:
+        """Warm the rest of `gen` (served now) once it has served SETTLE seconds with no newer
+        generation published or being written; never if one replaces it first."""
+
+        def when_settled():
+            pointer = current_name(self.index_dir)  # not gen.name when serving an older good one
+            while True:
+                time.sleep(SETTLE)
+                if self._gen is not gen:
+                    return  # replaced: the next one is warmed instead
+                now = current_name(self.index_dir)
+                if now == pointer and not short_write_under_way(self.index_dir):
+                    break
+                pointer = now  # about to be replaced (or the newer one fails to open: then warmed)
             self._warm(gen)
+
+        threading.Thread(target=when_settled, name="generation-warm", daemon=True).start()
 
     @staticmethod
     def _warm(gen: LoadedGeneration) -> None:

@@ -3,12 +3,13 @@ the one it served (the unchanged card lines and index segments, the typo index, 
 files): every answer must be the one a fresh open of the new generation gives."""
 
 import dataclasses
+import time
 
 import pytest
 from conftest import mini_cards
 
 from indexer import update, writes
-from search import Engine
+from search import Engine, serving
 from search.engine import SearchRequest
 from search.generation import LoadedGeneration
 from search.vocabulary import Vocabulary
@@ -136,3 +137,40 @@ def test_a_patched_typo_index_corrects_as_one_built_anew():
         assert patched.corrections(word) == anew.corrections(word), word
     assert previous.corrections("شناسنامع") == [("شناسنامه", 1)]  # the previous one is left as it was
     assert patched.corrections("شناسنامع") == []
+
+
+def _warmed(gen: LoadedGeneration) -> bool:
+    return "suggester" in gen.__dict__  # the views built after the swap (LoadedGeneration.warm)
+
+
+def _eventually(condition, seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_the_views_are_built_once_the_generation_settled_and_no_write_is_under_way(index, monkeypatch):
+    monkeypatch.setattr(serving, "SETTLE", 0.2)
+    engine = Engine(index, refresh_interval=3600)
+    engine.load()
+    assert _eventually(lambda: _warmed(engine.generation()))
+    card = mini_cards()[0]
+    # A generation replaced before it settled is never warmed; the last one is, once the card
+    # change holding the lock is done.
+    update.upsert(index, {**card, "title": f"{card['title']} {NEW_WORD}"})
+    assert engine.refresh()
+    replaced = engine.generation()
+    update.upsert(index, {**card, "title": f"{card['title']} {TYPOS[0]}"})
+    assert engine.refresh()
+    last = engine.generation()
+    lock = layout.try_lock(index, "upsert", id=card["id"])
+    try:
+        time.sleep(0.6)
+        assert not _warmed(last)
+    finally:
+        layout.release(lock)
+    assert _eventually(lambda: _warmed(last))
+    assert not _warmed(replaced)
