@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
@@ -43,6 +46,43 @@ def _copy_generation(source: Path, target: Path) -> None:
             shutil.copyfile(Path(folder) / name, into / name)
 
 
+class _WriteLock:
+    """The write lock a single-card change holds. `then` runs its last step in a thread of its
+    own, still under the lock, which that thread releases: the caller returns meanwhile."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.handed_over = False
+
+    def then(self, step) -> None:
+        def run():
+            try:
+                step()
+            finally:
+                layout.release(self.fd)
+
+        try:
+            threading.Thread(target=run, name="write-history").start()  # not a daemon: it ends before the process
+        except RuntimeError:  # no thread to be had: the step runs now
+            step()
+            return
+        self.handed_over = True
+
+
+@contextmanager
+def _write_lock(root: Path, operation: str, wait: float, **detail) -> Iterator[_WriteLock]:
+    """layout.build_lock, whose release a _WriteLock may hand over to its last step."""
+    fd = layout.try_lock(root, operation, wait=wait, **detail)
+    if fd is None:
+        raise layout.locked_error(root)
+    lock = _WriteLock(fd)
+    try:
+        yield lock
+    finally:
+        if not lock.handed_over:
+            layout.release(fd)
+
+
 def _apply(
     root: Path,
     card_id: str,
@@ -51,11 +91,15 @@ def _apply(
     actor: str = "cli",
     agencies: frozenset[str] | None = None,
     wait: float = writes.LOCK_WAIT,
+    history_after_return: bool = False,
 ) -> layout.Generation:
     """`agencies`: the agencies the writer may edit (None: all). Raises KeyError when a deleted
-    card does not exist, NotYourAgency, and whatever the store raises."""
+    card does not exist, NotYourAgency, and whatever the store raises. `history_after_return`:
+    return once the generation is published (and recorded in the audit log), and append its line
+    of the report's history (store/report_history.py) in the background, still under the write
+    lock; a server shows the serving generation's figures in the series meanwhile."""
     operation = "upsert" if card is not None else "delete"
-    with layout.build_lock(root, operation, wait=wait, id=card_id):
+    with _write_lock(root, operation, wait, id=card_id) as lock:
         writes.recover(root)
         layout.cleanup_partial(root)
         base = layout.current(root)
@@ -119,11 +163,14 @@ def _apply(
                 "card": card,
             }
             gen = writes.publish(root, build_dir, entry, keep)
-            report_history.append(root, gen, cards)
-            return gen
         except BaseException:
             shutil.rmtree(build_dir, ignore_errors=True)
             raise
+        if history_after_return:
+            lock.then(lambda: report_history.append(root, gen, cards))
+        else:
+            report_history.append(root, gen, cards)
+        return gen
 
 
 def upsert(root: Path, card: dict, keep: int = layout.DEFAULT_KEEP, **who) -> layout.Generation:
