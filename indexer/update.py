@@ -132,28 +132,34 @@ def _apply(
             # against are the vocabulary of the build that wrote them (a term this change adds
             # counts for them from the next full build).
             dropped = next((n for n, (c, _, _) in enumerate(before) if c["id"] == card_id), None)
-            added = None
-            if card is not None:
-                with windex.indexed_terms(build_dir / layout.WHOOSH) as vocabulary:
+            # One searcher on the committed index for the new card's words and the check (each
+            # opening reads every segment's term tables).
+            searcher = whoosh_index.open_dir(str(build_dir / layout.WHOOSH)).searcher()
+            try:
+                added = None
+                if card is not None:
+                    vocabulary = windex.IndexedTerms(searcher.reader())
                     added = (card_files.card_line(card), card_files.shown_line(card, vocabulary))
-            card_files.write_changed(base.path, build_dir, before, dropped, added)
-            cards = [c for n, (c, _, _) in enumerate(before) if n != dropped]
-            if card is not None:
-                cards.append(card)
-            recorded = overlay.of_generation(root, base.path)
-            recorded[card_id] = card
-            overlay.write(build_dir, recorded)
-            meta = orjson.loads((build_dir / layout.META).read_bytes())
-            versions.stamp(meta)
-            meta.update(
-                cards=len(cards),
-                agencies=len({c["agency"] for c in cards}),
-                clusters=len({c["cluster"] for c in cards}),
-                source=f"{meta.get('source', '')} + {operation} {card_id}",
-                parent=base.name,
-            )
-            (build_dir / layout.META).write_bytes(orjson.dumps(meta))
-            _check(build_dir, cards)
+                card_files.write_changed(base.path, build_dir, before, dropped, added)
+                cards = [c for n, (c, _, _) in enumerate(before) if n != dropped]
+                if card is not None:
+                    cards.append(card)
+                recorded = overlay.of_generation(root, base.path)
+                recorded[card_id] = card
+                overlay.write(build_dir, recorded)
+                meta = orjson.loads((build_dir / layout.META).read_bytes())
+                versions.stamp(meta)
+                meta.update(
+                    cards=len(cards),
+                    agencies=len({c["agency"] for c in cards}),
+                    clusters=len({c["cluster"] for c in cards}),
+                    source=f"{meta.get('source', '')} + {operation} {card_id}",
+                    parent=base.name,
+                )
+                (build_dir / layout.META).write_bytes(orjson.dumps(meta))
+                _check(build_dir, cards, searcher)
+            finally:
+                searcher.close()
             entry = {
                 "actor": actor,
                 "action": operation,

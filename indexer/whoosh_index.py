@@ -3,8 +3,6 @@ vocabulary for the stored words. Fields hold pre-analysed terms (documents.py)."
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -63,23 +61,15 @@ class Writer:
         self._writer.cancel()
 
 
-class _IndexedTerms:
-    """`vocabulary`'s terms, looked up in the index one at a time rather than listed: a single-card
-    change asks about the few words of one card."""
+class IndexedTerms:
+    """`vocabulary`'s terms, looked up in an open index one at a time rather than listed: a
+    single-card change asks about the few words of one card."""
 
     def __init__(self, reader):
         self._reader = reader
 
     def __contains__(self, term: object) -> bool:
         return isinstance(term, str) and any((name, term) in self._reader for name in MAIN_FIELDS)
-
-
-@contextmanager
-def indexed_terms(directory: Path) -> Iterator[Container[str]]:
-    """What `vocabulary` holds, as a container to ask while the block runs."""
-    ix = whoosh_index.open_dir(str(directory))
-    with ix.reader() as reader:
-        yield _IndexedTerms(reader)
 
 
 def vocabulary(directory: Path) -> frozenset[str]:
