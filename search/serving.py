@@ -112,8 +112,7 @@ class GenerationServer:
         if time.monotonic() - self._failed.get(name, -RETRY_FAILED) < RETRY_FAILED:
             return False  # retried now and then: on a network volume files can appear late
         try:
-            gen = LoadedGeneration.open(name, path, previous=current)
-            gen.warm_search(previous=current)
+            gen = self._open(name, path, current)
         except Exception:
             log.exception("generation %s cannot be opened; still serving %s", name, current.name if current else None)
             self._failed[name] = time.monotonic()
@@ -125,20 +124,37 @@ class GenerationServer:
         self._warm_when_settled(gen)
         return True
 
+    @staticmethod
+    def _open(name: str, path: Path, previous: LoadedGeneration | None) -> LoadedGeneration:
+        """Open and warm for search a generation taking over what it shares with `previous`; if
+        that fails, afresh (what is taken over is an optimisation, never a reason not to serve)."""
+        try:
+            gen = LoadedGeneration.open(name, path, previous=previous)
+            gen.warm_search(previous=previous)
+            return gen
+        except Exception:
+            if previous is None:
+                raise
+            log.exception("generation %s could not take over from %s; opening it afresh", name, previous.name)
+        gen = LoadedGeneration.open(name, path)
+        gen.warm_search()
+        return gen
+
     def _warm_when_settled(self, gen: LoadedGeneration) -> None:
         """Warm the rest of `gen` (served now) once it has served SETTLE seconds with no newer
         generation published or being written; never if one replaces it first."""
 
         def when_settled():
-            pointer = current_name(self.index_dir)  # not gen.name when serving an older good one
             while True:
                 time.sleep(SETTLE)
                 if self._gen is not gen:
                     return  # replaced: the next one is warmed instead
-                now = current_name(self.index_dir)
-                if now == pointer and not short_write_under_way(self.index_dir):
+                # Another generation named, unless it failed to open (or is the damaged one that
+                # made this server serve an older one): it is being opened to replace this one.
+                pointer = current_name(self.index_dir)
+                coming = pointer != gen.name and pointer not in self._failed
+                if not coming and not short_write_under_way(self.index_dir):
                     break
-                pointer = now  # about to be replaced (or the newer one fails to open: then warmed)
             self._warm(gen)
 
         threading.Thread(target=when_settled, name="generation-warm", daemon=True).start()

@@ -49,8 +49,7 @@ def test_a_new_word_is_found_with_its_typos_and_answers_equal_a_fresh_open(index
     gen = served.generation()
     assert set(gen.lexicon.segments) > set(previous.lexicon.segments)  # really reused, and one segment more
     assert all(gen.lexicon.segments[k] is terms for k, terms in previous.lexicon.segments.items())
-    unchanged = mini_cards()[1]["id"]
-    assert gen.facts[gen.by_id[unchanged]] is previous.facts[previous.by_id[unchanged]]  # its line was not read again
+    assert_taken_over(previous, gen, mini_cards()[1]["id"])
     for q in (NEW_WORD, *TYPOS):
         assert served.search(SearchRequest(q=q)).hits[0].id == card["id"], q
     assert_as_opened_afresh(gen, index)
@@ -64,11 +63,14 @@ def test_many_changes_in_a_row_keep_every_structure_equal_to_a_fresh_open(index,
     # come), a deletion among them.
     cards = mini_cards()
     for n, card in enumerate(cards[:12]):
+        previous = served.generation()
         if n == 5:
             update.delete(index, card["id"])
         else:
             update.upsert(index, {**card, "title": f"{card['title']} {NEW_WORD[: 3 + n % 4]}{n}وه"})
         assert served.refresh()
+        untouched = next(c["id"] for c in cards if c["id"] != card["id"] and c["id"] in previous.by_id)
+        assert_taken_over(previous, served.generation(), untouched)
     assert_as_opened_afresh(served.generation(), index)
     other = fresh(index)
     for q in QUERIES:
@@ -82,13 +84,20 @@ def test_a_rollback_to_the_generation_before_is_served_as_opened_afresh(index):
     update.upsert(index, {**card, "title": f"{card['title']} {NEW_WORD}"})
     served = fresh(index)
     assert served.search(SearchRequest(q=NEW_WORD)).hits
+    previous = served.generation()
     writes.rollback(index)
     assert served.refresh()
+    assert_taken_over(previous, served.generation(), mini_cards()[1]["id"])
     assert_as_opened_afresh(served.generation(), index)
     assert not served.search(SearchRequest(q=NEW_WORD)).hits
     other = fresh(index)
     for q in QUERIES:
         assert answer(served, q) == answer(other, q), q
+
+
+def assert_taken_over(previous: LoadedGeneration, gen: LoadedGeneration, unchanged: str) -> None:
+    """`gen` was opened taking over from `previous` (not afresh, as the server falls back to)."""
+    assert gen.facts[gen.by_id[unchanged]] is previous.facts[previous.by_id[unchanged]]  # the line not read again
 
 
 def assert_as_opened_afresh(gen: LoadedGeneration, index) -> None:
