@@ -56,8 +56,10 @@ class CardLine(NamedTuple):
     events: tuple[str, ...]  # the card's life_events, as written
 
 
-def _read_card_line(card: dict) -> CardLine:
-    # Agency, cluster and facet values repeat from card to card: one string each, not one per card.
+def _read_card_line(card: dict, shared: dict) -> CardLine:
+    # Agency, cluster and facet values repeat from card to card: one string each, not one per card,
+    # and one tuple for each facet's values (`shared`, for one generation's cards).
+    values = tuple(tuple(sys.intern(v) for v in card_facet_values(card, f)) for f in FACETS)
     return CardLine(
         CardFacts(
             card["id"],
@@ -68,7 +70,7 @@ def _read_card_line(card: dict) -> CardLine:
             catalogue.is_electronic(card),
             catalogue.e_readiness(card),
         ),
-        tuple(tuple(sys.intern(v) for v in card_facet_values(card, f)) for f in FACETS),
+        tuple(shared.setdefault(v, v) for v in values),
         tuple(sys.intern(e) for e in card.get("life_events") or ()),
     )
 
@@ -88,6 +90,7 @@ def _read_card_lines(store: CardStore, previous: LoadedGeneration | None) -> tup
     known = previous._loaded.line_hashes if previous is not None else {}
     read: list[CardLine] = []
     hashes: dict[int, int] = {}
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
     for n, line in enumerate(store.scan_lines()):
         key = hash(line)
         hashes.setdefault(key, n)
@@ -95,7 +98,7 @@ def _read_card_lines(store: CardStore, previous: LoadedGeneration | None) -> tup
         if before is not None and previous.store.card_line(before) == line:
             read.append(previous._loaded.card_lines[before])
         else:
-            read.append(_read_card_line(orjson.loads(line)["card"]))
+            read.append(_read_card_line(orjson.loads(line)["card"], shared))
     return read, hashes
 
 
