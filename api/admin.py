@@ -347,7 +347,9 @@ async def put_service(request: web.Request) -> web.Response:
     if not actor.may_write(card["agency"]):
         raise _not_yours(actor, card["agency"])
     try:
-        gen = await _write(update.upsert, _root(request), card, actor=actor.name, agencies=actor.agencies)
+        gen = await _write(
+            update.upsert, _root(request), card, actor=actor.name, agencies=actor.agencies, history_after_return=True
+        )
     except update.NotYourAgency as e:
         raise _not_yours(actor, e.agency) from None
     return json_response({"id": service_id, "generation": gen.name})
@@ -361,7 +363,14 @@ async def delete_service(request: web.Request) -> web.Response:
     actor = authorize(request)
     service_id = request.match_info["id"]
     try:
-        gen = await _write(update.delete, _root(request), service_id, actor=actor.name, agencies=actor.agencies)
+        gen = await _write(
+            update.delete,
+            _root(request),
+            service_id,
+            actor=actor.name,
+            agencies=actor.agencies,
+            history_after_return=True,
+        )
     except KeyError:
         raise Problem(404, f"no service with id {service_id[:100]!r}") from None
     except update.NotYourAgency as e:

@@ -48,19 +48,21 @@ class BuildCheckFailed(Exception):
     pass
 
 
-def _check(path: Path, cards: list[dict]) -> None:
-    """Refuse to publish an index that does not hold every card or cannot find one by its title."""
-    ix = whoosh_index.open_dir(str(path / layout.WHOOSH))
-    with ix.searcher() as searcher:
-        if searcher.doc_count() != len(cards):
-            raise BuildCheckFailed(f"index holds {searcher.doc_count()} documents, expected {len(cards)}")
-        if cards:
-            probe = cards[len(cards) // 2]
-            words = field_terms(probe)["title"].split()
-            if words:
-                hits = {searcher.stored_fields(d)["id"] for d in searcher.docs_for_query(Term("title", words[0]))}
-                if probe["id"] not in hits:
-                    raise BuildCheckFailed(f"probe query for {probe['id']!r} did not find it")
+def _check(path: Path, cards: list[dict], searcher=None) -> None:
+    """Refuse to publish an index that does not hold every card or cannot find one by its title.
+    `searcher`: one already open on that index."""
+    if searcher is None:
+        with whoosh_index.open_dir(str(path / layout.WHOOSH)).searcher() as opened:
+            return _check(path, cards, opened)
+    if searcher.doc_count() != len(cards):
+        raise BuildCheckFailed(f"index holds {searcher.doc_count()} documents, expected {len(cards)}")
+    if cards:
+        probe = cards[len(cards) // 2]
+        words = field_terms(probe)["title"].split()
+        if words:
+            hits = {searcher.stored_fields(d)["id"] for d in searcher.docs_for_query(Term("title", words[0]))}
+            if probe["id"] not in hits:
+                raise BuildCheckFailed(f"probe query for {probe['id']!r} did not find it")
 
 
 def build(

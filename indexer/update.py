@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
@@ -31,13 +34,53 @@ class NotYourAgency(Exception):
 
 
 def _copy_generation(source: Path, target: Path) -> None:
-    """Copy a generation's files into the (empty) build directory. A failure raises at once with
-    its own errno (a full disk says so), where shutil.copytree would gather them into one Error."""
+    """Copy a generation's files into the (empty) build directory, but for the card files, which
+    the change writes anew. A failure raises at once with its own errno (a full disk says so),
+    where shutil.copytree would gather them into one Error."""
     for folder, _, files in os.walk(source):
         into = target / Path(folder).relative_to(source)
         into.mkdir(exist_ok=True)
         for name in files:
+            if folder == str(source) and name in card_files.FILES:
+                continue
             shutil.copyfile(Path(folder) / name, into / name)
+
+
+class _WriteLock:
+    """The write lock a single-card change holds. `then` runs its last step in a thread of its
+    own, still under the lock, which that thread releases: the caller returns meanwhile."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.handed_over = False
+
+    def then(self, step) -> None:
+        def run():
+            try:
+                step()
+            finally:
+                layout.release(self.fd)
+
+        try:
+            threading.Thread(target=run, name="write-history").start()  # not a daemon: it ends before the process
+        except RuntimeError:  # no thread to be had: the step runs now
+            step()
+            return
+        self.handed_over = True
+
+
+@contextmanager
+def _write_lock(root: Path, operation: str, wait: float, **detail) -> Iterator[_WriteLock]:
+    """layout.build_lock, whose release a _WriteLock may hand over to its last step."""
+    fd = layout.try_lock(root, operation, wait=wait, **detail)
+    if fd is None:
+        raise layout.locked_error(root)
+    lock = _WriteLock(fd)
+    try:
+        yield lock
+    finally:
+        if not lock.handed_over:
+            layout.release(fd)
 
 
 def _apply(
@@ -48,11 +91,15 @@ def _apply(
     actor: str = "cli",
     agencies: frozenset[str] | None = None,
     wait: float = writes.LOCK_WAIT,
+    history_after_return: bool = False,
 ) -> layout.Generation:
     """`agencies`: the agencies the writer may edit (None: all). Raises KeyError when a deleted
-    card does not exist, NotYourAgency, and whatever the store raises."""
+    card does not exist, NotYourAgency, and whatever the store raises. `history_after_return`:
+    return once the generation is published (and recorded in the audit log), and append its line
+    of the report's history (store/report_history.py) in the background, still under the write
+    lock; a server shows the serving generation's figures in the series meanwhile."""
     operation = "upsert" if card is not None else "delete"
-    with layout.build_lock(root, operation, wait=wait, id=card_id):
+    with _write_lock(root, operation, wait, id=card_id) as lock:
         writes.recover(root)
         layout.cleanup_partial(root)
         base = layout.current(root)
@@ -84,26 +131,35 @@ def _apply(
             # Other cards' lines are kept as they are: the compounds their texts were checked
             # against are the vocabulary of the build that wrote them (a term this change adds
             # counts for them from the next full build).
-            vocabulary = windex.vocabulary(build_dir / layout.WHOOSH)
-            kept = [line for line in before if line[0]["id"] != card_id]
-            if card is not None:
-                kept.append((card, card_files.card_line(card), card_files.shown_line(card, vocabulary)))
-            cards = [c for c, _, _ in kept]
-            card_files.rewrite(build_dir, kept)
-            recorded = overlay.of_generation(root, base.path)
-            recorded[card_id] = card
-            overlay.write(build_dir, recorded)
-            meta = orjson.loads((build_dir / layout.META).read_bytes())
-            versions.stamp(meta)
-            meta.update(
-                cards=len(cards),
-                agencies=len({c["agency"] for c in cards}),
-                clusters=len({c["cluster"] for c in cards}),
-                source=f"{meta.get('source', '')} + {operation} {card_id}",
-                parent=base.name,
-            )
-            (build_dir / layout.META).write_bytes(orjson.dumps(meta))
-            _check(build_dir, cards)
+            dropped = next((n for n, (c, _, _) in enumerate(before) if c["id"] == card_id), None)
+            # One searcher on the committed index for the new card's words and the check (each
+            # opening reads every segment's term tables).
+            searcher = whoosh_index.open_dir(str(build_dir / layout.WHOOSH)).searcher()
+            try:
+                added = None
+                if card is not None:
+                    vocabulary = windex.IndexedTerms(searcher.reader())
+                    added = (card_files.card_line(card), card_files.shown_line(card, vocabulary))
+                card_files.write_changed(base.path, build_dir, before, dropped, added)
+                cards = [c for n, (c, _, _) in enumerate(before) if n != dropped]
+                if card is not None:
+                    cards.append(card)
+                recorded = overlay.of_generation(root, base.path)
+                recorded[card_id] = card
+                overlay.write(build_dir, recorded)
+                meta = orjson.loads((build_dir / layout.META).read_bytes())
+                versions.stamp(meta)
+                meta.update(
+                    cards=len(cards),
+                    agencies=len({c["agency"] for c in cards}),
+                    clusters=len({c["cluster"] for c in cards}),
+                    source=f"{meta.get('source', '')} + {operation} {card_id}",
+                    parent=base.name,
+                )
+                (build_dir / layout.META).write_bytes(orjson.dumps(meta))
+                _check(build_dir, cards, searcher)
+            finally:
+                searcher.close()
             entry = {
                 "actor": actor,
                 "action": operation,
@@ -113,11 +169,14 @@ def _apply(
                 "card": card,
             }
             gen = writes.publish(root, build_dir, entry, keep)
-            report_history.append(root, gen, cards)
-            return gen
         except BaseException:
             shutil.rmtree(build_dir, ignore_errors=True)
             raise
+        if history_after_return:
+            lock.then(lambda: report_history.append(root, gen, cards))
+        else:
+            report_history.append(root, gen, cards)
+        return gen
 
 
 def upsert(root: Path, card: dict, keep: int = layout.DEFAULT_KEEP, **who) -> layout.Generation:

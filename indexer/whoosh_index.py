@@ -61,6 +61,17 @@ class Writer:
         self._writer.cancel()
 
 
+class IndexedTerms:
+    """`vocabulary`'s terms, looked up in an open index one at a time rather than listed: a
+    single-card change asks about the few words of one card."""
+
+    def __init__(self, reader):
+        self._reader = reader
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and any((name, term) in self._reader for name in MAIN_FIELDS)
+
+
 def vocabulary(directory: Path) -> frozenset[str]:
     """Every term the cards of the index in `directory` write as one word (the fields of their
     texts, not the derived ones: "joined" holds every pair of neighbours run together)."""

@@ -20,7 +20,7 @@ from search.facets import FACETS
 from search.generation import LoadedGeneration
 from search.results import LifeEventSteps, SearchResult, Understanding
 from search.retrieval import Retrieved, retrieve
-from search.serving import GenerationServer
+from search.serving import REFRESH_INTERVAL, GenerationServer
 from search.signals import DEFAULT as DEFAULT_SIGNALS
 from search.signals import Signals
 from search.understanding import understand
@@ -42,7 +42,9 @@ class SearchRequest:
 
 
 class Engine:
-    def __init__(self, index_dir: Path | str, refresh_interval: float = 0.5, signals: Signals = DEFAULT_SIGNALS):
+    def __init__(
+        self, index_dir: Path | str, refresh_interval: float = REFRESH_INTERVAL, signals: Signals = DEFAULT_SIGNALS
+    ):
         self.served = GenerationServer(index_dir, refresh_interval)
         self.signals = signals
 

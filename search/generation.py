@@ -53,6 +53,84 @@ class CardFacts(NamedTuple):
     e_readiness: float
 
 
+class CardLine(NamedTuple):
+    """What a generation reads of one card line at load."""
+
+    facts: CardFacts
+    facet_values: tuple[tuple[str, ...], ...]  # by FACETS
+    events: tuple[str, ...]  # the card's life_events, as written
+
+
+def _read_card_line(card: dict, shared: dict) -> CardLine:
+    # Agency, cluster and facet values repeat from card to card: one string each, not one per card,
+    # and one tuple for each facet's values (`shared`, for one generation's cards).
+    values = tuple(tuple(sys.intern(v) for v in card_facet_values(card, f)) for f in FACETS)
+    return CardLine(
+        CardFacts(
+            card["id"],
+            card["title"],
+            sys.intern(card["agency"]),
+            sys.intern(card["cluster"]),
+            float(card.get("popularity") or 0),
+            catalogue.is_electronic(card),
+            catalogue.e_readiness(card),
+        ),
+        tuple(shared.setdefault(v, v) for v in values),
+        tuple(sys.intern(e) for e in card.get("life_events") or ()),
+    )
+
+
+class _Loaded(NamedTuple):
+    """What a generation read at load that the next one may take over where it is the same: each
+    card line's reading (with the line's hash, to find it again), each Whoosh segment's stored
+    fields (a segment never changes once written: deletions only mark documents)."""
+
+    card_lines: list[CardLine]
+    line_hashes: dict[int, int]  # hash of a card line → its line number
+    segments: dict[str, list[tuple[str, tuple[str, ...]] | None]]  # segment id → (id, title terms) by docnum
+
+
+def _read_card_lines(store: CardStore, previous: LoadedGeneration | None) -> tuple[list[CardLine], dict[int, int]]:
+    """Each card line's reading, taken from `previous` for a line it read with the same bytes."""
+    known = previous._loaded.line_hashes if previous is not None else {}
+    read: list[CardLine] = []
+    hashes: dict[int, int] = {}
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for n, line in enumerate(store.scan_lines()):
+        key = hash(line)
+        hashes.setdefault(key, n)
+        before = known.get(key)
+        if before is not None and previous.store.card_line(before) == line:
+            read.append(previous._loaded.card_lines[before])
+        else:
+            read.append(_read_card_line(orjson.loads(line)["card"], shared))
+    return read, hashes
+
+
+def _read_stored(reader, previous: LoadedGeneration | None):
+    """(ids, title terms) by docnum, and by segment for the next generation; a segment `previous`
+    read is taken from it (documents deleted since are left out, and one it had deleted but this
+    generation has not, after a rollback, is read)."""
+    known = previous._loaded.segments if previous is not None else {}
+    ids: list[str | None] = [None] * reader.doc_count_all()
+    title_terms: list[tuple[str, ...]] = [()] * len(ids)
+    segments = {}
+    for leaf, base in reader.leaf_readers():
+        segment = leaf.segment()
+        key = segment.segment_id() if segment is not None else None
+        taken = known.get(key) if key is not None else None
+        stored = list(taken) if taken is not None else [None] * leaf.doc_count_all()
+        for docnum in leaf.all_doc_ids():
+            entry = stored[docnum]
+            if entry is None:
+                fields = leaf.stored_fields(docnum)
+                entry = stored[docnum] = (fields["id"], tuple(fields.get("title", "").split()))
+            ids[base + docnum], title_terms[base + docnum] = entry
+        if key is not None:
+            segments[key] = stored
+    return ids, title_terms, segments
+
+
 @dataclass
 class LoadedGeneration:
     name: str
@@ -66,51 +144,36 @@ class LoadedGeneration:
     meta: dict
     title_terms: list[tuple[str, ...]]  # by docnum: the analysed title, for phrase and exact-title signals
     named_events: list[tuple[str, ...]]  # by docnum: the card's life_events, as written
+    _loaded: _Loaded = field(repr=False)
     _local: threading.local = field(default_factory=threading.local, repr=False)
+    _extras: dict[str, str] = field(default_factory=dict, repr=False)  # query-side file → the text read
+    _previous: LoadedGeneration | None = field(default=None, repr=False)  # only while warm_search runs
 
     @classmethod
-    def open(cls, name: str, path: Path) -> LoadedGeneration:
+    def open(cls, name: str, path: Path, previous: LoadedGeneration | None = None) -> LoadedGeneration:
         """Raises when the generation cannot be served (store.errors.GenerationDamaged when its
         card files are missing or of another format, GenerationIncompatible when another analyzer
-        version wrote it)."""
+        version wrote it). `previous`: the generation served until now, whose reading of the card
+        lines and index segments this one has too is taken over (a single-card change's
+        generation differs from its parent by one line and one small segment)."""
         meta = orjson.loads((path / layout.META).read_bytes())
         versions.check(name, meta)
         ix = whoosh_index.open_dir(str(path / layout.WHOOSH))
         store = CardStore(path)
-        facts_by_line: list[CardFacts] = []
-        values_by_line: list[list[list[str]]] = []
-        events_by_line: list[tuple[str, ...]] = []
-        for card in store.scan():
-            # Agency and cluster names repeat from card to card: one string each, not one per card.
-            facts_by_line.append(
-                CardFacts(
-                    card["id"],
-                    card["title"],
-                    sys.intern(card["agency"]),
-                    sys.intern(card["cluster"]),
-                    float(card.get("popularity") or 0),
-                    catalogue.is_electronic(card),
-                    catalogue.e_readiness(card),
-                )
-            )
-            values_by_line.append([card_facet_values(card, f) for f in FACETS])
-            events_by_line.append(tuple(sys.intern(e) for e in card.get("life_events") or ()))
-        with ix.searcher() as s:
-            ids = [None] * s.doc_count_all()
-            title_terms: list[tuple[str, ...]] = [()] * len(ids)
-            for docnum, stored in s.iter_docs():
-                ids[docnum] = stored["id"]
-                title_terms[docnum] = tuple(stored.get("title", "").split())
-        line_of = {f.id: n for n, f in enumerate(facts_by_line)}
+        by_line, line_hashes = _read_card_lines(store, previous)
+        with ix.reader() as reader:
+            ids, title_terms, segments = _read_stored(reader, previous)
+        line_of = {c.facts.id: n for n, c in enumerate(by_line)}
         missing = [i for i in ids if i is not None and i not in line_of]
         if missing:
             raise ValueError(f"generation {name}: {len(missing)} indexed ids have no card")
         lines = np.array([line_of[i] if i else -1 for i in ids], np.int32)
-        facts = [facts_by_line[n] if n >= 0 else None for n in lines]
+        facts = [by_line[n].facts if n >= 0 else None for n in lines]
         by_id = {i: d for d, i in enumerate(ids) if i}
-        facets = {f: facet_column(lines, [v[k] for v in values_by_line]) for k, f in enumerate(FACETS)}
-        events = [events_by_line[n] if n >= 0 else () for n in lines]
-        return cls(name, path, ix, store, lines, facts, by_id, facets, meta, title_terms, events)
+        facets = {f: facet_column(lines, [c.facet_values[k] for c in by_line]) for k, f in enumerate(FACETS)}
+        events = [by_line[n].events if n >= 0 else () for n in lines]
+        loaded = _Loaded(by_line, line_hashes, segments)
+        return cls(name, path, ix, store, lines, facts, by_id, facets, meta, title_terms, events, loaded)
 
     def card(self, docnum: int) -> dict:
         return self.store.card(int(self.lines[docnum]))
@@ -127,10 +190,19 @@ class LoadedGeneration:
         """Every card served, one at a time."""
         return self.store.cards()
 
-    def warm_search(self) -> None:
+    def warm_search(self, previous: LoadedGeneration | None = None) -> None:
         """Build what every search needs (vocabulary, typo index, synonyms, best bets) before
-        the generation is swapped in: a search must never pay for it."""
-        self.lexicon.vocab.warm()
+        the generation is swapped in: a search must never pay for it. `previous`: the generation
+        served until now; what this one has in common with it (the index's segments, the same
+        query-side files) is taken from it rather than built again, and comes out the same."""
+        self._previous = previous
+        try:
+            self.lexicon.vocab.warm()
+            self._warm_search()
+        finally:
+            self._previous = None  # a generation never keeps its predecessor alive
+
+    def _warm_search(self) -> None:
         self._compute(
             "synonyms",
             "best_bets",
@@ -172,23 +244,40 @@ class LoadedGeneration:
     def facet_table(self) -> FacetTable:
         return facet_table(self.facets, self.size)
 
+    def _built_by_previous(self, name: str):
+        """The previous generation's cached property `name`, if it was computed (else None)."""
+        return self._previous.__dict__.get(name) if self._previous is not None else None
+
+    def _read_by_previous(self, name: str, extra: str):
+        """The previous generation's cached property `name`, if it was computed from a query-side
+        file `extra` with the same text as this generation's (else None)."""
+        built = self._built_by_previous(name)
+        if built is not None and self._previous._extras.get(extra) == self.read_extra(extra):
+            return built
+        return None
+
     @functools.cached_property
     def lexicon(self) -> Lexicon:
         fields = tuple(n for n in self.ix.schema.names() if n != "id")
         with self.ix.reader() as reader:
-            return Lexicon(reader, fields)
+            return Lexicon(reader, fields, self._built_by_previous("lexicon"))
 
     @functools.cached_property
     def synonyms(self) -> Synonyms:
-        return Synonyms(self.read_extra("synonyms.tsv"))
+        reused = self._read_by_previous("synonyms", "synonyms.tsv")
+        return reused if reused is not None else Synonyms(self.read_extra("synonyms.tsv"))
 
     @functools.cached_property
     def best_bets(self) -> BestBets:
-        return BestBets(self.read_extra("best_bets.tsv"))
+        reused = self._read_by_previous("best_bets", "best_bets.tsv")
+        return reused if reused is not None else BestBets(self.read_extra("best_bets.tsv"))
 
     @functools.cached_property
     def life_events(self) -> LifeEvents:
         """The life events this generation was built with (none for a generation without them)."""
+        reused = self._read_by_previous("life_events", "life_events.json")
+        if reused is not None:
+            return reused
         text = self.read_extra("life_events.json")
         events = LifeEvents.load(text) if text.strip() else LifeEvents([])
         events.matching(frozenset(), written_terms)  # triggers analysed and filed now, not in the first search
@@ -275,7 +364,7 @@ class LoadedGeneration:
     def agency_terms(self) -> list[frozenset[str]]:
         """By docnum, the words that name the card's agency and few others: سازمان or ملی are in
         many agencies' names and name none of them."""
-        distinctive = agency_signal.distinctive_terms(f.agency for f in self.facts if f)
+        distinctive = self.agency_distinctive_terms
         return [distinctive[f.agency] if f else frozenset() for f in self.facts]
 
     @functools.cached_property
@@ -291,9 +380,23 @@ class LoadedGeneration:
         return [default_action_signal.subject_words(t) for t in self.title_terms]
 
     @functools.cached_property
+    def agency_distinctive_terms(self) -> dict[str, frozenset[str]]:
+        """Each agency's distinctive words (ranking/agency.py): they depend on the agencies' names only."""
+        agencies = {f.agency for f in self.facts if f}
+        reused = self._built_by_previous("agency_distinctive_terms")
+        if reused is not None and reused.keys() == agencies:
+            return reused
+        return agency_signal.distinctive_terms(agencies)
+
+    @functools.cached_property
     def max_popularity(self) -> float:
         return max((f.popularity for f in self.facts if f), default=0) or 1.0
 
     def read_extra(self, name: str) -> str:
-        p = self.path / name
-        return p.read_text("utf-8") if p.is_file() else ""
+        """A query-side file's text ("" without it), read once: what was built from it is
+        compared by it with the next generation's."""
+        text = self._extras.get(name)
+        if text is None:
+            p = self.path / name
+            text = self._extras[name] = p.read_text("utf-8") if p.is_file() else ""
+        return text

@@ -1,9 +1,10 @@
 """Which generation a process serves: opened at start-up, swapped for a newer one when published.
 
-The pointer is re-read at most every `refresh_interval` seconds by a watcher thread; a newly
-published generation is opened and warmed before it is swapped in, and a request that started on
-the old one finishes on it, because it holds its own reference. A damaged generation never
-replaces a good one.
+The pointer is re-read every `refresh_interval` seconds by a watcher thread (a read of one small
+file: polled rather than watched, because the index directory may be a volume shared by hosts); a
+newly published generation is opened and warmed for search before it is swapped in, and a request
+that started on the old one finishes on it, because it holds its own reference. A damaged
+generation never replaces a good one.
 """
 
 from __future__ import annotations
@@ -20,15 +21,21 @@ from search.generation import LoadedGeneration
 from search.understanding import spoken
 from store.errors import IndexUnavailable
 from store.layout import current as current_generation
-from store.layout import older_generations
+from store.layout import current_name, older_generations, short_write_under_way
 
 RETRY_FAILED = 10.0  # seconds before a generation that failed to open is tried again
+REFRESH_INTERVAL = 0.1  # seconds between two reads of the pointer
+# Seconds a generation serves before the rest of it (suggestions, the catalogue views, the report:
+# seconds of CPU at 10,000 cards) is built, in its own thread, and only once no newer generation is
+# published or being written: a run of card changes (an agency's script) warms its last generation,
+# not each one, and the CPU goes to the changes and to opening their generations meanwhile.
+SETTLE = 1.0
 
 log = logging.getLogger("dargah.search")
 
 
 class GenerationServer:
-    def __init__(self, index_dir: Path | str, refresh_interval: float = 0.5):
+    def __init__(self, index_dir: Path | str, refresh_interval: float = REFRESH_INTERVAL):
         self.index_dir = Path(index_dir)
         self.refresh_interval = refresh_interval
         self._gen: LoadedGeneration | None = None
@@ -60,7 +67,7 @@ class GenerationServer:
             self._gen = gen
         # Ready to search now; suggestions and the agencies' ranking (seconds at 10,000 cards)
         # are built beside the first requests rather than before them.
-        threading.Thread(target=self._warm, args=(gen,), name="generation-warm", daemon=True).start()
+        self._warm_when_settled(gen)
         self._start_watcher()
         return gen
 
@@ -105,8 +112,7 @@ class GenerationServer:
         if time.monotonic() - self._failed.get(name, -RETRY_FAILED) < RETRY_FAILED:
             return False  # retried now and then: on a network volume files can appear late
         try:
-            gen = LoadedGeneration.open(name, path)
-            gen.warm_search()
+            gen = self._open(name, path, current)
         except Exception:
             log.exception("generation %s cannot be opened; still serving %s", name, current.name if current else None)
             self._failed[name] = time.monotonic()
@@ -115,8 +121,43 @@ class GenerationServer:
         with self._lock:
             self._gen = gen
         log.info("now serving generation %s", name)
-        self._warm(gen)
+        self._warm_when_settled(gen)
         return True
+
+    @staticmethod
+    def _open(name: str, path: Path, previous: LoadedGeneration | None) -> LoadedGeneration:
+        """Open and warm for search a generation taking over what it shares with `previous`; if
+        that fails, afresh (what is taken over is an optimisation, never a reason not to serve)."""
+        try:
+            gen = LoadedGeneration.open(name, path, previous=previous)
+            gen.warm_search(previous=previous)
+            return gen
+        except Exception:
+            if previous is None:
+                raise
+            log.exception("generation %s could not take over from %s; opening it afresh", name, previous.name)
+        gen = LoadedGeneration.open(name, path)
+        gen.warm_search()
+        return gen
+
+    def _warm_when_settled(self, gen: LoadedGeneration) -> None:
+        """Warm the rest of `gen` (served now) once it has served SETTLE seconds with no newer
+        generation published or being written; never if one replaces it first."""
+
+        def when_settled():
+            while True:
+                time.sleep(SETTLE)
+                if self._gen is not gen:
+                    return  # replaced: the next one is warmed instead
+                # Another generation named, unless it failed to open (or is the damaged one that
+                # made this server serve an older one): it is being opened to replace this one.
+                pointer = current_name(self.index_dir)
+                coming = pointer != gen.name and pointer not in self._failed
+                if not coming and not short_write_under_way(self.index_dir):
+                    break
+            self._warm(gen)
+
+        threading.Thread(target=when_settled, name="generation-warm", daemon=True).start()
 
     @staticmethod
     def _warm(gen: LoadedGeneration) -> None:

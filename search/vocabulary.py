@@ -52,11 +52,61 @@ def max_typos(word: str) -> int:
     return 2
 
 
+# Beyond this many terms come or gone, the deletion index is built anew rather than patched.
+MAX_PATCHED_TERMS = 2000
+
+
+def _typo_indexed(term: str) -> bool:
+    return not term.isdigit() and len(term) >= 3
+
+
+def _term_deletes(term: str) -> set[str]:
+    return _deletes(term, max(1, max_typos(term)))
+
+
+def _delete_index(terms) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = defaultdict(list)
+    for term in terms:
+        if _typo_indexed(term):
+            for d in _term_deletes(term):
+                index[d].append(term)
+    return dict(index)
+
+
+def _patched(index: dict[str, list[str]] | None, before, after) -> dict[str, list[str]] | None:
+    """The deletion index of the terms `after` from `index`, that of the terms `before`; None when
+    there is nothing to patch or so much that building anew is cheaper. `index` is left as it is:
+    the generation it belongs to may still be serving, so every list touched is a new one."""
+    if index is None:
+        return None
+    added = [t for t in after.keys() - before.keys() if _typo_indexed(t)]
+    removed = [t for t in before.keys() - after.keys() if _typo_indexed(t)]
+    if len(added) + len(removed) > MAX_PATCHED_TERMS:
+        return None
+    if not added and not removed:
+        return index  # the same terms: the same index (only frequencies differ, read from df)
+    patched = dict(index)
+    for term in removed:
+        for d in _term_deletes(term):
+            kept = [t for t in patched[d] if t != term]
+            if kept:
+                patched[d] = kept
+            else:
+                del patched[d]
+    for term in added:
+        for d in _term_deletes(term):
+            patched[d] = [*patched.get(d, ()), term]
+    return patched
+
+
 class Vocabulary:
-    def __init__(self, doc_freq: dict[str, int]):
+    def __init__(self, doc_freq: dict[str, int], previous: Vocabulary | None = None):
+        """`previous`: the vocabulary of the generation this one was copied from; its deletion
+        index, once built, is patched with the terms that came and went instead of built anew."""
         self.df = doc_freq
         self._deletes: dict[str, list[str]] | None = None
         self._corrections: dict[tuple[str, int], tuple[tuple[str, int], ...]] = {}
+        self._previous = previous
 
     def __contains__(self, term: str) -> bool:
         return term in self.df
@@ -70,13 +120,9 @@ class Vocabulary:
 
     def _delete_index(self) -> dict[str, list[str]]:
         if self._deletes is None:
-            index: dict[str, list[str]] = defaultdict(list)
-            for term in self.df:
-                if term.isdigit() or len(term) < 3:
-                    continue
-                for d in _deletes(term, max(1, max_typos(term))):
-                    index[d].append(term)
-            self._deletes = dict(index)
+            previous, self._previous = self._previous, None
+            patched = _patched(previous._deletes, previous.df, self.df) if previous is not None else None
+            self._deletes = patched if patched is not None else _delete_index(self.df)
         return self._deletes
 
     def corrections(self, word: str, limit: int = 3) -> list[tuple[str, int]]:

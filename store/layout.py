@@ -55,6 +55,7 @@ PUBLISHED = "published.json"
 REPLICAS = "replicas"  # DIR/replicas/<host>-<pid>.json: the generation each serving process reports
 REPORT_FRESH = 60.0  # seconds a replica's report counts: one that stopped reporting is gone (or lagging)
 LONG_WRITES = ("reindex", "build")  # holders of the lock a short write does not wait for
+SHORT_WRITE_FRESH = 10.0  # seconds a short write's note in the lock file counts (a killed writer's goes stale)
 BUILDING = ".building-"
 _NAME = re.compile(r"^(\d{6})-\d{8}T\d{6}Z$")
 DEFAULT_KEEP = 3
@@ -214,6 +215,16 @@ def lock_holder(root: Path) -> dict:
     except (OSError, orjson.JSONDecodeError):
         return {}
     return holder if isinstance(holder, dict) else {}
+
+
+def short_write_under_way(root: Path) -> bool:
+    """Whether a short write (a card change, a rollback) holds the lock, as its note says: a new
+    generation is about to be served. Read without taking the lock, which writers must find free."""
+    holder = lock_holder(root)
+    operation, since = holder.get("operation"), holder.get("since")
+    if not operation or operation in LONG_WRITES or not isinstance(since, (int, float)):
+        return False
+    return time.time() - since < SHORT_WRITE_FRESH
 
 
 def locked_error(root: Path) -> BuildLocked:

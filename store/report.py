@@ -285,17 +285,40 @@ class Report:
         and each agency's and ministry's headline figures (not its stages: the history grows by
         one such entry per publication)."""
         n = self.national
-        headline = ("count", "e_readiness", "rank", "fully_electronic", "complete_share")
-        return {
-            "generation": n["generation"],
-            "published_at": n["published_at"],
-            "national": {
-                "count": n["services"],
-                **{k: n[k] for k in NATIONAL_FIGURES},
-            },
-            "agencies": {r["value"]: {k: r[k] for k in headline} for r in n["by_agency"]},
-            "parents": {r["value"]: {k: r[k] for k in headline} for r in n["by_parent"]},
-        }
+        return _summary(n["generation"], n["published_at"], n["services"], n, n["by_agency"], n["by_parent"])
+
+
+_HEADLINE = ("count", "e_readiness", "rank", "fully_electronic", "complete_share")
+
+
+def _summary(generation: str, published: str, services: int, national: dict, agency_rows, parent_rows) -> dict:
+    return {
+        "generation": generation,
+        "published_at": published,
+        "national": {"count": services, **{k: national[k] for k in NATIONAL_FIGURES}},
+        "agencies": {r["value"]: {k: r[k] for k in _HEADLINE} for r in agency_rows},
+        "parents": {r["value"]: {k: r[k] for k in _HEADLINE} for r in parent_rows},
+    }
+
+
+def summary(cards: Iterable[dict], generation: str) -> dict:
+    """`build(cards, generation).summary()` at a fraction of its cost (it is written at every
+    publication, single-card changes included): only the groups the summary shows, each card's
+    checks run once, and no per-agency pages."""
+    published = published_at(generation)
+    as_of = published.date()
+    nation = _Group()
+    by_agency: dict[str, _Group] = defaultdict(_Group)
+    by_parent: dict[str, _Group] = defaultdict(_Group)
+    for card in cards:
+        stages = stages_of(card)
+        complete = not failed_checks(card, as_of)
+        agency = card["agency"]
+        # The same groups, fed in the same order as build's: the same sums to the last bit.
+        for group in (nation, by_agency[agency], by_parent[card.get("parent_agency") or agency]):
+            group.add(stages, complete)
+    when = published.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _summary(generation, when, nation.count, nation.figures(), ranked(by_agency), ranked(by_parent))
 
 
 def build(cards: Iterable[dict], generation: str, *, inquiries: bool = True) -> Report:

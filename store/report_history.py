@@ -35,7 +35,7 @@ def append(root: Path, generation: layout.Generation, cards: Iterable[dict] | No
     figures in the series (search/report.py)."""
     if cards is None:
         cards = card_files.CardStore(generation.path).cards()
-    entry = report.build(cards, generation.name, inquiries=False).summary()
+    entry = report.summary(cards, generation.name)
     line = orjson.dumps(entry) + b"\n"
     try:
         fd = os.open(path(root), os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)

@@ -89,6 +89,33 @@ def test_a_single_card_change_rewrites_both_card_files_line_for_line(index):
     assert engine.generation().doc_count == len(lines)
 
 
+@pytest.mark.parametrize("change", ["upsert", "delete"])
+def test_a_single_card_change_writes_the_lines_a_whole_rewrite_would(index, change):
+    # The kept lines are copied file to file and the changed card's words looked up in the index
+    # one by one: the files must be those of the cards written out with the index's vocabulary.
+    from indexer import whoosh_index as windex
+    from store import card_files
+
+    parent = layout.current(index).path
+    before = card_files.read(parent)
+    card = before[1][0]
+    if change == "upsert":
+        # A compound only the index knows (this card's title writes it), written apart.
+        changed = {**card, "title": card["title"] + " زغبکپوه", "description": "نوبت زغبک پوه"}
+        published = update.upsert(index, changed)
+    else:
+        changed, published = None, update.delete(index, card["id"])
+    kept = [line for n, line in enumerate(before) if n != 1]
+    if changed is not None:
+        vocabulary = windex.vocabulary(published.path / layout.WHOOSH)
+        kept.append((changed, card_files.card_line(changed), card_files.shown_line(changed, vocabulary)))
+    expected = index / "expected"
+    expected.mkdir()
+    card_files.rewrite(expected, kept)
+    for name in (CARDS, SHOWN):
+        assert (published.path / name).read_bytes() == (expected / name).read_bytes(), name
+
+
 def test_results_still_show_cards_after_their_generation_directory_is_removed(tmp_path, bundled_index):
     # A request keeps its generation while a newer one is published and old ones are pruned.
     index = tmp_path / "index"

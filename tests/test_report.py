@@ -371,6 +371,36 @@ def test_history_survives_pruning(tmp_path, index):
     assert published == sorted(published)
 
 
+def test_the_history_entry_is_the_full_reports_summary(bundled_index):
+    # The history's entry is computed on its own (at every publication): it must say what the
+    # report the server shows says.
+    from store.card_files import CardStore
+
+    bundled = list(CardStore(layout.current(bundled_index).path).cards())
+    for cards, generation in ((CARDS, GENERATION), (bundled, "000007-20271231T235959Z")):
+        expected = report.build(cards, generation).summary()
+        assert json.dumps(report.summary(cards, generation)) == json.dumps(expected)
+
+
+def test_a_card_change_answered_before_its_history_line_still_records_it_in_order(tmp_path, index):
+    # The admin API answers a card change once it is published; the line follows under the lock,
+    # so the next write waits for it and the lines stay in publication order.
+    from indexer import update
+
+    root = tmp_path / "index"
+    shutil.copytree(index, root)
+    first = update.upsert(root, {**CARDS[0], "title": "نخست"}, history_after_return=True)
+    second = update.upsert(root, {**CARDS[0], "title": "دوم"}, history_after_return=True)
+    deadline = time.monotonic() + 10
+    while report_history.read(root)[-1]["generation"] != second.name:
+        assert time.monotonic() < deadline, "the second change's line was never written"
+        time.sleep(0.02)
+    assert [e["generation"] for e in report_history.read(root)][-2:] == [first.name, second.name]
+    lock = layout.try_lock(root, "upsert", wait=2.0)  # released once the line is written
+    assert lock is not None
+    layout.release(lock)
+
+
 def test_a_torn_last_line_is_skipped_and_cut_off(tmp_path, index):
     root = tmp_path / "index"
     shutil.copytree(index, root)
