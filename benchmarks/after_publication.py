@@ -62,7 +62,11 @@ def summary(requests: list[tuple[float, float, int]]) -> dict:
     """Count, errors (no answer or not 2xx) and latency percentiles of every request, errors
     included with the time they took (a shed 503 is quick, a timeout takes the whole timeout)."""
     ms = sorted((end - start) * 1000 for start, end, _ in requests)
-    errors = sum(1 for *_, status in requests if not 200 <= status < 300)
+    failed: dict[str, int] = {}  # by status, "0" for no answer (refused, reset, timed out)
+    for *_, status in requests:
+        if not 200 <= status < 300:
+            failed[str(status)] = failed.get(str(status), 0) + 1
+    errors = sum(failed.values())
 
     def r(v):
         return None if v is None else round(v, 1)
@@ -73,7 +77,18 @@ def summary(requests: list[tuple[float, float, int]]) -> dict:
         "p50_ms": r(percentile(ms, 50)),
         "p99_ms": r(percentile(ms, 99)),
         "max_ms": r(ms[-1] if ms else None),
+        "errors_by_status": failed,
     }
+
+
+def by_second(requests: list[tuple[float, float, int]], start: float, seconds: int) -> list[dict]:
+    """The requests started in each second from `start`: how many, and their p50/p99 and errors."""
+    buckets: list[list] = [[] for _ in range(seconds)]
+    for q in requests:
+        i = math.floor(q[0] - start)
+        if 0 <= i < seconds:
+            buckets[i].append(q)
+    return [{k: v for k, v in summary(b).items() if k in ("requests", "p50_ms", "p99_ms", "errors")} for b in buckets]
 
 
 def windows(stream: Stream, window: float) -> dict:
@@ -95,6 +110,8 @@ def windows(stream: Stream, window: float) -> dict:
                 "before": summary(started_in(pub.sent - window, pub.sent)),
                 "during": summary(started_in(pub.sent, pub.answered)),
                 "after": summary(started_in(pub.answered, pub.answered + window)),
+                "after_by_second": by_second(stream.requests, pub.answered, math.ceil(window)),
+                "before_by_second": by_second(stream.requests, pub.sent - window, math.ceil(window)),
             }
         )
     overall = summary([q for q in stream.requests if stream.measured_from <= q[0] < stream.measured_to])
@@ -109,9 +126,21 @@ def windows(stream: Stream, window: float) -> dict:
         name: {key: median_of(name, key) for key in ("requests", "errors", "p50_ms", "p99_ms", "max_ms")}
         for name in ("before", "during", "after")
     }
+    seconds = []  # second by second after the answers: the medians over the publications
+    for i in range(math.ceil(window)):
+        cells = [p["after_by_second"][i] for p in per]
+        seconds.append(
+            {
+                key: round(statistics.median(c[key] for c in cells if c[key] is not None), 1)
+                if any(c[key] is not None for c in cells)
+                else None
+                for key in ("requests", "p99_ms")
+            }
+        )
     return {
         "publications": per,
         "median": medians,
+        "after_by_second_median": seconds,
         "overall": overall,
         "put_median_s": round(statistics.median(p["put_s"] for p in per), 3) if per else None,
         "paths_sent": stream.paths_sent,

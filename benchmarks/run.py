@@ -696,6 +696,8 @@ def after_publication_load(index: Path, corpus: corpora.Corpus, qs: QuerySets, a
     token = secrets.token_hex(16)
     env = {**os.environ, "DARGAH_ADMIN_TOKEN": token}
     proc, port, _ = start_server("dargah", copy, f"after-publication-{corpus.label}", env=env)
+    pids = [proc.pid, *children(proc.pid)]
+    t0, busy0, server0 = time.monotonic(), busy_cpu_seconds(), process_cpu_seconds(pids)
     try:
         result = after_publication.run(
             port,
@@ -709,6 +711,10 @@ def after_publication_load(index: Path, corpus: corpora.Corpus, qs: QuerySets, a
             timeout=args.timeout,
             host=HOST,
         )
+        server_cpu = process_cpu_seconds(pids) - server0
+        other_cpu = busy_cpu_seconds() - busy0 - server_cpu - result["client_cpu_s"]
+        result["server_cpu_s"] = round(server_cpu, 1)
+        result["other_cpu_share"] = round(max(0.0, other_cpu) / ((time.monotonic() - t0) * (os.cpu_count() or 1)), 3)
     finally:
         stop(proc)
         shutil.rmtree(copy, ignore_errors=True)
@@ -724,7 +730,8 @@ def after_publication_load(index: Path, corpus: corpora.Corpus, qs: QuerySets, a
         f"{med['before']['p99_ms']}, after {med['after']['p50_ms']}/{med['after']['p99_ms']}, overall "
         f"{ov['p50_ms']}/{ov['p99_ms']} ({ov['requests']} requests, {ov['per_s']}/s, {ov['errors']} errors); "
         f"visible: {[p['visible'] for p in result['publications']]}; "
-        f"load generator CPU {result['client_cpu_s']} s"
+        f"load generator CPU {result['client_cpu_s']} s, server {result['server_cpu_s']} s, "
+        f"other work {result['other_cpu_share']:.0%} of the CPUs"
     )
     return result
 
@@ -750,6 +757,14 @@ def _verdict(ok):
 
 def _ms(v, decimals: int = 1) -> str:
     return "–" if v is None else f"{v:,.{decimals}f}"
+
+
+def _share(v) -> str:
+    return "–" if v is None else format(v, ".0%")
+
+
+def _statuses(counts: dict | None) -> str:
+    return ", ".join(f"{k}×{v}" for k, v in sorted((counts or {}).items())) or "none"
 
 
 def _after_verdict(target_applies: bool, p99_ms) -> str:
@@ -951,7 +966,8 @@ def build_report(results: dict) -> str:
             "",
             f"{n} admin writes (`PUT`, one card retitled each, answered in {_fmt(a['put_median_s'])} s, median) "
             f"under a steady load of distinct queries from {a['connections']} connections of an in-process "
-            f"asyncio load generator (which used {a['client_cpu_s']} CPU s of the same machine); windows of "
+            f"asyncio load generator (which used {a['client_cpu_s']} CPU s of the same machine, the server "
+            f"{_fmt(a.get('server_cpu_s'))}; other work: {_share(a.get('other_cpu_share'))} of the CPUs); windows of "
             f"{a['window_s']:.0f} s before each write was sent and after it was answered, by the time each "
             "request was sent; per window the median over the writes. Latency of every request, errors "
             "included.",
@@ -978,9 +994,18 @@ def build_report(results: dict) -> str:
             "",
             "Each write's p99 ms before / after: "
             + ", ".join(f"{p['before']['p99_ms']} / {p['after']['p99_ms']}" for p in a["publications"])
+            + "; errors by status (0: no answer) before / during / after: "
+            + ", ".join(
+                " / ".join(_statuses(p[w].get("errors_by_status")) for w in ("before", "during", "after"))
+                for p in a["publications"]
+            )
             + "; the change found by search at the end of the window after: "
             + ", ".join("yes" if p["visible"] else "**no**" for p in a["publications"])
             + (f"; {a['paths_repeated']} requests repeated a query (the list ran out)" if a["paths_repeated"] else "")
+            + ".",
+            "",
+            "Second by second after the answer (median over the writes), requests / p99 ms: "
+            + ", ".join(f"{_ms(x['requests'], 0)} / {_ms(x['p99_ms'], 0)}" for x in a["after_by_second_median"])
             + ".",
             "",
         ]
