@@ -967,7 +967,7 @@ def build_report(results: dict) -> str:
             f"{n} admin writes (`PUT`, one card retitled each, answered in {_fmt(a['put_median_s'])} s, median) "
             f"under a steady load of distinct queries from {a['connections']} connections of an in-process "
             f"asyncio load generator (which used {a['client_cpu_s']} CPU s of the same machine, the server "
-            f"{_fmt(a.get('server_cpu_s'))}; other work: {_share(a.get('other_cpu_share'))} of the CPUs); windows of "
+            f"{_ms(a.get('server_cpu_s'))}; other work: {_share(a.get('other_cpu_share'))} of the CPUs); windows of "
             f"{a['window_s']:.0f} s before each write was sent and after it was answered, by the time each "
             "request was sent; per window the median over the writes. Latency of every request, errors "
             "included.",
