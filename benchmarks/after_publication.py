@@ -218,13 +218,15 @@ async def _run(
         loop_done.set()
 
     cpu0 = time.process_time()
+    tasks = [asyncio.create_task(searcher()) for _ in range(connections)]
     try:
-        tasks = [asyncio.create_task(searcher()) for _ in range(connections)]
         await publisher()
-        await asyncio.wait(tasks, timeout=timeout + 5)
+        await asyncio.wait(tasks, timeout=timeout + 5)  # the requests in flight finish
+    finally:
+        loop_done.set()  # also when a write failed: stop the load before the sessions close
         for t in tasks:
             t.cancel()
-    finally:
+        await asyncio.gather(*tasks, return_exceptions=True)
         await searches.close()
         await admin.close()
     stream.client_cpu_s = time.process_time() - cpu0
