@@ -672,6 +672,21 @@ def publication_latency(index: Path, corpus: corpora.Corpus, runs: int) -> dict:
     }
 
 
+AFTER_PUBLICATION_QUERIES = 100_000
+
+
+def wait_idle(pids: list[int], most: float = 60.0, quiet_cpu_s: float = 0.05) -> float | None:
+    """Seconds until these processes used less than `quiet_cpu_s` of CPU in a second (None if they
+    never did within `most` seconds)."""
+    started = time.monotonic()
+    while time.monotonic() - started < most:
+        before = process_cpu_seconds(pids)
+        time.sleep(1.0)
+        if process_cpu_seconds(pids) - before < quiet_cpu_s:
+            return round(time.monotonic() - started, 1)
+    return None
+
+
 def after_publication_load(index: Path, corpus: corpora.Corpus, qs: QuerySets, args) -> dict:
     """Fresh-query latency around single-card admin writes: on a copy of the corpus' index served by
     `dargah serve --workers 2`, a steady load of distinct queries (`--after-publication-connections`)
@@ -684,7 +699,11 @@ def after_publication_load(index: Path, corpus: corpora.Corpus, qs: QuerySets, a
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(index, copy, symlinks=True)
     # Cards from the end of the corpus: publication_latency retitles the first ones.
-    cards = queries.read_cards(corpus.path)[-args.after_publication_runs :]
+    all_cards = queries.read_cards(corpus.path)
+    cards = all_cards[-args.after_publication_runs :]
+    # More distinct queries than the service runs use: the load lasts a minute or more, and a
+    # repeated query might be answered from the response cache.
+    fresh = queries.distinct(all_cards, AFTER_PUBLICATION_QUERIES, exclude=set(qs.judged) | set(qs.warm))
     pubs = [
         after_publication.Publication(
             card["id"],
@@ -696,13 +715,16 @@ def after_publication_load(index: Path, corpus: corpora.Corpus, qs: QuerySets, a
     token = secrets.token_hex(16)
     env = {**os.environ, "DARGAH_ADMIN_TOKEN": token}
     proc, port, _ = start_server("dargah", copy, f"after-publication-{corpus.label}", env=env)
-    pids = [proc.pid, *children(proc.pid)]
-    t0, busy0, server0 = time.monotonic(), busy_cpu_seconds(), process_cpu_seconds(pids)
     try:
+        pids = [proc.pid, *children(proc.pid)]
+        # A generation builds the rest of what it serves (suggestions, report) a second after it
+        # starts serving, in the workers: let that finish before the first quiet window.
+        idle_after = wait_idle(pids)
+        t0, busy0, server0 = time.monotonic(), busy_cpu_seconds(), process_cpu_seconds(pids)
         result = after_publication.run(
             port,
             [queries.search_path(q) for q in qs.warm],
-            [queries.search_path(q) for q in qs.service + qs.profile],
+            [queries.search_path(q) for q in fresh],
             pubs,
             token,
             connections=args.after_publication_connections,
@@ -719,6 +741,7 @@ def after_publication_load(index: Path, corpus: corpora.Corpus, qs: QuerySets, a
         stop(proc)
         shutil.rmtree(copy, ignore_errors=True)
     result.update(
+        idle_after_s=idle_after,
         connections=args.after_publication_connections,
         window_s=args.after_publication_window,
         warmup_s=args.warmup,
