@@ -95,12 +95,12 @@ def windows(stream: Stream, window: float) -> dict:
     """Per publication, the requests *started* in the `window` seconds before its PUT was sent,
     while it was being answered, and in the `window` seconds after its answer; and the whole
     measured stream. The medians over the publications are what the report shows."""
+
+    def started_in(lo: float, hi: float) -> list[tuple[float, float, int]]:
+        return [q for q in stream.requests if lo <= q[0] < hi]
+
     per = []
     for pub in stream.publications:
-
-        def started_in(lo, hi):
-            return [q for q in stream.requests if lo <= q[0] < hi]
-
         per.append(
             {
                 "card": pub.card_id,
