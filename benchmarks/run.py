@@ -19,6 +19,9 @@ What it measures (see benchmarks/README.md for the method and the latest numbers
 5. VmRSS (and PSS: shared pages split between the workers) of each dargah worker after the load at 10,000 cards.
 6. Single-card publication at 10,000 cards: from an admin write of one card to the change served by
    every worker (`publication_latency`), beside the build times of the synthetic corpora.
+7. Fresh queries around a publication at 10,000 cards: p50/p99 of distinct queries in the 10 s
+   before single-card admin writes and in the 10 s after their answers, under a steady load from
+   benchmarks/after_publication.py (`after_publication_load`).
 
 Everything listens and connects on 127.0.0.1 only; every load run is bounded by wrk's -d and a
 subprocess timeout; every server started is stopped on exit, on errors and on Ctrl-C.
@@ -44,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import corpora, queries  # noqa: E402 (after the checkout is put on the path)
+from benchmarks import after_publication, corpora, queries  # noqa: E402 (after the checkout is put on the path)
 from benchmarks.common import (  # noqa: E402 (after the checkout is put on the path)
     BENCH,
     DARGAH,
@@ -84,6 +87,7 @@ TARGETS = {
     "rss_per_worker_mb": 300.0,
     "build_10k_s": 30.0,
     "publication_s": 1.0,
+    "after_publication_p99_ms": 200.0,
 }
 
 
@@ -134,6 +138,30 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="single-card admin writes timed on the first service corpus (default 5; 0 skips them)",
     )
     p.add_argument(
+        "--after-publication-runs",
+        type=int,
+        help="single-card admin writes made under a steady distinct-query load, the fresh-query latency "
+        "timed in the windows before and after each (default 3; 0 with --quick unless "
+        "--only-after-publication; 0 skips them)",
+    )
+    p.add_argument(
+        "--after-publication-connections",
+        type=int,
+        default=16,
+        help="connections of that load (an in-process asyncio generator; default 16)",
+    )
+    p.add_argument(
+        "--after-publication-window",
+        type=float,
+        default=10.0,
+        help="seconds of each window before a write and after its answer (default 10)",
+    )
+    p.add_argument(
+        "--only-after-publication",
+        action="store_true",
+        help="measure only that, on the first synthetic service corpus (the bundled one with --quick)",
+    )
+    p.add_argument(
         "--judged-warmup-max",
         type=float,
         help="seconds the judged mix may warm dargah's cache (default 90; 10 with --quick)",
@@ -156,7 +184,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     def sizes(s: str) -> list[int]:
         return [int(x) for x in s.split(",") if x.strip()]
 
-    a.synth_sizes = [] if a.quick else sizes(a.synth)
+    if a.after_publication_runs is None:
+        a.after_publication_runs = 0 if a.quick and not a.only_after_publication else 3
+    if a.only_after_publication:
+        a.skip_engine = a.skip_service = True
+        a.publication_runs = 0
+        a.profile = False
+    a.synth_sizes = [] if a.quick or a.only_after_publication else sizes(a.synth)
     a.service_sizes = [] if a.quick else sizes(a.service_synth)
     return a
 
@@ -297,12 +331,12 @@ def server_command(kind: str, index: Path | None, port: int, body: Path | None =
     ]
 
 
-def start_server(kind: str, index, label: str, body=None) -> tuple[subprocess.Popen, int, float]:
+def start_server(kind: str, index, label: str, body=None, env=None) -> tuple[subprocess.Popen, int, float]:
     """Start a server; (process, port, seconds until /readyz first answered 200)."""
     port = free_port()
     logfile = (VAR / "logs" / f"serve-{kind}-{label}.log").open("ab")
     started = time.monotonic()
-    p = spawn(server_command(kind, index, port, body), stdout=logfile, stderr=logfile)
+    p = spawn(server_command(kind, index, port, body), stdout=logfile, stderr=logfile, env=env)
     logfile.close()
     try:
         wait_ready(port, p, timeout=300)
@@ -638,6 +672,93 @@ def publication_latency(index: Path, corpus: corpora.Corpus, runs: int) -> dict:
     }
 
 
+AFTER_PUBLICATION_QUERIES = 100_000
+
+
+def wait_idle(pids: list[int], most: float = 60.0, quiet_cpu_s: float = 0.05) -> float | None:
+    """Seconds until these processes used less than `quiet_cpu_s` of CPU in a second (None if they
+    never did within `most` seconds)."""
+    started = time.monotonic()
+    while time.monotonic() - started < most:
+        before = process_cpu_seconds(pids)
+        time.sleep(1.0)
+        if process_cpu_seconds(pids) - before < quiet_cpu_s:
+            return round(time.monotonic() - started, 1)
+    return None
+
+
+def after_publication_load(index: Path, corpus: corpora.Corpus, qs: QuerySets, args) -> dict:
+    """Fresh-query latency around single-card admin writes: on a copy of the corpus' index served by
+    `dargah serve --workers 2`, a steady load of distinct queries (`--after-publication-connections`)
+    while `--after-publication-runs` cards are retitled one after another, `--after-publication-window`
+    seconds apart on each side; p50/p99 in the window before each write, while it is answered, in the
+    window after its answer, and over the whole measured load (benchmarks/after_publication.py)."""
+    import secrets
+
+    copy = VAR / f"after-publication-{corpus.label}"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(index, copy, symlinks=True)
+    # Cards from the end of the corpus: publication_latency retitles the first ones.
+    all_cards = queries.read_cards(corpus.path)
+    cards = all_cards[-args.after_publication_runs :]
+    # More distinct queries than the service runs use: the load lasts a minute or more, and a
+    # repeated query might be answered from the response cache.
+    fresh = queries.distinct(all_cards, AFTER_PUBLICATION_QUERIES, exclude=set(qs.judged) | set(qs.warm))
+    pubs = [
+        after_publication.Publication(
+            card["id"],
+            json.dumps({**card, "title": f"{card['title']} {marker}"}, ensure_ascii=False).encode(),
+            marker,
+        )
+        for card, marker in zip(cards, reversed(PUBLICATION_MARKERS), strict=False)
+    ]
+    token = secrets.token_hex(16)
+    env = {**os.environ, "DARGAH_ADMIN_TOKEN": token}
+    proc, port, _ = start_server("dargah", copy, f"after-publication-{corpus.label}", env=env)
+    try:
+        pids = [proc.pid, *children(proc.pid)]
+        # A generation builds the rest of what it serves (suggestions, report) a second after it
+        # starts serving, in the workers: let that finish before the first quiet window.
+        idle_after = wait_idle(pids)
+        t0, busy0, server0 = time.monotonic(), busy_cpu_seconds(), process_cpu_seconds(pids)
+        result = after_publication.run(
+            port,
+            [queries.search_path(q) for q in qs.warm],
+            [queries.search_path(q) for q in fresh],
+            pubs,
+            token,
+            connections=args.after_publication_connections,
+            warmup=args.warmup,
+            window=args.after_publication_window,
+            timeout=args.timeout,
+            host=HOST,
+        )
+        server_cpu = process_cpu_seconds(pids) - server0
+        other_cpu = busy_cpu_seconds() - busy0 - server_cpu - result["client_cpu_s"]
+        result["server_cpu_s"] = round(server_cpu, 1)
+        result["other_cpu_share"] = round(max(0.0, other_cpu) / ((time.monotonic() - t0) * (os.cpu_count() or 1)), 3)
+    finally:
+        stop(proc)
+        shutil.rmtree(copy, ignore_errors=True)
+    result.update(
+        idle_after_s=idle_after,
+        connections=args.after_publication_connections,
+        window_s=args.after_publication_window,
+        warmup_s=args.warmup,
+        cards=corpus.cards,
+    )
+    med, ov = result["median"], result["overall"]
+    log(
+        f"  PUT answered in {result['put_median_s']} s (median); p50/p99 ms before {med['before']['p50_ms']}/"
+        f"{med['before']['p99_ms']}, after {med['after']['p50_ms']}/{med['after']['p99_ms']}, overall "
+        f"{ov['p50_ms']}/{ov['p99_ms']} ({ov['requests']} requests, {ov['per_s']}/s, {ov['errors']} errors); "
+        f"visible: {[p['visible'] for p in result['publications']]}; "
+        f"load generator CPU {result['client_cpu_s']} s, server {result['server_cpu_s']} s, "
+        f"other work {result['other_cpu_share']:.0%} of the CPUs"
+    )
+    return result
+
+
 # -- report ---------------------------------------------------------------------------------------
 
 
@@ -655,6 +776,25 @@ def _fmt(v, unit=""):
 
 def _verdict(ok):
     return "–" if ok is None else ("**met**" if ok else "**missed**")
+
+
+def _ms(v, decimals: int = 1) -> str:
+    return "–" if v is None else f"{v:,.{decimals}f}"
+
+
+def _share(v) -> str:
+    return "–" if v is None else format(v, ".0%")
+
+
+def _statuses(counts: dict | None) -> str:
+    return ", ".join(f"{k}×{v}" for k, v in sorted((counts or {}).items())) or "none"
+
+
+def _after_verdict(target_applies: bool, p99_ms) -> str:
+    """The fresh-query p99 target holds at 10,000 cards; the bundled corpus is only a smoke run."""
+    if not target_applies or p99_ms is None:
+        return _verdict(None)
+    return _verdict(p99_ms <= TARGETS["after_publication_p99_ms"])
 
 
 def build_report(results: dict) -> str:
@@ -838,6 +978,61 @@ def build_report(results: dict) -> str:
             )
         lines.append("")
 
+    for c, a in (results.get("after_publication") or {}).items():
+        med, ov = a["median"], a["overall"]
+        n = len(a["publications"])
+        big = c != "bundled"
+        target = f"≤ {TARGETS['after_publication_p99_ms']:.0f} ms" if big else ""
+
+        lines += [
+            f"### Fresh queries around a single-card publication (dargah, {c})",
+            "",
+            f"{n} admin writes (`PUT`, one card retitled each, answered in {_fmt(a['put_median_s'])} s, median) "
+            f"under a steady load of distinct queries from {a['connections']} connections of an in-process "
+            f"asyncio load generator (which used {a['client_cpu_s']} CPU s of the same machine, the server "
+            f"{_ms(a.get('server_cpu_s'))}; other work: {_share(a.get('other_cpu_share'))} of the CPUs); windows of "
+            f"{a['window_s']:.0f} s before each write was sent and after it was answered, by the time each "
+            "request was sent; per window the median over the writes. Latency of every request, errors "
+            "included.",
+            "",
+            "| window | requests | p50 ms | p99 ms | max ms | errors | target p99 | |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+        ]
+        for name, label in (
+            ("before", f"{a['window_s']:.0f} s before the write"),
+            ("during", "while the write is answered"),
+            ("after", f"{a['window_s']:.0f} s after the answer"),
+        ):
+            w = med[name]
+            shown_target = target if name != "during" else ""
+            shown_verdict = _after_verdict(big, w["p99_ms"]) if name != "during" else "–"
+            lines.append(
+                f"| {label} (median of {n}) | {_ms(w['requests'], 0)} | {_ms(w['p50_ms'])} | {_ms(w['p99_ms'])} "
+                f"| {_ms(w['max_ms'], 0)} | {_ms(w['errors'], 0)} | {shown_target} | {shown_verdict} |"
+            )
+        lines += [
+            f"| overall ({_ms(ov['per_s'], 0)} requests/s) | {ov['requests']:,} | {_ms(ov['p50_ms'])} "
+            f"| {_ms(ov['p99_ms'])} | {_ms(ov['max_ms'], 0)} | {ov['errors']} | {target} "
+            f"| {_after_verdict(big, ov['p99_ms'])} |",
+            "",
+            "Each write's p99 ms before / after: "
+            + ", ".join(f"{p['before']['p99_ms']} / {p['after']['p99_ms']}" for p in a["publications"])
+            + "; errors by status (0: no answer) before / during / after: "
+            + ", ".join(
+                " / ".join(_statuses(p[w].get("errors_by_status")) for w in ("before", "during", "after"))
+                for p in a["publications"]
+            )
+            + "; the change found by search at the end of the window after: "
+            + ", ".join("yes" if p["visible"] else "**no**" for p in a["publications"])
+            + (f"; {a['paths_repeated']} requests repeated a query (the list ran out)" if a["paths_repeated"] else "")
+            + ".",
+            "",
+            "Second by second after the answer (median over the writes), requests / p99 ms: "
+            + ", ".join(f"{_ms(x['requests'], 0)} / {_ms(x['p99_ms'], 0)}" for x in a["after_by_second_median"])
+            + ".",
+            "",
+        ]
+
     eng = results.get("engine", {})
     if eng:
         lines += [
@@ -921,6 +1116,9 @@ def main(argv=None) -> int:
                 "engine_queries",
                 "service_queries",
                 "judged_warmup_max",
+                "after_publication_runs",
+                "after_publication_connections",
+                "after_publication_window",
             )
         },
         "builds": {},
@@ -928,6 +1126,7 @@ def main(argv=None) -> int:
         "service": {},
         "synth_seconds": {},
         "publication": {},
+        "after_publication": {},
     }
     log(
         f"benchmark ({'quick' if args.quick else 'full'}) on {results['machine']['nproc']} CPUs, "
@@ -992,6 +1191,18 @@ def main(argv=None) -> int:
         c = publication_corpus
         log(f"single-card publication on {c.label}: {args.publication_runs} admin writes")
         results["publication"][c.label] = publication_latency(built[c.label]["dargah"], c, args.publication_runs)
+
+    # Fresh queries around publications: the same corpus, or the bundled one when there is none.
+    after_corpus = publication_corpus or (corpus_list[0] if args.only_after_publication else None)
+    if args.after_publication_runs > 0 and after_corpus:
+        c = after_corpus
+        log(
+            f"fresh queries around {args.after_publication_runs} single-card publications on {c.label} "
+            f"({args.after_publication_connections} connections)"
+        )
+        results["after_publication"][c.label] = after_publication_load(
+            built[c.label]["dargah"], c, qsets[c.label], args
+        )
 
     results["load_after"] = loadavg()
     results["elapsed_min"] = round((time.monotonic() - started) / 60, 1)
