@@ -104,24 +104,44 @@ def _field_postings(searcher, field: str, term: str, lengths) -> tuple[np.ndarra
     reader = searcher.reader()
     weighting = searcher.weighting
     try:
-        if searcher.is_atomic() and type(weighting) is BM25F and not getattr(weighting, "_field_B", None):
+        if type(weighting) is BM25F and not getattr(weighting, "_field_B", None):
             # Whoosh's own BM25F (scoring.bm25 with its idf), a whole posting list at once and
-            # without building a scorer object per field and word.
-            m = reader.postings(field, term)
-            if isinstance(m, FilterMatcher):
-                m = m.child  # it only hides deleted documents, which `live` masks
-            ids, tf = _blocks(m) if isinstance(m, W3LeafMatcher) else _one_by_one(m)
-            # The term's document frequency as Whoosh keeps it: its postings, deleted documents
-            # included (what term_info would say, without looking the term up a second time).
-            df = len(ids)
+            # without building a scorer object per field and word; segment by segment when a
+            # single-card change added some, with the index's own statistics, as Whoosh's
+            # segment scorers ask their parent searcher for them.
+            atomic = searcher.is_atomic()
+            leaves = [(reader, 0)] if atomic else reader.leaf_readers()
+            parts = [_leaf_postings(leaf, offset, field, term, atomic) for leaf, offset in leaves]
+            parts = [p for p in parts if p is not None]
+            if not parts:
+                return EMPTY
+            ids = np.concatenate([p[0] for p in parts]) if len(parts) > 1 else parts[0][0]
+            tf = np.concatenate([p[1] for p in parts]) if len(parts) > 1 else parts[0][1]
+            # The term's document frequency as Whoosh keeps it, deleted documents included: the
+            # postings' count in a whole index without deletions (no second look-up of the term);
+            # Whoosh's filter of deleted documents has already stepped past those at its head.
+            df = len(ids) if atomic and not reader.has_deletions() else reader.doc_frequency(field, term)
             idf = math.log(searcher.doc_count_all() / (df + 1)) + 1
             avgfl = searcher.avg_field_length(field) or 1
             k1, b = weighting.K1, weighting.B
             return ids, idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths(field)[ids] / avgfl)))
-        # Anything else (an index of several segments, another weighting): Whoosh scores each posting.
+        # Another weighting: Whoosh scores each posting.
         return _one_by_one(searcher.postings(field, term), scored=True)
     except TermNotFound:
         return EMPTY
+
+
+def _leaf_postings(leaf, offset: int, field: str, term: str, atomic: bool) -> tuple[np.ndarray, np.ndarray] | None:
+    """(docnum in the whole index, term frequency) of one segment's postings, perhaps with some
+    deleted documents (`live` masks them); None when the segment does not have the term (a whole
+    index without it raises TermNotFound, as Whoosh does)."""
+    if not atomic and (field, term) not in leaf:
+        return None
+    m = leaf.postings(field, term)
+    if isinstance(m, FilterMatcher):
+        m = m.child  # it only hides deleted documents, which `live` masks
+    ids, tf = _blocks(m) if isinstance(m, W3LeafMatcher) else _one_by_one(m)
+    return (ids + offset if offset else ids), tf
 
 
 def _one_by_one(m, scored: bool = False) -> tuple[np.ndarray, np.ndarray]:

@@ -21,25 +21,30 @@ def judged_queries() -> list[str]:
     return sorted({r[2] for r in rows[1:] if len(r) > 2})
 
 
-@pytest.fixture(scope="module", params=["one segment", "after an upsert"])
+@pytest.fixture(scope="module", params=["one segment", "after an upsert", "after a deletion"])
 def gen(request, bundled_index, tmp_path_factory):
     index = bundled_index
-    if request.param == "after an upsert":
-        # A single-card change adds a segment and deletes a document: postings are then scored
-        # by Whoosh one at a time, and deleted documents hidden by `live`.
+    if request.param != "one segment":
+        # A single-card change adds a segment and deletes a document (postings are then read
+        # segment by segment), a deletion marks the first card deleted in the one segment there is
+        # (Whoosh's filter of deleted documents steps past it): deleted documents are hidden by
+        # `live`, and still count in a term's document frequency, as Whoosh counts them.
         import shutil
 
         from indexer import update
         from store import layout
         from store.card_files import CardStore
 
-        index = tmp_path_factory.mktemp("upserted") / "index"
+        index = tmp_path_factory.mktemp("changed") / "index"
         shutil.copytree(bundled_index, index)
         card = next(CardStore(layout.current(index).path).scan())
-        update.upsert(index, {**card, "description": card["description"] + " گواهینامه تمدید"})
+        if request.param == "after an upsert":
+            update.upsert(index, {**card, "description": card["description"] + " گواهینامه تمدید"})
+        else:
+            update.delete(index, card["id"])
     engine = Engine(index)
     gen = engine.load()
-    assert gen.searcher().is_atomic() == (request.param == "one segment")
+    assert gen.searcher().is_atomic() == (request.param != "after an upsert")
     return gen
 
 
