@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import threading
 import time
 from pathlib import Path
@@ -145,6 +146,7 @@ class GenerationServer:
         generation published or being written; never if one replaces it first."""
 
         def when_settled():
+            _lower_priority()
             while True:
                 time.sleep(SETTLE)
                 if self._gen is not gen:
@@ -180,3 +182,12 @@ class GenerationServer:
     def card_count(self) -> int | None:
         gen = self._gen
         return len(gen.by_id) if gen is not None else None
+
+
+def _lower_priority() -> None:
+    """This thread at the lowest scheduling priority (Linux schedules threads one by one): the
+    views it builds can wait, the searches the process answers meanwhile cannot."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    except (AttributeError, OSError):
+        pass  # not Linux, or not allowed: the same work, at the same priority
