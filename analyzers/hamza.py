@@ -13,7 +13,8 @@ when it is left out is a fact about each word, not a rule: ارائه becomes ا
 from __future__ import annotations
 
 import functools
-from importlib import resources
+
+from analyzers import data_tables
 
 _RULE = str.maketrans({"أ": "ا", "إ": "ا", "ٱ": "ا", "آ": "ا", "ؤ": "و", "ئ": "ی", "ء": ""})
 HAMZA_CHARS = frozenset("أإٱآؤئء")
@@ -26,9 +27,7 @@ def fold_rule(word: str) -> str:
 
 @functools.cache
 def _table() -> dict[str, str]:
-    text = resources.files("analyzers").joinpath("data/hamza_variants.tsv").read_text("utf-8")
-    pairs = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
-    return {src: dst for src, dst in pairs}
+    return {src: dst for _, (src, dst) in data_tables.rows("hamza_variants.tsv", ("variant", "folded"))}
 
 
 _MIN_PREFIX = 4  # shorter table keys (مای → ما) are not applied inside longer words

@@ -12,9 +12,8 @@ and get that other word as their lemma, beside them (lemmas.py).
 from __future__ import annotations
 
 import functools
-from importlib import resources
 
-from analyzers import lexicon
+from analyzers import data_tables, lexicon
 from analyzers.stopwords import LIGHT_VERB_PASTS
 
 # Suffixes written after a ZWNJ: plural, possessive, indefinite, comparative, verb endings.
@@ -81,9 +80,8 @@ def broken_plurals() -> dict[str, str]:
     The table is reviewed pair by pair, so the plural is replaced outright rather than indexed
     beside its singular as a lemma: a query for the singular then keeps the full field weights of
     a card writing the plural (in a title, سوابق weighs as much as سابقه)."""
-    text = resources.files("analyzers").joinpath("data/broken_plurals.tsv").read_text("utf-8")
-    rows = (line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#"))
-    return {lexicon.fold_entry(plural): lexicon.fold_entry(singular) for plural, singular in rows}
+    rows = data_tables.rows("broken_plurals.tsv", ("plural", "singular"))
+    return {lexicon.fold_entry(plural): lexicon.fold_entry(singular) for _, (plural, singular) in rows}
 
 
 _MIN_STEM = 2
@@ -189,7 +187,8 @@ _OBJECT_CLITICS = ("شون", "شو", "ش", "مو", "تو", "ت")
 # Preverbs of compound verbs (برگشتن, درآوردن, بازگشتن): their present forms take می after the
 # preverb (برمی‌گردم) and no ب (برگردم), which hazm's conjugations do not list.
 _PREVERBS = ("باز", "بر", "در", "فرا", "فرو", "ور")
-_PERSON_ENDINGS = ("", "م", "ی", "د", "یم", "ید", "ند")
+# آمدن's present after ب or ن: بیا, بیایم, نیاید (its stem is the آ alone).
+_COME_PRESENT = frozenset("ا" + e for e in ("", "م", "ی", "د", "یم", "ید", "ند"))
 
 
 def _compound_verb_lemma(word: str) -> str | None:
@@ -207,7 +206,7 @@ def _compound_verb_lemma(word: str) -> str | None:
                     return lemma
     if word.startswith(("بی", "نی")) and len(word) > 3:
         rest = word[2:]
-        if rest in {"ا" + e for e in _PERSON_ENDINGS}:
+        if rest in _COME_PRESENT:
             return "امد#ا"  # بیایم, نیاید: آمدن
         # بیاورم is ب + آورم, بیندازم ب + اندازم: the stem's آ or ا after the ی.
         for form in (rest, "ا" + rest) if rest.startswith("ا") else ("ا" + rest,):

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from importlib import resources
 from typing import NamedTuple
 
-from analyzers import lexicon, spoken_verbs
+from analyzers import data_tables, lexicon, spoken_verbs
 from analyzers.chars import ZWNJ, fold_characters
 from analyzers.hamza import fold_hamza
 from analyzers.tokens import WORD
@@ -62,16 +61,11 @@ def spoken_key(word: str) -> str:
 @functools.cache
 def _table() -> tuple[dict[str, SpokenForm], tuple[tuple[str, str], ...]]:
     """(spoken word → its row, spoken endings longest first with what they stand for)."""
-    text = resources.files("analyzers").joinpath("data/spoken_forms.tsv").read_text("utf-8")
     forms: dict[str, SpokenForm] = {}
     clitics: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        if len(fields) != 3 or fields[2] not in TABLE_KINDS:
-            raise ValueError(f"spoken_forms.tsv:{number}: expected spoken<TAB>written<TAB>kind, got {line!r}")
-        spoken, written, kind = fields
+    for number, (spoken, written, kind) in data_tables.rows("spoken_forms.tsv", ("spoken", "written", "kind")):
+        if kind not in TABLE_KINDS:
+            raise ValueError(f"spoken_forms.tsv:{number}: unknown kind {kind!r}")
         key = spoken_key(spoken)
         target = clitics if kind == "clitic" else forms
         if key in target:

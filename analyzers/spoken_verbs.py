@@ -15,10 +15,9 @@ or بشوید). Cards are never rewritten, so none of this changes how a card is
 from __future__ import annotations
 
 import functools
-from importlib import resources
 from typing import NamedTuple
 
-from analyzers import lexicon
+from analyzers import data_tables, lexicon
 from analyzers.chars import ZWNJ, fold_characters
 from analyzers.hamza import fold_hamza
 
@@ -57,16 +56,12 @@ class Stem(NamedTuple):
 @functools.cache
 def stems() -> tuple[Stem, ...]:
     """The rows of data/spoken_verb_stems.tsv."""
-    text = resources.files("analyzers").joinpath("data/spoken_verb_stems.tsv").read_text("utf-8")
     rows: list[Stem] = []
     seen: set[tuple[str, str]] = set()
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        if len(fields) != 4 or fields[2] not in TENSES:
-            raise ValueError(f"spoken_verb_stems.tsv:{number}: expected spoken<TAB>written<TAB>tense<TAB>preverbs")
-        spoken, written, tense, preverbs = fields
+    table = data_tables.rows("spoken_verb_stems.tsv", ("spoken", "written", "tense", "preverbs"))
+    for number, (spoken, written, tense, preverbs) in table:
+        if tense not in TENSES:
+            raise ValueError(f"spoken_verb_stems.tsv:{number}: unknown tense {tense!r}")
         listed = tuple(p for p in preverbs.split(",") if p)
         if unknown := set(listed) - PREVERBS:
             raise ValueError(f"spoken_verb_stems.tsv:{number}: unknown preverbs {sorted(unknown)}")

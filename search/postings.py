@@ -115,8 +115,7 @@ def _field_postings(searcher, field: str, term: str, lengths) -> tuple[np.ndarra
             parts = [p for p in parts if p is not None]
             if not parts:
                 return EMPTY
-            ids = np.concatenate([p[0] for p in parts]) if len(parts) > 1 else parts[0][0]
-            tf = np.concatenate([p[1] for p in parts]) if len(parts) > 1 else parts[0][1]
+            ids, tf = (np.concatenate(column) for column in zip(*parts, strict=True))
             # The term's document frequency as Whoosh keeps it, deleted documents included: the
             # postings' count in a whole index without deletions (no second look-up of the term);
             # Whoosh's filter of deleted documents has already stepped past those at its head.
