@@ -5,9 +5,10 @@ a card lights up for the query گواهینامه), analysed once by the indexer
 what is shown is the card's text as written, HTML-escaped piece by piece: card text can never
 inject markup.
 
-A card's words are indexed by term once (the stored line of terms split; kept for the two texts
-of each card generation.shown keeps, 8.5 MB for all 857 bundled cards: the cards a page shows recur
-from query to query), so a wanted term's words are one lookup, not a scan of a description.
+A wanted term's words are found in the stored line of terms (" a b  c ") by searching for the
+term between two spaces and counting the spaces before it: a few scans in C per text, with nothing
+built or kept per card, so a catalogue whose pages rarely show the same card twice pays no more
+than one whose pages do.
 """
 
 from __future__ import annotations
@@ -24,12 +25,11 @@ def _marked(words: TextWords, wanted: frozenset[str]) -> list[int]:
     """The indexes, in order, of the words that match a wanted term: by their term, by a compound
     part, or joined to the next word (a compound written apart in the card, گواهی نامه, for a
     query that wrote it joined)."""
-    where = _positions(words.line)
+    line = words.line
     marked = []
     for term in wanted:
-        found = where.get(term)
-        if found:
-            marked += found
+        if term:
+            marked += _indexes(line, term)
     if words.parts:
         marked += [i for i, ps in words.parts if not wanted.isdisjoint(ps)]
     if words.joins:
@@ -40,15 +40,17 @@ def _marked(words: TextWords, wanted: frozenset[str]) -> list[int]:
     return sorted(set(marked))
 
 
-@functools.lru_cache(maxsize=2048)  # two texts of each card generation.shown keeps (the same string objects)
-def _positions(line: str) -> dict[str, list[int]]:
-    """Term → the indexes of the words that have it, from a stored line of terms (" a b  c ": a
-    dropped word's term is empty and finds nothing)."""
-    where: dict[str, list[int]] = {}
-    for i, term in enumerate(line[1:-1].split(" ")):
-        if term:
-            where.setdefault(term, []).append(i)
-    return where
+def _indexes(line: str, term: str) -> list[int]:
+    """The indexes of the words whose term is `term` in a stored line of terms (" a b  c ": each
+    term between single spaces, a dropped word's term empty): the spaces before a match count
+    the words before it."""
+    needle = f" {term} "
+    found = []
+    at = line.find(needle)
+    while at >= 0:
+        found.append(line.count(" ", 0, at))
+        at = line.find(needle, at + len(term) + 1)
+    return found
 
 
 @functools.lru_cache(maxsize=64)
