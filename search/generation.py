@@ -31,7 +31,7 @@ from search.suggest import Suggester
 from search.synonyms import Synonyms
 from store import layout, versions
 from store import report as national_report
-from store.card_files import CardStore, Shown
+from store.card_files import CardStore, EveryCard, Shown
 from store.errors import GenerationMissing
 from store.life_events import LifeEvents, written_terms
 
@@ -314,7 +314,7 @@ class LoadedGeneration:
     @functools.cached_property
     def report(self) -> national_report.Report:
         """The national e-readiness report (store/report.py), computed once per generation."""
-        return national_report.build(self.cards(), self.name)
+        return national_report.build(EveryCard(self.store), self.name)
 
     @functools.cached_property
     def clusters(self) -> list[dict]:

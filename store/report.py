@@ -321,14 +321,28 @@ def summary(cards: Iterable[dict], generation: str) -> dict:
     return _summary(generation, when, nation.count, nation.figures(), ranked(by_agency), ranked(by_parent))
 
 
+def _agencies_and_parents(cards: Iterable[dict]) -> tuple[set[str], set[str]]:
+    agencies: set[str] = set()
+    parents: set[str] = set()
+    for card in cards:
+        agencies.add(card["agency"])
+        if card.get("parent_agency"):
+            parents.add(card["parent_agency"])
+    return agencies, parents
+
+
 def build(cards: Iterable[dict], generation: str, *, inquiries: bool = True) -> Report:
     """The report of a generation named `generation` (its publication date dates the cards).
-    `inquiries=False` leaves the inquiries out (the history's summary has none of them)."""
-    cards = list(cards)
+    `inquiries=False` leaves the inquiries out (the history's summary has none of them).
+
+    `cards` is read twice when inquiries are counted, first for the agencies' names: give a list
+    or anything that reads the cards again when iterated again (store.card_files.EveryCard), so a
+    large catalogue is never held whole; a one-shot iterator is read into a list."""
+    if iter(cards) is cards:
+        cards = list(cards)
     published = published_at(generation)
     as_of = published.date()
-    parents = (c["parent_agency"] for c in cards if c.get("parent_agency"))
-    names = AgencyNames((c["agency"] for c in cards), parents) if inquiries else None
+    names = AgencyNames(*_agencies_and_parents(cards)) if inquiries else None
 
     shared: dict[tuple, object] = {}
     nation = _Group()

@@ -382,6 +382,18 @@ def test_the_history_entry_is_the_full_reports_summary(bundled_index):
         assert json.dumps(report.summary(cards, generation)) == json.dumps(expected)
 
 
+def test_the_report_read_from_the_card_file_twice_is_the_report_of_the_cards_listed(bundled_index):
+    # A worker builds the report reading the card file once for the agencies' names and once for
+    # the rest, never holding every card; a one-shot iterator of cards is still read whole.
+    from store.card_files import CardStore, EveryCard
+
+    store = CardStore(layout.current(bundled_index).path)
+    listed = report.build(list(store.cards()), "000007-20271231T235959Z")
+    assert listed.national["inquiries"]["lines"] > 0  # the names the first reading gives are used
+    for cards in (EveryCard(store), store.cards()):
+        assert report.build(cards, "000007-20271231T235959Z") == listed
+
+
 def test_a_card_change_answered_before_its_history_line_still_records_it_in_order(tmp_path, index):
     # The admin API answers a card change once it is published; the line follows under the lock,
     # so the next write waits for it and the lines stay in publication order.
