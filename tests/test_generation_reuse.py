@@ -74,6 +74,7 @@ def test_many_changes_in_a_row_keep_every_structure_equal_to_a_fresh_open(index,
     # Enough single-card changes for Whoosh to merge its small segments (terms then go as well as
     # come), a deletion among them.
     cards = mini_cards()
+    merged: set[str] = set()
     for n, card in enumerate(cards[:12]):
         previous = served.generation()
         read_every_term(previous)
@@ -82,8 +83,14 @@ def test_many_changes_in_a_row_keep_every_structure_equal_to_a_fresh_open(index,
         else:
             update.upsert(index, {**card, "title": f"{card['title']} {NEW_WORD[: 3 + n % 4]}{n}وه"})
         assert served.refresh()
+        gen = served.generation()
         untouched = next(c["id"] for c in cards if c["id"] != card["id"] and c["id"] in previous.by_id)
-        assert_taken_over(previous, served.generation(), untouched)
+        assert_taken_over(previous, gen, untouched)
+        merged |= set(previous.lexicon.segments) - set(gen.lexicon.segments)
+        # What was read of a segment merged away is let go, not kept for ever.
+        kept = gen.term_scores.segment_postings
+        assert {key[0] for key in [*kept._postings, *kept._lengths]} <= set(gen.lexicon.segments)
+    assert merged  # Whoosh did merge segments
     assert_as_opened_afresh(served.generation(), index)
     other = fresh(index)
     for q in QUERIES:
