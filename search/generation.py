@@ -342,7 +342,10 @@ class LoadedGeneration:
 
     @functools.cached_property
     def term_scores(self) -> TermScores:
-        return TermScores(self.size, self.live, self.lexicon)
+        """Scores are this generation's own; the segments' postings they are computed from are
+        shared with the previous generation (search/postings.py)."""
+        before = self._built_by_previous("term_scores")
+        return TermScores(self.size, self.live, self.lexicon, before.segment_postings if before is not None else None)
 
     @functools.cached_property
     def popularity_order(self) -> np.ndarray:

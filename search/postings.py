@@ -9,9 +9,15 @@ give: tests/test_matching.py) and kept as (docnums, scores); combining them for 
 few vector operations (see matching.py). A word is looked up only in the fields the lexicon saw
 it in.
 
-The cache holds one entry per query word and weighting: the word's weighted scores summed over
-every field it can match in, which is what `query.term_clause` asks Whoosh for. It is bounded by
-the number of postings it holds and evicts the least recently used word.
+Two caches. A generation's `TermScores` holds one entry per query word and weighting: the word's
+weighted scores summed over every field it can match in, which is what `query.term_clause` asks
+Whoosh for. Scores depend on the whole index (document counts, a term's document frequency,
+average field lengths), so they are never taken from another generation. What they are computed
+from is read per Whoosh segment and kept in `SegmentPostings`: a segment never changes once written
+(a deletion only marks documents, which `live` masks), so one segment's postings and field lengths
+are the same in every generation that has it. A generation made by a single-card change shares its
+parent's `SegmentPostings` and reads from Whoosh only what its new small segment holds. Both caches
+are bounded by the number of postings they hold and evict the least recently used entry.
 """
 
 from __future__ import annotations
@@ -19,27 +25,105 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 
 from search import query as query_builder
 from search.lexicon import Lexicon
 
-MAX_POSTINGS = 2_000_000  # kept postings per generation: about 24 MB of arrays
+MAX_POSTINGS = 2_000_000  # kept postings per cache: about 24 MB of arrays each
 
 EMPTY = (np.empty(0, np.int32), np.empty(0, np.float64))
 
 
+class SegmentPostings:
+    """Raw postings and field lengths by Whoosh segment id, shared by the generations that have
+    the segment: for (segment, field, term) the docnums within the segment, deleted documents
+    included, and their term frequencies; for (segment, field) each document's length as Whoosh
+    scores it. Nothing here depends on deletions or on the other segments, so an entry never goes
+    stale while its segment exists; `keep` drops the segments an index no longer has (merged)."""
+
+    def __init__(self, max_postings: int = MAX_POSTINGS):
+        self.max_postings = max_postings
+        self._postings: OrderedDict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._held = 0
+        self._lengths: dict[tuple[str, str], np.ndarray] = {}
+        self._segments: set[str] = set()  # every segment with an entry
+        self._lock = threading.Lock()
+
+    def postings(self, leaf, segment: str | None, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums within the segment, term frequencies) of a term the segment has in `field`."""
+        if segment is None:
+            return _raw_postings(leaf, field, term)
+        key = (segment, field, term)
+        with self._lock:
+            found = self._postings.get(key)
+            if found is not None:
+                self._postings.move_to_end(key)
+                return found
+        found = _raw_postings(leaf, field, term)
+        with self._lock:
+            if key not in self._postings:
+                self._postings[key] = found
+                self._segments.add(segment)
+                self._held += len(found[0])
+                while self._held > self.max_postings and len(self._postings) > 1:
+                    _, (ids, _tf) = self._postings.popitem(last=False)
+                    self._held -= len(ids)
+        return found
+
+    def lengths(self, leaf, segment: str | None, field: str) -> np.ndarray:
+        """Each of the segment's documents' length in `field` as Whoosh scores it (quantised to
+        a byte, 1 for none)."""
+        found = self._lengths.get((segment, field)) if segment is not None else None
+        if found is None:
+            found = np.array([leaf.doc_field_length(d, field, 1) or 1 for d in range(leaf.doc_count_all())], np.float64)
+            found.flags.writeable = False
+            if segment is not None:
+                with self._lock:
+                    self._lengths[(segment, field)] = found
+                    self._segments.add(segment)
+        return found
+
+    def keep(self, segments: Iterable[str]) -> None:
+        """Drop every entry of a segment not in `segments` (the index's, once a generation without
+        some of them is served: Whoosh merged them into a new one)."""
+        segments = set(segments)
+        with self._lock:
+            gone = self._segments - segments
+            if not gone:
+                return
+            for key in [k for k in self._postings if k[0] in gone]:
+                self._held -= len(self._postings.pop(key)[0])
+            for key in [k for k in self._lengths if k[0] in gone]:
+                del self._lengths[key]
+            self._segments &= segments
+
+
 class TermScores:
-    def __init__(self, doc_count_all: int, live: np.ndarray, lexicon: Lexicon, max_postings: int = MAX_POSTINGS):
+    def __init__(
+        self,
+        doc_count_all: int,
+        live: np.ndarray,
+        lexicon: Lexicon,
+        segment_postings: SegmentPostings | None = None,
+        max_postings: int = MAX_POSTINGS,
+    ):
+        """`segment_postings`: the previous generation's, for the segments this one shares with
+        it (a new one without)."""
         self.size = doc_count_all
         self.lexicon = lexicon
         self.live = live  # bool by docnum: False for deleted documents
         self.max_postings = max_postings
+        if segment_postings is None:
+            segment_postings = SegmentPostings(max_postings)
+        else:
+            segment_postings.keep(lexicon.segments)
+        self.segment_postings = segment_postings
         self._cache: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._held = 0
         self._lock = threading.Lock()
@@ -68,24 +152,19 @@ class TermScores:
         """Every document's length in one field as Whoosh scores it (quantised to a byte)."""
         found = self._lengths.get(field)
         if found is None:
-            reader = searcher.reader()
-            found = self._lengths[field] = np.array(
-                [reader.doc_field_length(d, field, 1) or 1 for d in range(self.size)], np.float64
-            )
+            parts = [self.segment_postings.lengths(leaf, segment, field) for leaf, _, segment in _leaves(searcher)]
+            found = self._lengths[field] = np.concatenate(parts) if parts else np.empty(0, np.float64)
         return found
 
     def _read(self, searcher, term: str, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
         total = None
-
-        def lengths(field: str) -> np.ndarray:
-            return self.lengths(searcher, field)
-
         in_fields = self.lexicon.known.get(term, 0)
         bits = self.lexicon.field_bits
+        leaves = _leaves(searcher)
         for field, boost in query_builder.field_boosts(weights):
             if not in_fields & bits.get(field, 0):
                 continue  # most words are absent from most fields
-            ids, scores = _field_postings(searcher, field, term, lengths)
+            ids, scores = self._field_postings(searcher, leaves, field, term)
             if not len(ids):
                 continue
             if total is None:
@@ -99,48 +178,61 @@ class TermScores:
         docs = np.flatnonzero(hit).astype(np.int32)
         return docs, total[docs]
 
-
-def _field_postings(searcher, field: str, term: str, lengths) -> tuple[np.ndarray, np.ndarray]:
-    reader = searcher.reader()
-    weighting = searcher.weighting
-    try:
-        if type(weighting) is BM25F and not getattr(weighting, "_field_B", None):
-            # Whoosh's own BM25F (scoring.bm25 with its idf), a whole posting list at once and
-            # without building a scorer object per field and word; segment by segment when a
-            # single-card change added some, with the index's own statistics, as Whoosh's
-            # segment scorers ask their parent searcher for them.
-            atomic = searcher.is_atomic()
-            leaves = [(reader, 0)] if atomic else reader.leaf_readers()
-            parts = [_leaf_postings(leaf, offset, field, term, atomic) for leaf, offset in leaves]
-            parts = [p for p in parts if p is not None]
-            if not parts:
+    def _field_postings(self, searcher, leaves, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, scores) of one term in one field, deleted documents included."""
+        weighting = searcher.weighting
+        if type(weighting) is not BM25F or getattr(weighting, "_field_B", None):
+            # Another weighting: Whoosh scores each posting.
+            try:
+                return _one_by_one(searcher.postings(field, term), scored=True)
+            except TermNotFound:
                 return EMPTY
-            ids, tf = (np.concatenate(column) for column in zip(*parts, strict=True))
-            # The term's document frequency as Whoosh keeps it, deleted documents included: the
-            # postings' count in a whole index without deletions (no second look-up of the term);
-            # Whoosh's filter of deleted documents has already stepped past those at its head.
-            df = len(ids) if atomic and not reader.has_deletions() else reader.doc_frequency(field, term)
-            idf = math.log(searcher.doc_count_all() / (df + 1)) + 1
-            avgfl = searcher.avg_field_length(field) or 1
-            k1, b = weighting.K1, weighting.B
-            return ids, idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths(field)[ids] / avgfl)))
-        # Another weighting: Whoosh scores each posting.
-        return _one_by_one(searcher.postings(field, term), scored=True)
-    except TermNotFound:
-        return EMPTY
+        # Whoosh's own BM25F (scoring.bm25 with its idf), a whole posting list at once and
+        # without building a scorer object per field and word; segment by segment with the
+        # index's own statistics, as Whoosh's segment scorers ask their parent searcher for them.
+        bit = self.lexicon.field_bits[field]
+        parts = []
+        for leaf, base, segment in leaves:
+            if not self._segment_has(leaf, segment, field, term, bit):
+                continue
+            ids, tf = self.segment_postings.postings(leaf, segment, field, term)
+            parts.append((ids + base if base else ids, tf))
+        if not parts:
+            return EMPTY
+        ids, tf = (np.concatenate(column) for column in zip(*parts, strict=True)) if len(parts) > 1 else parts[0]
+        # The term's document frequency as Whoosh keeps it (each segment's count of postings,
+        # deleted documents included).
+        df = len(ids)
+        idf = math.log(searcher.doc_count_all() / (df + 1)) + 1
+        avgfl = searcher.avg_field_length(field) or 1
+        k1, b = weighting.K1, weighting.B
+        return ids, idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * self.lengths(searcher, field)[ids] / avgfl)))
+
+    def _segment_has(self, leaf, segment: str | None, field: str, term: str, bit: int) -> bool:
+        terms = self.lexicon.segments.get(segment) if segment is not None else None
+        if terms is None:
+            return (field, term) in leaf
+        return bool(terms.known.get(term, 0) & bit)
 
 
-def _leaf_postings(leaf, offset: int, field: str, term: str, atomic: bool) -> tuple[np.ndarray, np.ndarray] | None:
-    """(docnum in the whole index, term frequency) of one segment's postings, perhaps with some
-    deleted documents (`live` masks them); None when the segment does not have the term (a whole
-    index without it raises TermNotFound, as Whoosh does)."""
-    if not atomic and (field, term) not in leaf:
-        return None
-    m = leaf.postings(field, term)
-    if isinstance(m, FilterMatcher):
-        m = m.child  # it only hides deleted documents, which `live` masks
+def _leaves(searcher) -> list[tuple[object, int, str | None]]:
+    """(segment reader, its first docnum in the index, its segment id) of each segment."""
+    out = []
+    for leaf, base in searcher.reader().leaf_readers():
+        segment = leaf.segment()
+        out.append((leaf, base, segment.segment_id() if segment is not None else None))
+    return out
+
+
+def _raw_postings(leaf, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+    """(docnum within the segment, term frequency) of each of one segment's postings of a term it
+    has, deleted documents included: the segment's own posting list, not `leaf.postings`, whose
+    filter of deleted documents depends on the generation (and steps past those at its head)."""
+    tbytes = leaf._text_to_bytes(field, term)
+    m = leaf._terms.matcher(field, tbytes, leaf.schema[field].format)
     ids, tf = _blocks(m) if isinstance(m, W3LeafMatcher) else _one_by_one(m)
-    return (ids + offset if offset else ids), tf
+    ids.flags.writeable = tf.flags.writeable = False  # kept and shared: never changed in place
+    return ids, tf
 
 
 def _one_by_one(m, scored: bool = False) -> tuple[np.ndarray, np.ndarray]:

@@ -5,11 +5,15 @@ files): every answer must be the one a fresh open of the new generation gives.""
 import dataclasses
 import time
 
+import numpy as np
 import pytest
 from conftest import mini_cards
+from whoosh.codec.whoosh3 import W3TermsReader
+from whoosh.reading import SegmentReader
 
 from indexer import update, writes
 from search import Engine, serving
+from search import query as query_builder
 from search.engine import SearchRequest
 from search.generation import LoadedGeneration
 from search.vocabulary import Vocabulary
@@ -38,7 +42,15 @@ def served(index):
     engine.load()
     for q in QUERIES:
         answer(engine, q)  # what the serving generation builds as it answers is there to be reused
+    read_every_term(engine.generation())
     return engine
+
+
+def read_every_term(gen: LoadedGeneration) -> None:
+    """Score every word of the index in `gen`, as queries would: its segments' postings are then
+    read, for the next generation to take over."""
+    for term in gen.lexicon.known:
+        gen.term_scores.term(gen.searcher(), term, query_builder.FIELD_WEIGHTS)
 
 
 def test_a_new_word_is_found_with_its_typos_and_answers_equal_a_fresh_open(index, served):
@@ -62,15 +74,23 @@ def test_many_changes_in_a_row_keep_every_structure_equal_to_a_fresh_open(index,
     # Enough single-card changes for Whoosh to merge its small segments (terms then go as well as
     # come), a deletion among them.
     cards = mini_cards()
+    merged: set[str] = set()
     for n, card in enumerate(cards[:12]):
         previous = served.generation()
+        read_every_term(previous)
         if n == 5:
             update.delete(index, card["id"])
         else:
             update.upsert(index, {**card, "title": f"{card['title']} {NEW_WORD[: 3 + n % 4]}{n}وه"})
         assert served.refresh()
+        gen = served.generation()
         untouched = next(c["id"] for c in cards if c["id"] != card["id"] and c["id"] in previous.by_id)
-        assert_taken_over(previous, served.generation(), untouched)
+        assert_taken_over(previous, gen, untouched)
+        merged |= set(previous.lexicon.segments) - set(gen.lexicon.segments)
+        # What was read of a segment merged away is let go, not kept for ever.
+        kept = gen.term_scores.segment_postings
+        assert {key[0] for key in [*kept._postings, *kept._lengths]} <= set(gen.lexicon.segments)
+    assert merged  # Whoosh did merge segments
     assert_as_opened_afresh(served.generation(), index)
     other = fresh(index)
     for q in QUERIES:
@@ -85,6 +105,7 @@ def test_a_rollback_to_the_generation_before_is_served_as_opened_afresh(index):
     served = fresh(index)
     assert served.search(SearchRequest(q=NEW_WORD)).hits
     previous = served.generation()
+    read_every_term(previous)  # the card's first document deleted: at the head of its words' postings
     writes.rollback(index)
     assert served.refresh()
     assert_taken_over(previous, served.generation(), mini_cards()[1]["id"])
@@ -98,6 +119,8 @@ def test_a_rollback_to_the_generation_before_is_served_as_opened_afresh(index):
 def assert_taken_over(previous: LoadedGeneration, gen: LoadedGeneration, unchanged: str) -> None:
     """`gen` was opened taking over from `previous` (not afresh, as the server falls back to)."""
     assert gen.facts[gen.by_id[unchanged]] is previous.facts[previous.by_id[unchanged]]  # the line not read again
+    assert gen.term_scores.segment_postings is previous.term_scores.segment_postings
+    assert gen.term_scores is not previous.term_scores  # scores are each generation's own
 
 
 def assert_as_opened_afresh(gen: LoadedGeneration, index) -> None:
@@ -118,6 +141,18 @@ def assert_as_opened_afresh(gen: LoadedGeneration, index) -> None:
     assert gen.lexicon.known == opened.lexicon.known
     assert gen.lexicon.vocab.df == opened.lexicon.vocab.df
     assert _as_sets(gen.lexicon.vocab._delete_index()) == _as_sets(opened.lexicon.vocab._delete_index())
+    assert_term_scores_equal(gen, opened)
+
+
+def assert_term_scores_equal(gen: LoadedGeneration, opened: LoadedGeneration) -> None:
+    """Every word of the index finds the same cards with the same scores, to the last bit, in
+    `gen` as in `opened`: what `gen` took over from the generations before it is not stale."""
+    weights = query_builder.FIELD_WEIGHTS
+    for term in gen.lexicon.known:
+        ids, scores = gen.term_scores.term(gen.searcher(), term, weights)
+        expected_ids, expected_scores = opened.term_scores.term(opened.searcher(), term, weights)
+        assert ids.tolist() == expected_ids.tolist(), term
+        assert np.array_equal(scores, expected_scores), term
 
 
 def _as_sets(deletion_index: dict[str, list[str]]) -> dict[str, set[str]]:
@@ -183,3 +218,37 @@ def test_the_views_are_built_once_the_generation_settled_and_no_write_is_under_w
         layout.release(lock)
     assert _eventually(lambda: _warmed(last))
     assert not _warmed(replaced)
+
+
+def test_a_new_generation_reads_from_whoosh_only_what_its_new_segment_holds(index, served, monkeypatch):
+    # Every word was read in the generation before the change (the `served` fixture): the one
+    # after it reads again only the postings and field lengths of the segment the change added.
+    previous = served.generation()
+    card = mini_cards()[0]
+    update.upsert(index, {**card, "title": f"{card['title']} {NEW_WORD}"})
+    assert served.refresh()
+    gen = served.generation()
+    (added,) = set(gen.lexicon.segments) - set(previous.lexicon.segments)
+    in_added = gen.lexicon.segments[added].known
+    postings_read: list[tuple[str, str]] = []
+    lengths_read: list[tuple[int, str]] = []
+    matcher, doc_field_length = W3TermsReader.matcher, SegmentReader.doc_field_length
+
+    def counted_matcher(reader, field, tbytes, *args, **kwargs):
+        postings_read.append((field, tbytes.decode("utf-8")))
+        return matcher(reader, field, tbytes, *args, **kwargs)
+
+    def counted_doc_field_length(reader, docnum, field, *args, **kwargs):
+        lengths_read.append((docnum, field))
+        return doc_field_length(reader, docnum, field, *args, **kwargs)
+
+    monkeypatch.setattr(W3TermsReader, "matcher", counted_matcher)
+    monkeypatch.setattr(SegmentReader, "doc_field_length", counted_doc_field_length)
+    read_every_term(gen)
+    monkeypatch.undo()
+    fields = {f: gen.lexicon.field_bits[f] for f, _ in query_builder.field_boosts(query_builder.FIELD_WEIGHTS)}
+    expected = sorted((f, t) for t, bits in in_added.items() for f, bit in fields.items() if bits & bit)
+    assert NEW_WORD in in_added and len(in_added) < len(gen.lexicon.known) / 4  # most words are untouched
+    assert sorted(postings_read) == expected  # once each, and none of another segment's
+    assert len(lengths_read) <= len(fields)  # the added segment's one document, not every card's
+    assert_as_opened_afresh(gen, index)
