@@ -44,7 +44,8 @@ class SlotMatch:
 @dataclass
 class Matches:
     """Which slots of a query match which cards and their scores there: row j of each table is
-    the j-th slot matched, indexed by docnum."""
+    the j-th slot matched, indexed by docnum. The vectors it gives may be rows of its tables (no
+    copy): a query's Matches is read once, by its caller."""
 
     hits: np.ndarray  # bool (slot × card): the slot matches the card
     scores: np.ndarray  # float (slot × card): the slot's score there, 0 where it does not match
@@ -52,7 +53,7 @@ class Matches:
     def all_of(self, slots: int) -> np.ndarray:
         """Cards matching every one of the first `slots` slots."""
         if slots == 1:
-            return self.hits[0].copy()
+            return self.hits[0]
         return self.hits[:slots].all(axis=0)
 
     def any_of(self, slots: int) -> np.ndarray:
@@ -61,8 +62,10 @@ class Matches:
     def total_score(self) -> np.ndarray:
         """What every slot that matched adds to a card's score, slot after slot (np.sum may add
         in another order, and a sum of floats depends on its order)."""
-        out = self.scores[0] + 0.0
-        for row in self.scores[1:]:
+        if len(self.scores) == 1:
+            return self.scores[0]
+        out = self.scores[0] + self.scores[1]
+        for row in self.scores[2:]:
             out += row
         return out
 
@@ -114,11 +117,11 @@ def _table(size: int, n: int, postings) -> Matches:
         lengths = [len(p[1]) for p in postings]
         cells = np.concatenate([p[1] for p in postings])
         if n > 1:
-            cells = cells + np.repeat([p[0] * size for p in postings], lengths)
+            cells = cells + np.array([p[0] * size for p in postings], np.intp).repeat(lengths)
         values = np.concatenate([p[2] for p in postings])
         alt_weights = [p[3] for p in postings]
         if any(w != 1.0 for w in alt_weights):
-            values = values * np.repeat(alt_weights, lengths)
+            values = values * np.array(alt_weights).repeat(lengths)
     # bincount adds each cell's values in the order given: a slot's alternatives in plan order.
     scores = np.bincount(cells, weights=values, minlength=n * size)
     hits = np.zeros(n * size, bool)
