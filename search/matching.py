@@ -78,50 +78,54 @@ def match(terms: TermScores, searcher, slots: list[Slot], weights: dict[str, flo
     # (slot, docnums, scores, weight) of each alternative with some card, in the plan's order.
     postings: list[tuple[int, np.ndarray, np.ndarray, float]] = []
     count = 0
+    weighted = False
     for j, slot in enumerate(slots):
         for alt in slot.alternatives:
-            ids, scores = _alternative(terms, searcher, alt, weights)
-            if len(ids):
+            if len(alt.terms) == 1:  # most alternatives: one word's postings as they are cached
+                ids, scores = terms.term(searcher, alt.terms[0], weights)
+            else:
+                ids, scores = _all_words(terms, searcher, alt, weights)
+            if ids.size:
                 postings.append((j, ids, scores, alt.weight))
-                count += len(ids)
+                count += ids.size
+                weighted = weighted or alt.weight != 1.0
     if not postings or (len(postings) > 1 and count <= SMALL_POSTINGS):
         return _small(terms.size, len(slots), postings)
-    return _table(terms.size, len(slots), postings)
+    return _table(terms.size, len(slots), postings, weighted)
 
 
-def _alternative(terms: TermScores, searcher, alt: Alternative, weights: dict[str, float]):
+def _all_words(terms: TermScores, searcher, alt: Alternative, weights: dict[str, float]):
     """(docnums, scores) of the cards having every word of one alternative, the words' scores
     added in order (the weight is applied by the caller)."""
     ids, scores = terms.term(searcher, alt.terms[0], weights)
     for t in alt.terms[1:]:
-        if not len(ids):
+        if not ids.size:
             break
         other_ids, other_scores = terms.term(searcher, t, weights)
-        if not len(other_ids):
+        if not other_ids.size:
             return other_ids, other_scores
         # Both are sorted: where each of our cards would sit among theirs, and whether it is there.
-        at = np.searchsorted(other_ids, ids)
-        at[at == len(other_ids)] = 0
+        at = other_ids.searchsorted(ids)
+        at[at == other_ids.size] = 0
         both = other_ids[at] == ids
         ids, scores = ids[both], scores[both] + other_scores[at[both]]
     return ids, scores
 
 
-def _table(size: int, n: int, postings) -> Matches:
+def _table(size: int, n: int, postings, weighted: bool) -> Matches:
     """The tables from every alternative's postings at once: slot j's cards are cells
     j × size + docnum of a flat table, summed by one bincount."""
     if len(postings) == 1:
         j, ids, scores, weight = postings[0]
         cells, values = (ids + np.intp(j * size) if j else ids), (scores * weight if weight != 1.0 else scores)
     else:
-        lengths = [len(p[1]) for p in postings]
+        lengths = [p[1].size for p in postings]
         cells = np.concatenate([p[1] for p in postings])
         if n > 1:
             cells = cells + np.array([p[0] * size for p in postings], np.intp).repeat(lengths)
         values = np.concatenate([p[2] for p in postings])
-        alt_weights = [p[3] for p in postings]
-        if any(w != 1.0 for w in alt_weights):
-            values = values * np.array(alt_weights).repeat(lengths)
+        if weighted:
+            values = values * np.array([p[3] for p in postings]).repeat(lengths)
     # bincount adds each cell's values in the order given: a slot's alternatives in plan order.
     scores = np.bincount(cells, weights=values, minlength=n * size)
     hits = np.zeros(n * size, bool)
