@@ -68,23 +68,21 @@ def retrieve(plan: Plan, gen: LoadedGeneration, weights: dict[str, float], signa
     if signals.nonsense and len(required) < (len(required) + len(unknown)) * MIN_KNOWN_SHARE:
         return nothing(gen)
 
-    terms, searcher = gen.term_scores, gen.searcher()
-    slots = [matching.slot_match(terms, searcher, s, weights) for s in required]
-    extra = [matching.slot_match(terms, searcher, s, weights) for s in optional]
+    found = matching.match(gen.term_scores, gen.searcher(), required + optional, weights)
     # Scores add up over every slot that matched: verbs add to a match, never make one.
-    scores = matching.total_score(slots + extra, gen.size)
-    matched = matching.all_of(slots, gen.size)
+    scores = found.total_score()
+    matched = found.all_of(len(required))
     full = WEAK_FULL if unknown else 1.0
     coverage = None if full == 1.0 else np.where(matched, full, 0.0)
     if len(required) == 1 or np.count_nonzero(matched) >= EXPAND_BELOW:
         return Retrieved(matched, scores, coverage)
 
     info = information(required, gen, signals) if signals.graded else _strict_information(required, gen)
-    share = _share(slots, info, threshold=signals.nonsense)
+    share = _share(found, info, threshold=signals.nonsense)
     partial = (share > 0) & ~matched
     if signals.graded and not partial.any() and not matched.any():
         # Nothing carries enough of the question: the cards carrying the most of it, weak.
-        share = _share(slots, info, threshold=False)
+        share = _share(found, info, threshold=False)
         partial = share >= FALLBACK_SHARE * share.max() if share.max() > 0 else partial
         share = np.where(partial, share, 0.0)
     if not partial.any():
@@ -144,17 +142,16 @@ def _strict_information(slots: list[Slot], gen: LoadedGeneration) -> list[float]
     return [words_information.idf(max(vocab.freq(t) for a in s.alternatives for t in a.terms), n) for s in slots]
 
 
-def _share(slots: list[matching.SlotMatch], info: list[float], *, threshold: bool) -> np.ndarray:
-    """By docnum, the share of the query's information a card carries; with `threshold`, 0 for a
-    card carrying too little of it or matching too few of its words."""
+def _share(found: matching.Matches, info: list[float], *, threshold: bool) -> np.ndarray:
+    """By docnum, the share of the query's information a card carries (the first len(info) slots
+    of `found` are the query's required ones); with `threshold`, 0 for a card carrying too little
+    of it or matching too few of its words."""
     total = sum(info)
-    size = len(slots[0].mask)
-    need = len(slots) - 1 if len(slots) <= 3 else math.ceil(RELAXED_SLOT_SHARE * len(slots))
-    covered = np.zeros(size, np.float64)
-    counts = np.zeros(size, np.int16)
-    for m, w in zip(slots, info, strict=True):
-        covered += m.mask * w
-        counts += m.mask
+    hits = found.hits[: len(info)]
+    need = len(info) - 1 if len(info) <= 3 else math.ceil(RELAXED_SLOT_SHARE * len(info))
+    covered = np.zeros(hits.shape[1], np.float64)
+    for mask, w in zip(hits, info, strict=True):
+        covered += mask * w
     if threshold:
-        covered[(covered < RELAXED_IDF_SHARE * total) | (counts < need)] = 0.0
+        covered[(covered < RELAXED_IDF_SHARE * total) | (hits.sum(axis=0) < need)] = 0.0
     return covered / total
