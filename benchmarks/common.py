@@ -209,6 +209,14 @@ def rss_kb(pid: int) -> int | None:
     return _proc_kb(f"/proc/{pid}/status", "VmRSS:")
 
 
+def rss_parts_kb(pid: int) -> tuple[int | None, int | None]:
+    """VmRSS's two main parts: anonymous memory (the heap, Python's objects, arrays) and pages of
+    mapped files (libraries, and data files a process maps: shared with the page cache and with
+    other processes mapping them, but counted whole in each process' VmRSS, once per mapping)."""
+    path = f"/proc/{pid}/status"
+    return _proc_kb(path, "RssAnon:"), _proc_kb(path, "RssFile:")
+
+
 HZ = os.sysconf("SC_CLK_TCK")
 
 

@@ -65,6 +65,7 @@ from benchmarks.common import (  # noqa: E402 (after the checkout is put on the 
     process_cpu_seconds,
     pss_kb,
     rss_kb,
+    rss_parts_kb,
     run_measured,
     spawn,
     stop,
@@ -522,9 +523,13 @@ def load_suite(kind: str, corpus_label: str, index, qs: QuerySets, args, body=No
         workers = children(proc.pid)
         res["worker_rss_mb"] = [round((rss_kb(w) or 0) / 1024, 1) for w in workers]
         res["worker_pss_mb"] = [round((pss_kb(w) or 0) / 1024, 1) for w in workers]
+        parts = [rss_parts_kb(w) for w in workers]
+        res["worker_rss_anon_mb"] = [round((anon or 0) / 1024, 1) for anon, _file in parts]
+        res["worker_rss_file_mb"] = [round((file or 0) / 1024, 1) for _anon, file in parts]
         res["parent_rss_mb"] = round((rss_kb(proc.pid) or 0) / 1024, 1)
         log(
-            f"  worker RSS {res['worker_rss_mb']} MB, PSS {res['worker_pss_mb']} MB "
+            f"  worker RSS {res['worker_rss_mb']} MB (anonymous {res['worker_rss_anon_mb']}, "
+            f"mapped files {res['worker_rss_file_mb']}), PSS {res['worker_pss_mb']} MB "
             f"(parent RSS {res['parent_rss_mb']} MB)"
         )
         if kind == "dargah":
@@ -880,7 +885,13 @@ def build_report(results: dict) -> str:
                 if r:
                     lines.append(
                         f"- {c}, {s}: cold start {r['cold_start_s']}; "
-                        f"workers {r['worker_rss_mb']} (parent {r['parent_rss_mb']})"
+                        f"workers {r['worker_rss_mb']}"
+                        + (
+                            f" (anonymous {r['worker_rss_anon_mb']}, mapped files {r['worker_rss_file_mb']})"
+                            if "worker_rss_anon_mb" in r
+                            else ""
+                        )
+                        + f" (parent {r['parent_rss_mb']})"
                     )
         lines.append("")
 
