@@ -51,11 +51,16 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "store/",
         ),
     ),
-    ("generation upkeep (suggestions, report)", ("search/suggest.py", "search/report.py", "search/catalogue.py")),
     ("engine, the rest", ("search/",)),
     ("HTTP (aiohttp, middleware, JSON)", ("api/", "aiohttp/", "asyncio/", "multidict/", "yarl/", "orjson", "json/")),
 )
 OTHER = "other"
+# A sample under one of these frames is the generation's upkeep whatever code it reached (the
+# warm-up builds the report and suggestions with the same code a search uses), and one under an
+# import is the process starting.
+UPKEEP = "generation opened and warmed (not a search)"
+UPKEEP_FRAMES = ("GenerationServer._warm", "GenerationServer.load", "LoadedGeneration.open", "LoadedGeneration.warm")
+IMPORTS = "imports"
 
 _FRAME = re.compile(r"\((?P<path>[^()]*?)(?::\d+)?\)$")
 
@@ -68,6 +73,10 @@ def frame_name(frame: str, root: str) -> str:
 
 def stage_of(names: list[str]) -> str:
     """The stage of one sample, from its frames (outermost first)."""
+    if any(name.startswith(UPKEEP_FRAMES) for name in names):
+        return UPKEEP
+    if any("importlib._bootstrap" in name for name in names):
+        return IMPORTS
     for name in reversed(names):
         m = _FRAME.search(name)
         if m is None:

@@ -49,3 +49,12 @@ def test_summary_shares_add_up_and_idle_threads_are_left_out(tmp_path):
     assert summary["samples"] == 4
     assert summary["stages"] == [{"stage": "matching", "share": 0.75}, {"stage": "facets", "share": 0.25}]
     assert {"function": "Engine.search (search/engine.py)", "share": 1.0} in summary["inclusive"]
+
+
+def test_the_generations_warm_up_is_not_counted_as_a_stage_of_search_even_in_search_code():
+    stack = (
+        "Thread.run (threading.py:1010);GenerationServer._warm (search/serving.py:150);"
+        "LoadedGeneration.warm (search/generation.py:226);Suggester.from_cards (search/suggest.py:40);"
+        "analyze (analyzers/chain.py:30)"
+    )
+    assert profiles.stage_of(stack.split(";")) == profiles.UPKEEP
