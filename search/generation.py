@@ -18,6 +18,7 @@ from typing import NamedTuple
 import numpy as np
 import orjson
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
 from search import catalogue, ranking
@@ -158,7 +159,10 @@ class LoadedGeneration:
         generation differs from its parent by one line and one small segment)."""
         meta = orjson.loads((path / layout.META).read_bytes())
         versions.check(name, meta)
-        ix = whoosh_index.open_dir(str(path / layout.WHOOSH))
+        # Read, not mapped: Whoosh copies each file of a mapped segment whole into a BytesIO for
+        # every reader it opens (each search thread's searcher): the copies and the pages of the
+        # mapping they touched counted twice in a worker's resident memory.
+        ix = FileStorage(str(path / layout.WHOOSH), supports_mmap=False, readonly=True).open_index()
         store = CardStore(path)
         by_line, line_hashes = _read_card_lines(store, previous)
         with ix.reader() as reader:
