@@ -57,30 +57,6 @@ def test_agency_words_are_the_ones_that_tell_agencies_apart(bundled_index):
     assert not any({"سازمان", "ملی"} & terms for terms in gen.agency_terms)
 
 
-def test_scoring_only_the_candidates_that_can_reach_the_page_changes_no_result(bundled_engine, monkeypatch):
-    # rerank stops at the first candidate that could not reach the page even with every signal
-    # at its most, and skips one that could not with its own popularity; with no bound at all
-    # every candidate is scored. Same pages either way.
-    import csv
-
-    from conftest import ROOT
-
-    from search import SearchRequest
-    from search.ranking import combine
-
-    with open(ROOT / "corpus" / "judgments" / "queries.tsv", encoding="utf-8") as f:
-        queries = [row["query"] for row in csv.DictReader(f, delimiter="\t")]
-    requests = [SearchRequest(q=q, page=p, size=s) for q in queries for p, s in ((1, 10), (2, 5), (1, 20))]
-
-    def pages():
-        return [[(h.id, h.score) for h in bundled_engine.search(r).hits] for r in requests]
-
-    bounded = pages()
-    monkeypatch.setattr(combine, "MAX_BOOST", float("inf"))
-    monkeypatch.setattr(combine, "MAX_TEXT_BOOST", float("inf"))
-    assert pages() == bounded
-
-
 @pytest.mark.parametrize(
     ("popularity", "prior"),
     [(0, 1.0), (-5, 1.0), (1_000_000, 1.35), (2_000_000, 1.35 * 1.0 + 0.35 * 0.0499)],
