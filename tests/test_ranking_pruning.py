@@ -55,15 +55,27 @@ def every_candidate_scored(docnums, scores, query, gen, signals=SIGNALS):
     return sorted(out, key=lambda x: (-x[1], x[0]))
 
 
-def counting_text_boost(monkeypatch):
+@pytest.fixture(params=["arrays", "one by one"])
+def way(request, monkeypatch):
+    """Candidates re-scored from the columns, or (as few are) each on its own."""
+    monkeypatch.setattr(combine, "FEW", 0 if request.param == "arrays" else 1000)
+    return request.param
+
+
+@pytest.fixture
+def arrays(monkeypatch):
+    monkeypatch.setattr(combine, "FEW", 0)
+
+
+def counting_signal_boost(monkeypatch):
     scored = []
-    real = combine.text_boost
+    real = combine.signal_boost
 
     def counted(docnum, *args):
         scored.append(docnum)
         return real(docnum, *args)
 
-    monkeypatch.setattr(combine, "text_boost", counted)
+    monkeypatch.setattr(combine, "signal_boost", counted)
     return scored
 
 
@@ -97,7 +109,7 @@ CARDS = [
         ("more asked than there are", "صدور گواهینامه", [0, 1, 2], [3.0, 2.0, 1.0], 10, [0, 1, 2]),
     ],
 )
-def test_the_page_is_that_of_scoring_every_candidate(case, query, docnums, scores, need, first):
+def test_the_page_is_that_of_scoring_every_candidate(way, case, query, docnums, scores, need, first):
     gen = catalogue(CARDS)
     docnums, scores = np.array(docnums), np.array(scores)
     got = combine.rerank(docnums, scores, plan(query), gen, SIGNALS, need)
@@ -112,7 +124,7 @@ def test_candidates_that_cannot_reach_the_page_are_not_scored(monkeypatch):
     gen = catalogue(cards)
     docnums, scores = np.arange(50), np.linspace(10.0, 1.0, 50)
     query = plan("گواهینامه رانندگی")
-    scored = counting_text_boost(monkeypatch)
+    scored = counting_signal_boost(monkeypatch)
     got = combine.rerank(docnums, scores, query, gen, SIGNALS, 2)
     assert got == every_candidate_scored(docnums, scores, query, gen)[:2]
     assert 2 <= len(scored) < 10
@@ -122,16 +134,16 @@ def test_candidates_that_cannot_reach_the_page_are_not_scored(monkeypatch):
     assert len(scored) == 50
 
 
-def test_a_card_no_title_signal_can_reward_is_scored_from_columns_alone(monkeypatch):
+def test_a_card_no_title_signal_can_reward_is_scored_from_columns_alone(arrays, monkeypatch):
     gen = catalogue(CARDS)
-    scored = counting_text_boost(monkeypatch)
+    scored = counting_signal_boost(monkeypatch)
     docnums, scores = np.array([3, 6]), np.array([2.0, 1.8])
     combine.rerank(docnums, scores, plan("پلاک راهور"), gen, SIGNALS, 1)
     assert scored == []
 
 
 @pytest.mark.parametrize("off", ["phrase", "exact_title", "default_action", "agency", "popularity"])
-def test_each_signal_switched_off_still_gives_the_full_scoring(off):
+def test_each_signal_switched_off_still_gives_the_full_scoring(way, off):
     gen = catalogue(CARDS)
     signals = SIGNALS.without(off)
     docnums = np.arange(len(CARDS))
@@ -142,7 +154,7 @@ def test_each_signal_switched_off_still_gives_the_full_scoring(off):
             assert got == every_candidate_scored(docnums, scores, plan(query), gen, signals)[:need], (query, need)
 
 
-def test_a_title_longer_than_the_columns_keep_is_scored_in_full():
+def test_a_title_longer_than_the_columns_keep_is_scored_in_full(way):
     long_title = " ".join(["گواهینامه", "رانندگی"] + [f"واژه{n}" for n in range(columns.TITLE_WIDTH)])
     gen = catalogue([(long_title, "", 1.0), ("گواهینامه موتور", "", 1.0)])
     docnums, scores = np.array([1, 0]), np.array([2.0, 1.6])
@@ -168,7 +180,7 @@ def test_judged_queries_rank_as_with_every_candidate_scored(bundled_engine, monk
     def pages():
         return [[(h.id, h.score) for h in bundled_engine.search(r).hits] for r in requests]
 
-    scored = counting_text_boost(monkeypatch)
+    scored = counting_signal_boost(monkeypatch)
     bounded, with_bounds = pages(), len(scored)
     monkeypatch.setattr(combine, "BOUND_SLACK", float("inf"))
     scored.clear()

@@ -47,6 +47,22 @@ def test_exact_title_and_phrase():
     assert phrase_score(title("گذرنامه عادی تمدید"), slots("تمدید گذرنامه")) == 0.0
 
 
+@pytest.mark.parametrize(
+    ("title_text", "query", "share"),
+    [
+        ("تمدید گذرنامه عادی", "تمدید گذرنامه", 1.0),
+        ("گذرنامه عادی تمدید", "تمدید گذرنامه", 0.0),  # both words, not in order
+        ("صدور گواهینامه رانندگی پایه یک", "گواهینامه رانندگی پایه", 1.0),
+        ("صدور گواهینامه رانندگی موتور", "گواهینامه رانندگی پایه", 2 / 3),  # two of three in a run
+        ("گواهینامه پایه رانندگی", "گواهینامه رانندگی پایه", 0.0),  # no two slots in a row
+        ("گذرنامه", "گذرنامه", 0.0),  # one word is no phrase
+        ("گذرنامه گذرنامه تمدید", "گذرنامه تمدید", 1.0),  # the run from the second occurrence
+    ],
+)
+def test_phrase_share_is_the_longest_run_of_the_query_in_the_title(title_text, query, share):
+    assert phrase_score(title(title_text), slots(query)) == pytest.approx(share)
+
+
 def test_agency_words_are_the_ones_that_tell_agencies_apart(bundled_index):
     from search import Engine
 

@@ -26,6 +26,7 @@ from search.signals import Signals
 from search.understanding.plan import Plan
 
 RERANK_DEPTH = 100  # candidates re-scored; past this BM25F order stands
+FEW = 32  # candidates scored each on its own, with no arrays: these cost more than they save
 # Every signal at its most: the bound of a title longer than the columns keep.
 MAX_TEXT_BOOST = 1 + PHRASE_BOOST + max(EXACT_TITLE_BOOST, DEFAULT_ACTION_BOOST) + AGENCY_BOOST
 # A bound is computed as its score is, term by term in the same order, so rounding never takes a
@@ -101,6 +102,13 @@ def rerank(
         return []
     slot_terms = _alternative_terms(plan)
     answered = set().union(*slot_terms) if slot_terms else set()
+    if len(docnums) <= FEW:
+        scored = [
+            (d, score * signal_boost(d, gen, slot_terms, answered, signals))
+            for d, score in zip(docnums.tolist(), scores.tolist(), strict=True)
+        ]
+        scored.sort(key=lambda x: (-x[1], x[0]))
+        return scored[:need]
     estimate = _estimate(docnums, scores, gen.rerank_columns, slot_terms, answered, signals)
     final = estimate.scores
     todo = np.flatnonzero(estimate.titled)
@@ -113,17 +121,10 @@ def rerank(
             best = np.partition(final, len(final) - need)[len(final) - need :].tolist()
             heapq.heapify(best)
             todo = todo[np.argsort(-estimate.bounds[todo], kind="stable")]
-        prior = gen.popularity_prior if signals.popularity else None
         for i, bound in zip(todo.tolist(), estimate.bounds[todo].tolist(), strict=True):
             if pruning and bound < best[0]:
                 break
-            docnum = int(docnums[i])
-            boost = text_boost(docnum, gen, slot_terms, answered, signals)
-            if estimate.named is not None and estimate.named[i]:
-                boost += AGENCY_BOOST
-            if prior is not None:
-                boost *= prior[docnum]
-            final[i] = score = float(scores[i]) * boost
+            final[i] = score = float(scores[i]) * signal_boost(int(docnums[i]), gen, slot_terms, answered, signals)
             if pruning:
                 heapq.heappushpop(best, score)
     order = np.lexsort((docnums, -final))
@@ -137,8 +138,7 @@ class _Estimate(NamedTuple):
 
     scores: np.ndarray  # its score if no title signal can reward it, else -inf
     bounds: np.ndarray  # the most it can score
-    titled: np.ndarray  # a title signal may reward it: `text_boost` scores it
-    named: np.ndarray | None  # the query names its agency (None: the agency signal is off)
+    titled: np.ndarray  # a title signal may reward it: `signal_boost` scores it
 
 
 def _estimate(
@@ -168,7 +168,7 @@ def _estimate(
     else:
         titled |= exact
         bound += EXACT_TITLE_BOOST * exact
-    base, named = 1.0, None
+    base = 1.0
     if signals.agency:
         named = columns.named(answered, docnums)
         base = 1.0 + AGENCY_BOOST * named
@@ -177,7 +177,7 @@ def _estimate(
     if signals.popularity:
         prior = columns.prior.take(docnums)
         base, bound = base * prior, bound * prior
-    return _Estimate(np.where(titled, -np.inf, scores * base), scores * bound * BOUND_SLACK, titled, named)
+    return _Estimate(np.where(titled, -np.inf, scores * base), scores * bound * BOUND_SLACK, titled)
 
 
 # Set bits of every 16-bit number: how many of a title's positions answer the query.
@@ -193,13 +193,13 @@ def _phrase_bounds(slots: int) -> np.ndarray:
     return PHRASE_BOOST * (np.minimum(np.arange(TITLE_WIDTH + 1), slots) / slots)
 
 
-def text_boost(docnum: int, gen, slot_terms: list[set[str]], answered: set[str], signals: Signals) -> float:
-    """1 plus what the title signals add to a candidate's score."""
+def signal_boost(docnum: int, gen, slot_terms: list[set[str]], answered: set[str], signals: Signals) -> float:
+    """What a candidate's score is multiplied by: 1 plus what the signals add, times its prior."""
     title = gen.title_terms[docnum]
     hits = list(map(answered.__contains__, title))
     answering = sum(hits)
     boost = 1.0
-    # Each signal needs title words that answer the query; most candidates have few.
+    # Each title signal needs title words that answer the query; most candidates have few.
     if signals.phrase and answering >= 2 and any(map(operator.and_, hits, hits[1:])):
         boost += PHRASE_BOOST * phrase_score(title, slot_terms)
     left = len(hits) - answering
@@ -212,4 +212,8 @@ def text_boost(docnum: int, gen, slot_terms: list[set[str]], answered: set[str],
         and default_action(title, answered)
     ):
         boost += DEFAULT_ACTION_BOOST
+    if signals.agency and not answered.isdisjoint(gen.agency_terms[docnum]):
+        boost += AGENCY_BOOST
+    if signals.popularity:
+        boost *= gen.popularity_prior[docnum]
     return boost
