@@ -27,7 +27,7 @@ from search.understanding.plan import Plan
 
 RERANK_DEPTH = 100  # candidates re-scored; past this BM25F order stands
 FEW = 32  # candidates scored each on its own, with no arrays: these cost more than they save
-# Every signal at its most: the bound of a title longer than the columns keep.
+# Every text signal at its most (the prior aside): the bound of a title longer than the columns keep.
 MAX_TEXT_BOOST = 1 + PHRASE_BOOST + max(EXACT_TITLE_BOOST, DEFAULT_ACTION_BOOST) + AGENCY_BOOST
 # A bound is computed as its score is, term by term in the same order, so rounding never takes a
 # score past it; a little slack all the same.
@@ -52,7 +52,7 @@ def rank(
         order = gen.title_order if sort == "title" else gen.popularity_order
         return [(int(d), 0.0) for d in order[docs[order]][:limit]]
     candidates = np.flatnonzero(docs)
-    sc = np.asarray(scores[candidates], np.float64)
+    sc = scores[candidates]
     if coverage is not None:
         # A weak match ranks by how much of the query it answers before how well it answers it.
         sc = sc * coverage[candidates] ** 2
@@ -64,8 +64,10 @@ def rank(
         candidates, sc = candidates[keep], sc[keep]
     order = np.lexsort((candidates, -sc))[:depth]
     best, best_sc = candidates[order], sc[order]
-    head, head_sc = best[:RERANK_DEPTH], best_sc[:RERANK_DEPTH]
-    rest = list(zip(best[RERANK_DEPTH:].tolist(), best_sc[RERANK_DEPTH:].tolist(), strict=True))
+    head, head_sc, rest = best, best_sc, []
+    if len(best) > RERANK_DEPTH:  # a page past the depth: BM25F order stands past it
+        head, head_sc = best[:RERANK_DEPTH], best_sc[:RERANK_DEPTH]
+        rest = list(zip(best[RERANK_DEPTH:].tolist(), best_sc[RERANK_DEPTH:].tolist(), strict=True))
     if coverage is None:
         top = rerank(head, head_sc, plan, gen, signals, limit if limit <= RERANK_DEPTH else None) + rest
     elif limit <= RERANK_DEPTH:
@@ -100,15 +102,17 @@ def rerank(
     only when the most it could score might reach them."""
     if not len(docnums):
         return []
+    if need is not None and len(docnums) > max(need, FEW):
+        # Every candidate scores at least its BM25F times its prior, and at most that times every
+        # text signal at its most: one whose most is below the `need`-th best least cannot reach.
+        least = scores * gen.rerank_columns.prior.take(docnums) if signals.popularity else scores
+        edge = np.partition(least, len(least) - need)[len(least) - need]
+        reach = least * (MAX_TEXT_BOOST * BOUND_SLACK) >= edge
+        docnums, scores = docnums[reach], scores[reach]
     slot_terms = _alternative_terms(plan)
     answered = set().union(*slot_terms) if slot_terms else set()
     if len(docnums) <= FEW:
-        scored = [
-            (d, score * signal_boost(d, gen, slot_terms, answered, signals))
-            for d, score in zip(docnums.tolist(), scores.tolist(), strict=True)
-        ]
-        scored.sort(key=lambda x: (-x[1], x[0]))
-        return scored[:need]
+        return _one_by_one(docnums, scores, gen, slot_terms, answered, signals, need)
     estimate = _estimate(docnums, scores, gen.rerank_columns, slot_terms, answered, signals)
     final = estimate.scores
     todo = np.flatnonzero(estimate.titled)
@@ -131,6 +135,33 @@ def rerank(
     if need is not None:
         order = order[:need]
     return list(zip(docnums[order].tolist(), final[order].tolist(), strict=True))
+
+
+def _one_by_one(
+    docnums: np.ndarray,
+    scores: np.ndarray,
+    gen,
+    slot_terms: list[set[str]],
+    answered: set[str],
+    signals: Signals,
+    need: int | None,
+) -> list[tuple[int, float]]:
+    """`rerank` for a few candidates: each scored on its own, but for one that could not reach the
+    `need` best so far even with every text signal at its most."""
+    prior = gen.popularity_prior if signals.popularity else None
+    out = []
+    best: list[float] = []  # a heap of the `need` best scores so far
+    for docnum, score in zip(docnums.tolist(), scores.tolist(), strict=True):
+        if need is not None and len(best) == need:
+            most = score * (MAX_TEXT_BOOST * BOUND_SLACK)
+            if (most * prior[docnum] if prior is not None else most) < best[0]:
+                continue
+        final = score * signal_boost(docnum, gen, slot_terms, answered, signals)
+        out.append((docnum, final))
+        if need is not None:
+            (heapq.heappush if len(best) < need else heapq.heappushpop)(best, final)
+    out.sort(key=lambda x: (-x[1], x[0]))
+    return out[:need]
 
 
 class _Estimate(NamedTuple):
