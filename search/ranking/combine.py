@@ -1,12 +1,14 @@
 """The signals combined: candidates ordered by BM25F (times their coverage for weak matches), the
 best `RERANK_DEPTH` re-scored by every signal that is switched on, full matches before weak ones.
 
-The candidates are re-scored together, from per-card columns (columns.py). Most of them have no
-title words a title signal (phrase, exact title, default action) could reward: their score is the
-agency signal and the popularity prior, read from arrays. The others' scores are bounded from
-above by the same arrays (each title signal at the most the title's answered words allow), and
-they are scored one by one, highest bound first, only while a bound can still reach the page: the
-page and its scores are those of scoring every candidate."""
+Only the candidates that can reach the page are scored, so that the page and its scores are those
+of scoring every candidate. Each scores at least its BM25F times its prior and at most that times
+every text signal at its most: those whose most cannot reach the page are left at once. A few
+left are scored one by one. More are re-scored together from per-card columns (columns.py): most
+of them have no title words a title signal (phrase, exact title, default action) could reward,
+and their score is the agency signal and the prior, read from arrays; the others are bounded by
+the same arrays (each title signal at the most the title's answered words allow) and scored one by
+one, highest bound first, while a bound can still reach the page."""
 
 from __future__ import annotations
 
@@ -180,8 +182,8 @@ def _estimate(
     answered: set[str],
     signals: Signals,
 ) -> _Estimate:
-    """Scores and bounds add and multiply their terms in `rerank`'s order, so that they come out
-    exactly as it would compute them (a bound, never below)."""
+    """Scores and bounds add and multiply their terms in `signal_boost`'s order, so that a score
+    comes out exactly as it computes it, and a bound never below it."""
     bits = columns.answered_bits(answered, docnums)  # the title positions answering the query
     full = columns.full.take(docnums)
     long = columns.long.take(docnums)
@@ -212,9 +214,7 @@ def _estimate(
 
 
 # Set bits of every 16-bit number: how many of a title's positions answer the query.
-_ONES = np.zeros(1 << TITLE_WIDTH, np.intp)
-for _bit in range(TITLE_WIDTH):
-    _ONES += (np.arange(1 << TITLE_WIDTH) >> _bit) & 1
+_ONES = sum((np.arange(1 << TITLE_WIDTH) >> bit) & 1 for bit in range(TITLE_WIDTH)).astype(np.uint8)
 
 
 @functools.cache
