@@ -27,6 +27,7 @@ from search.facets import FACETS, FacetColumn, FacetTable, card_facet_values, fa
 from search.lexicon import Lexicon
 from search.postings import TermScores
 from search.ranking import agency as agency_signal
+from search.ranking import columns as ranking_columns
 from search.ranking import default_action as default_action_signal
 from search.suggest import Suggester
 from search.synonyms import Synonyms
@@ -221,6 +222,7 @@ class LoadedGeneration:
             "popularity_prior",
             "agency_terms",
             "title_subjects",
+            "rerank_columns",
             "facet_table",
         )
 
@@ -385,6 +387,12 @@ class LoadedGeneration:
         """By docnum, the title's words the default-action signal needs the query to answer
         (ranking/default_action.py: all but its action and first-time words)."""
         return [default_action_signal.subject_words(t) for t in self.title_terms]
+
+    @functools.cached_property
+    def rerank_columns(self) -> ranking_columns.Columns:
+        """What the ranking signals read of every card, as arrays (ranking/columns.py): a page's
+        candidates are re-scored together."""
+        return ranking_columns.build(self.title_terms, self.title_subjects, self.agency_terms, self.popularity_prior)
 
     @functools.cached_property
     def agency_distinctive_terms(self) -> dict[str, frozenset[str]]:
