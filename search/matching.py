@@ -33,15 +33,6 @@ SMALL_POSTINGS = 24
 
 
 @dataclass
-class SlotMatch:
-    mask: np.ndarray  # bool: the slot matches the card
-    scores: np.ndarray  # float: its BM25F score there (0 elsewhere)
-
-    def scaled(self, factor: float) -> SlotMatch:
-        return self if factor == 1.0 else SlotMatch(self.mask, self.scores * factor)
-
-
-@dataclass
 class Matches:
     """Which slots of a query match which cards and their scores there: row j of each table is
     the j-th slot matched, indexed by docnum. The vectors it gives may be rows of its tables (no
@@ -56,9 +47,6 @@ class Matches:
             return self.hits[0]
         return self.hits[:slots].all(axis=0)
 
-    def any_of(self, slots: int) -> np.ndarray:
-        return self.hits[:slots].any(axis=0)
-
     def total_score(self) -> np.ndarray:
         """What every slot that matched adds to a card's score, slot after slot (np.sum may add
         in another order, and a sum of floats depends on its order)."""
@@ -68,9 +56,6 @@ class Matches:
         for row in self.scores[2:]:
             out += row
         return out
-
-    def slot(self, j: int) -> SlotMatch:
-        return SlotMatch(self.hits[j], self.scores[j])
 
 
 def match(terms: TermScores, searcher, slots: list[Slot], weights: dict[str, float]) -> Matches:
@@ -152,31 +137,3 @@ def _small(size: int, n: int, postings) -> Matches:
         table[cells] = np.fromiter(sums.values(), np.float64, len(sums))
         hits[cells] = True
     return Matches(hits.reshape(n, size), table.reshape(n, size))
-
-
-def slot_match(terms: TermScores, searcher, slot: Slot, weights: dict[str, float]) -> SlotMatch:
-    """One slot's matches as vectors by docnum."""
-    return match(terms, searcher, [slot], weights).slot(0)
-
-
-def all_of(slots: list[SlotMatch], size: int) -> np.ndarray:
-    """Cards matching every slot."""
-    mask = np.ones(size, bool)
-    for s in slots:
-        mask &= s.mask
-    return mask
-
-
-def any_of(slots: list[SlotMatch], size: int) -> np.ndarray:
-    mask = np.zeros(size, bool)
-    for s in slots:
-        mask |= s.mask
-    return mask
-
-
-def total_score(slots: list[SlotMatch], size: int) -> np.ndarray:
-    """What every slot that matched adds to a card's score."""
-    out = np.zeros(size, np.float64)
-    for s in slots:
-        out += s.scores
-    return out

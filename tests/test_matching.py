@@ -73,8 +73,7 @@ def read_every_judged_query(gen) -> None:
     weights = query_builder.FIELD_WEIGHTS
     for text in judged_queries():
         plan = understand(text, gen.lexicon, gen.synonyms, DEFAULT)
-        for slot in plan.slots:
-            matching.slot_match(gen.term_scores, gen.searcher(), slot, weights)
+        matching.match(gen.term_scores, gen.searcher(), plan.slots, weights)
 
 
 def whoosh_scores(searcher, q) -> dict[int, float]:
@@ -91,14 +90,14 @@ def compare_with_whoosh(gen, texts) -> int:
         required, optional = plan.required, plan.optional
         if not required:
             continue
-        slots = [matching.slot_match(gen.term_scores, searcher, s, weights) for s in required]
-        extra = [matching.slot_match(gen.term_scores, searcher, s, weights) for s in optional]
-        scores = matching.total_score(slots + extra, gen.size)
+        # As retrieval matches a plan: its required slots first, then the optional ones.
+        found = matching.match(gen.term_scores, searcher, required + optional, weights)
+        scores = found.total_score()
         for require_all in (True, False):
             core = query_builder.build(required, weights, require_all=require_all)
             q = wq.AndMaybe(core, query_builder.build(optional, weights, require_all=False)) if optional else core
             expected = whoosh_scores(searcher, q)
-            mask = matching.all_of(slots, gen.size) if require_all else matching.any_of(slots, gen.size)
+            mask = found.all_of(len(required)) if require_all else found.hits[: len(required)].any(axis=0)
             got = np.flatnonzero(mask)
             assert sorted(expected) == got.tolist(), text
             assert np.allclose([expected[d] for d in got], scores[got], rtol=1e-6), text

@@ -164,14 +164,6 @@ def test_deleted_cards_match_nothing(case, path):
     assert not found.total_score()[sorted(deleted)].any()
 
 
-def test_a_slot_equals_its_vectors_through_the_old_interface():
-    terms = Postings(SIZE, WORDS)
-    s = CASES["several alternatives of several words"][0]
-    m = matching.slot_match(terms, None, s, {})
-    mask, scores = reference_slot(terms, s)
-    assert m.mask.tolist() == mask.tolist() and m.scores.tobytes() == scores.tobytes()
-
-
 postings_strategy = st.dictionaries(
     st.sampled_from("abcdef"),
     st.dictionaries(st.integers(0, 29), st.floats(1e-3, 50.0), max_size=25),
