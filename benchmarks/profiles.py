@@ -16,7 +16,7 @@ IDLE = (
     "select (selectors.py)",
     "_worker (concurrent/futures/thread.py)",
     "wait (threading.py)",
-    "Engine._watch (search/engine.py)",
+    "GenerationServer._watch (search/serving.py)",  # its sleep between looks at the pointer
 )
 
 # (stage, path prefixes of the frames that belong to it), most specific first: a path is given to

@@ -14,7 +14,10 @@ ENGINE = (
     ("leaves", "stage"),
     [
         # numpy called by matching is matching's time
-        ("slot_match (search/matching.py:60);_sum (numpy/_core/_methods.py:41)", "matching"),
+        (
+            "match (search/matching.py:80);_table (search/matching.py:120);bincount (<__array_function__ internals>:5)",
+            "matching",
+        ),
         # Whoosh decoding a posting list under the postings cache
         (
             "TermScores.term (search/postings.py:55);W3LeafMatcher._read_ids (whoosh/codec/whoosh3.py:587)",
@@ -40,9 +43,10 @@ def test_a_sample_of_only_the_event_loop_and_middleware_is_http():
 def test_summary_shares_add_up_and_idle_threads_are_left_out(tmp_path):
     raw = tmp_path / "profile.txt"
     raw.write_text(
-        f"{ENGINE};slot_match (search/matching.py:60) 3\n"
+        f"{ENGINE};match (search/matching.py:80) 3\n"
         f"{ENGINE};count_all (search/facets.py:174) 1\n"
-        "Thread.run (threading.py:1010);wait (threading.py:320) 50\n",
+        "Thread.run (threading.py:1010);wait (threading.py:320) 50\n"
+        "Thread.run (threading.py:1010);GenerationServer._watch (search/serving.py:98) 20\n",
         "utf-8",
     )
     summary = profiles.summarize(raw, "/work/main")
