@@ -2,7 +2,8 @@
 
 The cards are analysed in worker processes (analysis.py) while this process adds them to the
 Whoosh index in card order; their shown lines, which need the vocabulary of the whole index, are
-made by workers during the index's commit, which runs in this process alone.
+made by workers during the index's commit and the writing of its postings sidecar
+(postings_sidecar.py), which run in this process alone.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from indexer import analysis
+from whoosh import index as whoosh_index
+
+from indexer import analysis, postings_sidecar
 from indexer import whoosh_index as windex
 from indexer.documents import main_terms
 from store import card_files, layout
@@ -35,5 +38,7 @@ def write(
         raise
     with analysis.ShownLines(cards, vocabulary, processes) as shown:
         writer.commit()  # what a failed commit leaves goes with the failed build's directory
+        with whoosh_index.open_dir(str(generation / layout.WHOOSH)).reader() as reader:
+            postings_sidecar.complete(generation, reader)
         lines = shown.get()
     card_files.rewrite(generation, [(c, card_files.card_line(c), line) for c, line in zip(cards, lines, strict=True)])

@@ -18,11 +18,11 @@ from pathlib import Path
 import orjson
 from whoosh import index as whoosh_index
 
-from indexer import audit, overlay, writes
+from indexer import audit, overlay, postings_sidecar, writes
 from indexer import whoosh_index as windex
 from indexer.build import _check
 from indexer.documents import field_terms
-from store import card_files, layout, report_history, versions
+from store import card_files, layout, report_history, segment_postings, versions
 
 
 class NotYourAgency(Exception):
@@ -37,13 +37,17 @@ def _copy_generation(source: Path, target: Path) -> None:
     """Copy a generation's files into the (empty) build directory, but for the card files, which
     the change writes anew. A failure raises at once with its own errno (a full disk says so),
     where shutil.copytree would gather them into one Error."""
-    for folder, _, files in os.walk(source):
+    sidecar = segment_postings.folder(source)
+    for folder, subfolders, files in os.walk(source):
+        if Path(folder) == source and sidecar.name in subfolders:
+            subfolders.remove(sidecar.name)  # linked: its files never change
         into = target / Path(folder).relative_to(source)
         into.mkdir(exist_ok=True)
         for name in files:
             if folder == str(source) and name in card_files.FILES:
                 continue
             shutil.copyfile(Path(folder) / name, into / name)
+    segment_postings.link_into(source, target)
 
 
 class _WriteLock:
@@ -136,6 +140,7 @@ def _apply(
             # opening reads every segment's term tables).
             searcher = whoosh_index.open_dir(str(build_dir / layout.WHOOSH)).searcher()
             try:
+                postings_sidecar.complete(build_dir, searcher.reader())
                 added = None
                 if card is not None:
                     vocabulary = windex.IndexedTerms(searcher.reader())

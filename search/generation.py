@@ -31,7 +31,7 @@ from search.ranking import columns as ranking_columns
 from search.ranking import default_action as default_action_signal
 from search.suggest import Suggester
 from search.synonyms import Synonyms
-from store import layout, versions
+from store import layout, segment_postings, versions, whoosh_segments
 from store import report as national_report
 from store.card_files import CardStore, EveryCard, Shown
 from store.errors import GenerationMissing
@@ -351,7 +351,20 @@ class LoadedGeneration:
         """Scores are this generation's own; the segments' postings they are computed from are
         shared with the previous generation (search/postings.py)."""
         before = self._built_by_previous("term_scores")
-        return TermScores(self.size, self.live, self.lexicon, before.segment_postings if before is not None else None)
+        return TermScores(
+            self.size,
+            self.live,
+            self.lexicon,
+            before.segment_postings if before is not None else None,
+            sidecar=self.postings_sidecar,
+        )
+
+    @functools.cached_property
+    def postings_sidecar(self) -> dict[str, segment_postings.SegmentFiles]:
+        """The index's segments' postings as the indexer wrote them, mapped (by segment id)."""
+        with self.ix.reader() as reader:
+            segments = {s: leaf.doc_count_all() for leaf, _, s in whoosh_segments.leaves(reader) if s is not None}
+        return segment_postings.open_all(self.path, segments)
 
     @functools.cached_property
     def popularity_order(self) -> np.ndarray:

@@ -1,23 +1,25 @@
-"""Scored postings of one generation as numpy arrays, read from Whoosh once and kept.
+"""Scored postings of one generation as numpy arrays.
 
 Whoosh scores a query by walking a tree of Python matchers document by document: for a query of
 three words over eight fields with a synonym or two that is hundreds of matcher calls per card,
 and it was three quarters of a search's time. The score of one term in one field of one card
-never changes while a generation serves, so each (field, term) is read once through Whoosh's own
-posting reader, scored with Whoosh's BM25F formula and statistics (the same numbers Whoosh would
-give: tests/test_matching.py) and kept as (docnums, scores); combining them for a query is then a
-few vector operations (see matching.py). A word is looked up only in the fields the lexicon saw
-it in.
+never changes while a generation serves, so each (field, term) is scored once, a whole posting
+list at a time, with Whoosh's BM25F formula and statistics (the same numbers Whoosh would give:
+tests/test_matching.py) and kept as (docnums, scores); combining them for a query is then a few
+vector operations (see matching.py). A word is looked up only in the fields the lexicon saw it in.
 
-Two caches. A generation's `TermScores` holds one entry per query word and weighting: the word's
-weighted scores summed over every field it can match in, which is what `query.term_clause` asks
-Whoosh for. Scores depend on the whole index (document counts, a term's document frequency,
-average field lengths), so they are never taken from another generation. What they are computed
-from is read per Whoosh segment and kept in `SegmentPostings`: a segment never changes once written
-(a deletion only marks documents, which `live` masks), so one segment's postings and field lengths
-are the same in every generation that has it. A generation made by a single-card change shares its
-parent's `SegmentPostings` and reads from Whoosh only what its new small segment holds. Both caches
-are bounded by the number of postings they hold and evict the least recently used entry.
+A generation's `TermScores` holds one entry per query word and weighting: the word's weighted
+scores summed over every field it can match in, which is what `query.term_clause` asks Whoosh
+for. Scores depend on the whole index (document counts, a term's document frequency, average
+field lengths), so they are never taken from another generation; it is bounded by the number of
+postings it holds and evicts the least recently used entry.
+
+What scores are computed from, each segment's postings and field lengths, the indexer wrote into
+the generation's postings sidecar (store/segment_postings.py), mapped by every worker: nothing is
+decoded at query time. A segment without one (a generation written before the sidecar) is read
+through Whoosh's own posting reader and kept in `SegmentPostings`, shared by the generations that
+have the segment (a segment never changes once written: a deletion only marks documents, which
+`live` masks), so that a single-card change's generation reads only what its new segment holds.
 """
 
 from __future__ import annotations
@@ -28,12 +30,14 @@ from collections import OrderedDict
 from collections.abc import Iterable
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 
 from search import query as query_builder
 from search.lexicon import Lexicon
+from store.segment_postings import SegmentFiles
+from store.whoosh_segments import field_lengths, one_by_one, raw_postings
+from store.whoosh_segments import leaves as whoosh_leaves
 
 MAX_POSTINGS = 2_000_000  # kept postings per cache: about 24 MB of arrays each
 
@@ -58,14 +62,14 @@ class SegmentPostings:
     def postings(self, leaf, segment: str | None, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(docnums within the segment, term frequencies) of a term the segment has in `field`."""
         if segment is None:
-            return _raw_postings(leaf, field, term)
+            return raw_postings(leaf, field, term)
         key = (segment, field, term)
         with self._lock:
             found = self._postings.get(key)
             if found is not None:
                 self._postings.move_to_end(key)
                 return found
-        found = _raw_postings(leaf, field, term)
+        found = raw_postings(leaf, field, term)
         with self._lock:
             if key not in self._postings:
                 self._postings[key] = found
@@ -81,8 +85,7 @@ class SegmentPostings:
         a byte, 1 for none)."""
         found = self._lengths.get((segment, field)) if segment is not None else None
         if found is None:
-            found = np.array([leaf.doc_field_length(d, field, 1) or 1 for d in range(leaf.doc_count_all())], np.float64)
-            found.flags.writeable = False
+            found = field_lengths(leaf, field)
             if segment is not None:
                 with self._lock:
                     self._lengths[(segment, field)] = found
@@ -112,9 +115,11 @@ class TermScores:
         lexicon: Lexicon,
         segment_postings: SegmentPostings | None = None,
         max_postings: int = MAX_POSTINGS,
+        sidecar: dict[str, SegmentFiles] | None = None,
     ):
         """`segment_postings`: the previous generation's, for the segments this one shares with
-        it (a new one without)."""
+        it (a new one without). `sidecar`: the generation's postings sidecar by segment id
+        (store/segment_postings.py); a segment without one is read through Whoosh."""
         self.size = doc_count_all
         self.lexicon = lexicon
         self.live = live  # bool by docnum: False for deleted documents
@@ -124,6 +129,7 @@ class TermScores:
         else:
             segment_postings.keep(lexicon.segments)
         self.segment_postings = segment_postings
+        self.sidecar = sidecar or {}
         self._cache: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._held = 0
         self._lock = threading.Lock()
@@ -152,15 +158,21 @@ class TermScores:
         """Every document's length in one field as Whoosh scores it (quantised to a byte)."""
         found = self._lengths.get(field)
         if found is None:
-            parts = [self.segment_postings.lengths(leaf, segment, field) for leaf, _, segment in _leaves(searcher)]
+            leaves = whoosh_leaves(searcher.reader())
+            parts = [self._segment_lengths(leaf, segment, field) for leaf, _, segment in leaves]
             found = self._lengths[field] = np.concatenate(parts) if parts else np.empty(0, np.float64)
         return found
+
+    def _segment_lengths(self, leaf, segment: str | None, field: str) -> np.ndarray:
+        files = self.sidecar.get(segment)
+        found = files.lengths(field) if files is not None else None
+        return found if found is not None else self.segment_postings.lengths(leaf, segment, field)
 
     def _read(self, searcher, term: str, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
         total = None
         in_fields = self.lexicon.known.get(term, 0)
         bits = self.lexicon.field_bits
-        leaves = _leaves(searcher)
+        leaves = whoosh_leaves(searcher.reader())
         for field, boost in query_builder.field_boosts(weights):
             if not in_fields & bits.get(field, 0):
                 continue  # most words are absent from most fields
@@ -184,7 +196,7 @@ class TermScores:
         if type(weighting) is not BM25F or getattr(weighting, "_field_B", None):
             # Another weighting: Whoosh scores each posting.
             try:
-                return _one_by_one(searcher.postings(field, term), scored=True)
+                return one_by_one(searcher.postings(field, term), scored=True)
             except TermNotFound:
                 return EMPTY
         # Whoosh's own BM25F (scoring.bm25 with its idf), a whole posting list at once and
@@ -195,7 +207,11 @@ class TermScores:
         for leaf, base, segment in leaves:
             if not self._segment_has(leaf, segment, field, term, bit):
                 continue
-            ids, tf = self.segment_postings.postings(leaf, segment, field, term)
+            files = self.sidecar.get(segment)
+            if files is not None:
+                ids, tf = files.postings(field, term)
+            else:
+                ids, tf = self.segment_postings.postings(leaf, segment, field, term)
             parts.append((ids + base if base else ids, tf))
         if not parts:
             return EMPTY
@@ -213,49 +229,3 @@ class TermScores:
         if terms is None:
             return (field, term) in leaf
         return bool(terms.known.get(term, 0) & bit)
-
-
-def _leaves(searcher) -> list[tuple[object, int, str | None]]:
-    """(segment reader, its first docnum in the index, its segment id) of each segment."""
-    out = []
-    for leaf, base in searcher.reader().leaf_readers():
-        segment = leaf.segment()
-        out.append((leaf, base, segment.segment_id() if segment is not None else None))
-    return out
-
-
-def _raw_postings(leaf, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-    """(docnum within the segment, term frequency) of each of one segment's postings of a term it
-    has, deleted documents included: the segment's own posting list, not `leaf.postings`, whose
-    filter of deleted documents depends on the generation (and steps past those at its head)."""
-    tbytes = leaf._text_to_bytes(field, term)
-    m = leaf._terms.matcher(field, tbytes, leaf.schema[field].format)
-    ids, tf = _blocks(m) if isinstance(m, W3LeafMatcher) else _one_by_one(m)
-    ids.flags.writeable = tf.flags.writeable = False  # kept and shared: never changed in place
-    return ids, tf
-
-
-def _one_by_one(m, scored: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """(docnum, term frequency) of each posting, or (docnum, Whoosh's score) when `scored`: for
-    a short posting list Whoosh keeps inline, or any matcher the block reader does not know."""
-    ids: list[int] = []
-    values: list[float] = []
-    while m.is_active():
-        ids.append(m.id())
-        values.append(m.score() if scored else m.weight())
-        m.next()
-    return np.array(ids, np.int32), np.array(values, np.float64)
-
-
-def _blocks(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
-    """Every (docnum, term frequency) of a posting list, a block at a time: Whoosh 2.7's block
-    reader (pinned: whoosh-reloaded 2.7.5) instead of one Python call per posting."""
-    ids: list[int] = []
-    weights: list[float] = []
-    while m.is_active():
-        m._read_ids()
-        m._read_weights()
-        ids.extend(m._ids)
-        weights.extend(m._weights)
-        m._next_block()
-    return np.array(ids, np.int32), np.array(weights, np.float64)

@@ -3,6 +3,7 @@ the one it served (the unchanged card lines and index segments, the typo index, 
 files): every answer must be the one a fresh open of the new generation gives."""
 
 import dataclasses
+import shutil
 import time
 
 import numpy as np
@@ -11,13 +12,13 @@ from conftest import mini_cards
 from whoosh.codec.whoosh3 import W3TermsReader
 from whoosh.reading import SegmentReader
 
-from indexer import update, writes
+from indexer import postings_sidecar, update, writes
 from search import Engine, serving
 from search import query as query_builder
 from search.engine import SearchRequest
 from search.generation import LoadedGeneration
 from search.vocabulary import Vocabulary
-from store import layout
+from store import layout, segment_postings
 
 # A made-up word no card writes, and two ways of mistyping it (a letter dropped, two swapped).
 NEW_WORD = "زغبکپوه"
@@ -220,14 +221,26 @@ def test_the_views_are_built_once_the_generation_settled_and_no_write_is_under_w
     assert not _warmed(replaced)
 
 
-def test_a_new_generation_reads_from_whoosh_only_what_its_new_segment_holds(index, served, monkeypatch):
-    # Every word was read in the generation before the change (the `served` fixture): the one
-    # after it reads again only the postings and field lengths of the segment the change added.
+@pytest.mark.parametrize("sidecar", ["written", "absent"])
+def test_a_new_generation_reads_from_whoosh_only_what_no_sidecar_holds(index, sidecar, monkeypatch):
+    # The indexer writes each segment's postings into the generation's sidecar, which a search
+    # maps: nothing is read through Whoosh. Without a sidecar (a generation written before it),
+    # postings are read through Whoosh, and the generation after a single-card change reads again
+    # only the postings and field lengths of the segment the change added, once every word was
+    # read in the one before.
+    if sidecar == "absent":
+        for gen in layout.list_generations(index):
+            shutil.rmtree(segment_postings.folder(gen.path))
+        monkeypatch.setattr(postings_sidecar, "complete", lambda generation, reader: None)
+    served = Engine(index, refresh_interval=3600)
+    served.load()
+    read_every_term(served.generation())
     previous = served.generation()
     card = mini_cards()[0]
     update.upsert(index, {**card, "title": f"{card['title']} {NEW_WORD}"})
     assert served.refresh()
     gen = served.generation()
+    assert bool(gen.postings_sidecar) == (sidecar == "written")
     (added,) = set(gen.lexicon.segments) - set(previous.lexicon.segments)
     in_added = gen.lexicon.segments[added].known
     postings_read: list[tuple[str, str]] = []
@@ -245,10 +258,14 @@ def test_a_new_generation_reads_from_whoosh_only_what_its_new_segment_holds(inde
     monkeypatch.setattr(W3TermsReader, "matcher", counted_matcher)
     monkeypatch.setattr(SegmentReader, "doc_field_length", counted_doc_field_length)
     read_every_term(gen)
-    monkeypatch.undo()
-    fields = {f: gen.lexicon.field_bits[f] for f, _ in query_builder.field_boosts(query_builder.FIELD_WEIGHTS)}
-    expected = sorted((f, t) for t, bits in in_added.items() for f, bit in fields.items() if bits & bit)
+    monkeypatch.setattr(W3TermsReader, "matcher", matcher)
+    monkeypatch.setattr(SegmentReader, "doc_field_length", doc_field_length)
     assert NEW_WORD in in_added and len(in_added) < len(gen.lexicon.known) / 4  # most words are untouched
-    assert sorted(postings_read) == expected  # once each, and none of another segment's
-    assert len(lengths_read) <= len(fields)  # the added segment's one document, not every card's
+    if sidecar == "written":
+        assert (postings_read, lengths_read) == ([], [])
+    else:
+        fields = {f: gen.lexicon.field_bits[f] for f, _ in query_builder.field_boosts(query_builder.FIELD_WEIGHTS)}
+        expected = sorted((f, t) for t, bits in in_added.items() for f, bit in fields.items() if bits & bit)
+        assert sorted(postings_read) == expected  # once each, and none of another segment's
+        assert len(lengths_read) <= len(fields)  # the added segment's one document, not every card's
     assert_as_opened_afresh(gen, index)
