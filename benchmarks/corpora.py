@@ -28,8 +28,17 @@ CORPORA = VAR / "corpora"
 INDEXES = VAR / "idx"
 BUNDLED_SOURCES = [ROOT / "corpus" / "services", ROOT / "corpus" / "synonyms.tsv"]
 # What a generation on disk is made of (the analysis itself is fingerprinted: dargah_key_extra).
-DARGAH_CODE = [ROOT / "indexer" / f for f in ("whoosh_index.py", "build.py", "documents.py")] + [
-    ROOT / "store" / f for f in ("fields.py", "card_files.py", "stored_words.py", "versions.py")
+# The whole indexer: a file it gains (the postings sidecar's writer) changes what it writes.
+DARGAH_CODE = [ROOT / "indexer"] + [
+    ROOT / "store" / f
+    for f in (
+        "fields.py",
+        "card_files.py",
+        "stored_words.py",
+        "versions.py",
+        "segment_postings.py",
+        "whoosh_segments.py",
+    )
 ]
 FINGERPRINT_CARDS = 300
 TANTIVY_CODE = [BENCH / "tantivy_service.py", BENCH / "requirements.txt"]

@@ -22,7 +22,12 @@ IDLE = (
 # (stage, path prefixes of the frames that belong to it), most specific first: a path is given to
 # the first stage one of whose prefixes it starts with.
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("postings read through Whoosh", ("search/postings.py", "whoosh/")),
+    # The sidecar's lookups, the BM25F arithmetic over a whole posting list, and Whoosh's decoding
+    # of a segment without a sidecar.
+    (
+        "postings: read and scored",
+        ("search/postings.py", "store/segment_postings.py", "store/whoosh_segments.py", "whoosh/"),
+    ),
     ("matching", ("search/matching.py", "search/retrieval.py", "search/information.py")),
     ("facets", ("search/facets.py",)),
     ("rerank", ("search/ranking/", "search/signals.py", "search/best_bets.py", "search/pinning.py")),

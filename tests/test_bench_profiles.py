@@ -21,7 +21,12 @@ ENGINE = (
         # Whoosh decoding a posting list under the postings cache
         (
             "TermScores.term (search/postings.py:55);W3LeafMatcher._read_ids (whoosh/codec/whoosh3.py:587)",
-            "postings read through Whoosh",
+            "postings: read and scored",
+        ),
+        # a posting list looked up in the sidecar
+        (
+            "TermScores._field_postings (search/postings.py:212);SegmentFiles.postings (store/segment_postings.py:150)",
+            "postings: read and scored",
         ),
         ("count_all (search/facets.py:174);_listing (search/facets.py:190)", "facets"),
         ("rank (search/ranking/combine.py:58);phrase_score (search/ranking/phrase.py:12)", "rerank"),
