@@ -266,7 +266,7 @@ class LoadedGeneration:
     def lexicon(self) -> Lexicon:
         fields = tuple(n for n in self.ix.schema.names() if n != "id")
         with self.ix.reader() as reader:
-            return Lexicon(reader, fields, self._built_by_previous("lexicon"))
+            return Lexicon(reader, fields, self._built_by_previous("lexicon"), self.postings_sidecar)
 
     @functools.cached_property
     def synonyms(self) -> Synonyms:

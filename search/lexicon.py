@@ -39,6 +39,21 @@ def _read_segment(reader, field_bits: dict[str, int]) -> SegmentTerms:
     return SegmentTerms(known, df)
 
 
+def _read_sidecar(files, field_bits: dict[str, int]) -> SegmentTerms:
+    """The same from the segment's postings sidecar: each posting list is one document's."""
+    known: dict[str, int] = {}
+    df: dict[str, int] = {}
+    main = {field for field in field_bits if field in MAIN_FIELDS}
+    for field, term, postings in files.terms():
+        bit = field_bits.get(field)
+        if bit is None:
+            continue
+        known[term] = known.get(term, 0) | bit
+        if field in main:
+            df[term] = df.get(term, 0) + postings
+    return SegmentTerms(known, df)
+
+
 def _union(parts: list[SegmentTerms]) -> SegmentTerms:
     """The index's terms from its segments' (Whoosh sums a term's statistics over segments)."""
     if len(parts) == 1:
@@ -54,9 +69,12 @@ def _union(parts: list[SegmentTerms]) -> SegmentTerms:
 
 
 class Lexicon:
-    def __init__(self, reader, fields: tuple[str, ...], previous: Lexicon | None = None):
+    def __init__(self, reader, fields: tuple[str, ...], previous: Lexicon | None = None, sidecar=None):
         """`reader`: the generation's Whoosh reader. `previous`: the lexicon of a generation this
-        one was copied from, whose segments' terms are taken rather than read again."""
+        one was copied from, whose segments' terms are taken rather than read again. `sidecar`:
+        the generation's postings sidecar by segment id (store/segment_postings.py), read instead
+        of Whoosh's term index for the segments it has."""
+        sidecar = sidecar or {}
         self.field_bits = {name: 1 << i for i, name in enumerate(fields)}
         reusable = previous.segments if previous is not None and previous.field_bits == self.field_bits else {}
         self.segments: dict[str, SegmentTerms] = {}  # Whoosh segment id → its terms
@@ -66,7 +84,8 @@ class Lexicon:
             key = segment.segment_id() if segment is not None else None
             terms = reusable.get(key) if key is not None else None
             if terms is None:
-                terms = _read_segment(leaf, self.field_bits)
+                files = sidecar.get(key)
+                terms = _read_segment(leaf, self.field_bits) if files is None else _read_sidecar(files, self.field_bits)
             if key is not None:
                 self.segments[key] = terms
             parts.append(terms)

@@ -150,6 +150,13 @@ class SegmentFiles:
         tf = self._tfs[start:end]
         return self._docs[start:end], tf if tf.dtype == np.float64 else tf.astype(np.float64)
 
+    def terms(self):
+        """(field, term, number of postings) of every term the segment holds, in no set order."""
+        names = self._names.tobytes()
+        for start, end, first, last in self._entries.tolist():
+            field, term = names[start:end].decode("utf-8").split("\0", 1)
+            yield field, term, last - first
+
     def lengths(self, field: str) -> np.ndarray | None:
         row = self.fields.get(field)
         return self._lengths[row] if row is not None else None

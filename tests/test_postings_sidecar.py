@@ -14,6 +14,7 @@ from whoosh import index as whoosh_index
 from indexer import update
 from search import Engine
 from search.engine import SearchRequest
+from search.lexicon import Lexicon
 from store import layout, segment_postings, whoosh_segments
 from store.fields import SEARCH_FIELDS
 
@@ -48,6 +49,19 @@ def assert_sidecar_equals_whoosh(path) -> int:
         return len(leaves)
 
 
+def assert_lexicon_equals_whoosh(path) -> None:
+    """The lexicon read from the sidecar knows the same terms in the same fields, with the same
+    document frequencies, as one read from Whoosh's term index."""
+    with whoosh_index.open_dir(str(path / layout.WHOOSH)).reader() as reader:
+        segments = {s: leaf.doc_count_all() for leaf, _, s in whoosh_segments.leaves(reader)}
+        sidecar = segment_postings.open_all(path, segments)
+        assert sidecar.keys() == segments.keys()
+        fields = tuple(n for n in reader.schema.names() if n != "id")
+        from_sidecar, from_whoosh = Lexicon(reader, fields, sidecar=sidecar), Lexicon(reader, fields)
+    assert from_sidecar.known == from_whoosh.known and len(from_whoosh.known) > 100
+    assert from_sidecar.vocab.df == from_whoosh.vocab.df
+
+
 def change_until_merged(index) -> None:
     """Single-card changes until Whoosh merges small segments into one."""
     cards = mini_cards()
@@ -75,6 +89,7 @@ def test_every_term_of_every_segment_equals_whoosh(index, change):
         change_until_merged(index)
     path = layout.current(index).path
     assert assert_sidecar_equals_whoosh(path) == (2 if change == "an upsert" else 1)
+    assert_lexicon_equals_whoosh(path)
     merged = change == "changes Whoosh merged"
     assert (built in {p.name for p in segment_postings.folder(path).iterdir()}) != merged
 
