@@ -34,6 +34,7 @@ DARGAH_CODE = [ROOT / "indexer"] + [
     for f in (
         "fields.py",
         "card_files.py",
+        "card_facts.py",
         "stored_words.py",
         "versions.py",
         "segment_postings.py",

@@ -22,7 +22,7 @@ from indexer import audit, overlay, postings_sidecar, writes
 from indexer import whoosh_index as windex
 from indexer.build import _check
 from indexer.documents import field_terms
-from store import card_files, layout, report_history, segment_postings, versions
+from store import card_facts, card_files, layout, report_history, segment_postings, versions
 
 
 class NotYourAgency(Exception):
@@ -144,7 +144,11 @@ def _apply(
                 added = None
                 if card is not None:
                     vocabulary = windex.IndexedTerms(searcher.reader())
-                    added = (card_files.card_line(card), card_files.shown_line(card, vocabulary))
+                    added = (
+                        card_files.card_line(card),
+                        card_files.shown_line(card, vocabulary),
+                        card_facts.line(card),
+                    )
                 card_files.write_changed(base.path, build_dir, before, dropped, added)
                 cards = [c for n, (c, _, _) in enumerate(before) if n != dropped]
                 if card is not None:

@@ -12,18 +12,6 @@ from collections.abc import Iterable
 
 from store.report import rank_rows
 
-STAGES = ("information", "application", "processing", "delivery")
-
-
-def e_readiness(card: dict) -> float:
-    stages = card.get("e_stages") or {}
-    return sum(bool(stages.get(s)) for s in STAGES) / len(STAGES)
-
-
-def is_electronic(card: dict) -> bool:
-    """The application stage is online: what `electronic=true` filters on."""
-    return bool((card.get("e_stages") or {}).get("application"))
-
 
 def clusters(names: Iterable[str]) -> list[dict]:
     """Each cluster with its number of services (one name per service), largest first."""

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 
 import analyzers
-from search import catalogue, pinning, presentation, ranking, situations
 from search import facets as facet_counts
+from search import pinning, presentation, ranking, situations
 from search import query as query_builder
 from search.facets import FACETS
 from search.generation import LoadedGeneration
@@ -24,6 +24,7 @@ from search.serving import REFRESH_INTERVAL, GenerationServer
 from search.signals import DEFAULT as DEFAULT_SIGNALS
 from search.signals import Signals
 from search.understanding import understand
+from store import card_facts
 
 SORTS = ("relevance", "popularity", "title")
 FACET_LIMIT = 50  # values listed per facet; selected ones are always added
@@ -146,7 +147,7 @@ class Engine:
         if d is None:
             return None
         card = gen.card(d)
-        return {**card, "e_readiness": catalogue.e_readiness(card), "agency_rank": gen.agency_rank.get(card["agency"])}
+        return {**card, "e_readiness": card_facts.e_readiness(card), "agency_rank": gen.agency_rank.get(card["agency"])}
 
     def life_events(self) -> dict:
         """Every life event with its services, in the order of the controlled vocabulary."""

@@ -23,28 +23,16 @@ import numpy as np
 from analyzers import fold_words
 from search.labels import label
 from search.results import FacetValue
+from store.card_facts import FACETS
 
 if TYPE_CHECKING:
     from search.generation import LoadedGeneration
-
-FACETS = ("cluster", "agency", "audience", "level", "channel")
 
 
 @functools.lru_cache(maxsize=4096)
 def fold_value(value: str) -> str:
     """A facet value as filters compare it: folded letters, no spaces or half-spaces, lower case."""
     return "".join(fold_words(value)) or value.strip().lower()
-
-
-def card_facet_values(card: dict, facet: str) -> list[str]:
-    """The values a card has for one facet (several for multi-valued facets)."""
-    if facet == "audience":
-        return list(card.get("audience") or [])
-    if facet == "channel":
-        return sorted({c.get("type") for c in card.get("channels") or [] if c.get("type")})
-    if facet == "level":
-        return [card["level"]] if card.get("level") else []
-    return [card[facet]]
 
 
 @dataclass

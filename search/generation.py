@@ -23,7 +23,7 @@ from whoosh.searching import Searcher
 
 from search import catalogue, ranking
 from search.best_bets import BestBets
-from search.facets import FACETS, FacetColumn, FacetTable, card_facet_values, facet_column, facet_table
+from search.facets import FACETS, FacetColumn, FacetTable, facet_column, facet_table
 from search.lexicon import Lexicon
 from search.postings import TermScores
 from search.ranking import agency as agency_signal
@@ -63,50 +63,30 @@ class CardLine(NamedTuple):
     events: tuple[str, ...]  # the card's life_events, as written
 
 
-def _read_card_line(card: dict, shared: dict) -> CardLine:
+def _card_line(facts: list, shared: dict) -> CardLine:
+    """A card's line of facts.jsonl as load keeps it (store/card_facts.py)."""
     # Agency, cluster and facet values repeat from card to card: one string each, not one per card,
     # and one tuple for each facet's values (`shared`, for one generation's cards).
-    values = tuple(tuple(sys.intern(v) for v in card_facet_values(card, f)) for f in FACETS)
+    card_id, title, agency, cluster, popularity, electronic, e_readiness, facet_values, events = facts
+    values = tuple(tuple(sys.intern(v) for v in vs) for vs in facet_values)
     return CardLine(
-        CardFacts(
-            card["id"],
-            card["title"],
-            sys.intern(card["agency"]),
-            sys.intern(card["cluster"]),
-            float(card.get("popularity") or 0),
-            catalogue.is_electronic(card),
-            catalogue.e_readiness(card),
-        ),
+        CardFacts(card_id, title, sys.intern(agency), sys.intern(cluster), popularity, electronic, e_readiness),
         tuple(shared.setdefault(v, v) for v in values),
-        tuple(sys.intern(e) for e in card.get("life_events") or ()),
+        tuple(sys.intern(e) for e in events),
     )
 
 
 class _Loaded(NamedTuple):
     """What a generation read at load that the next one may take over where it is the same: each
-    card line's reading (with the line's hash, to find it again), each Whoosh segment's stored
-    fields (a segment never changes once written: deletions only mark documents)."""
+    Whoosh segment's stored fields (a segment never changes once written: deletions only mark
+    documents)."""
 
-    card_lines: list[CardLine]
-    line_hashes: dict[int, int]  # hash of a card line → its line number
     segments: dict[str, list[tuple[str, tuple[str, ...]] | None]]  # segment id → (id, title terms) by docnum
 
 
-def _read_card_lines(store: CardStore, previous: LoadedGeneration | None) -> tuple[list[CardLine], dict[int, int]]:
-    """Each card line's reading, taken from `previous` for a line it read with the same bytes."""
-    known = previous._loaded.line_hashes if previous is not None else {}
-    read: list[CardLine] = []
-    hashes: dict[int, int] = {}
+def _read_card_lines(store: CardStore) -> list[CardLine]:
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for n, line in enumerate(store.scan_lines()):
-        key = hash(line)
-        hashes.setdefault(key, n)
-        before = known.get(key)
-        if before is not None and previous.store.card_line(before) == line:
-            read.append(previous._loaded.card_lines[before])
-        else:
-            read.append(_read_card_line(orjson.loads(line)["card"], shared))
-    return read, hashes
+    return [_card_line(facts, shared) for facts in store.facts()]
 
 
 def _read_stored(reader, previous: LoadedGeneration | None):
@@ -155,9 +135,10 @@ class LoadedGeneration:
     def open(cls, name: str, path: Path, previous: LoadedGeneration | None = None) -> LoadedGeneration:
         """Raises when the generation cannot be served (store.errors.GenerationDamaged when its
         card files are missing or of another format, GenerationIncompatible when another analyzer
-        version wrote it). `previous`: the generation served until now, whose reading of the card
-        lines and index segments this one has too is taken over (a single-card change's
-        generation differs from its parent by one line and one small segment)."""
+        version wrote it). `previous`: the generation served until now, whose reading of the index
+        segments this one has too is taken over (a single-card change's generation differs from
+        its parent by one small segment). The cards' facts are read from facts.jsonl, a short
+        line each (store/card_facts.py)."""
         meta = orjson.loads((path / layout.META).read_bytes())
         versions.check(name, meta)
         # Read, not mapped: Whoosh copies each file of a mapped segment whole into a BytesIO for
@@ -165,7 +146,7 @@ class LoadedGeneration:
         # mapping they touched counted twice in a worker's resident memory.
         ix = FileStorage(str(path / layout.WHOOSH), supports_mmap=False, readonly=True).open_index()
         store = CardStore(path)
-        by_line, line_hashes = _read_card_lines(store, previous)
+        by_line = _read_card_lines(store)
         with ix.reader() as reader:
             ids, title_terms, segments = _read_stored(reader, previous)
         line_of = {c.facts.id: n for n, c in enumerate(by_line)}
@@ -177,7 +158,7 @@ class LoadedGeneration:
         by_id = {i: d for d, i in enumerate(ids) if i}
         facets = {f: facet_column(lines, [c.facet_values[k] for c in by_line]) for k, f in enumerate(FACETS)}
         events = [by_line[n].events if n >= 0 else () for n in lines]
-        loaded = _Loaded(by_line, line_hashes, segments)
+        loaded = _Loaded(segments)
         return cls(name, path, ix, store, lines, facts, by_id, facets, meta, title_terms, events, loaded)
 
     def card(self, docnum: int) -> dict:

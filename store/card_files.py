@@ -26,14 +26,16 @@ from typing import NamedTuple
 
 import orjson
 
-from store import stored_words
+from store import card_facts, stored_words
+from store.card_facts import FACTS
 from store.errors import GenerationDamaged
 from store.stored_words import TextWords, from_stored
 from store.versions import STORED_WORDS
 
 CARDS = "cards.jsonl"
 SHOWN = "shown.jsonl"
-FILES = (CARDS, SHOWN)
+FILES = (CARDS, SHOWN, FACTS)  # written anew by every change
+REQUIRED = (CARDS, SHOWN)  # a generation written before facts.jsonl has none (card_facts.py)
 
 # -- writing ------------------------------------------------------------------------------------
 
@@ -63,10 +65,15 @@ def shown_line(card: dict, vocabulary: Container[str]) -> bytes:
 
 def write(generation: Path, cards: Iterable[dict], vocabulary: Container[str]) -> None:
     try:
-        with open(generation / CARDS, "wb") as lines, open(generation / SHOWN, "wb") as shown:
+        with (
+            open(generation / CARDS, "wb") as lines,
+            open(generation / SHOWN, "wb") as shown,
+            open(generation / FACTS, "wb") as facts,
+        ):
             for card in cards:
                 lines.write(card_line(card))
                 shown.write(shown_line(card, vocabulary))
+                facts.write(card_facts.line(card))
     finally:
         stored_words.clear_cache()
 
@@ -89,6 +96,7 @@ def rewrite(generation: Path, kept: list[tuple[dict, bytes, bytes]]) -> None:
     """Replace a generation's card files with these cards' lines (a single-card change)."""
     (generation / CARDS).write_bytes(b"".join(raw for _, raw, _ in kept))
     (generation / SHOWN).write_bytes(b"".join(s for _, _, s in kept))
+    (generation / FACTS).write_bytes(card_facts.lines_of(card for card, _, _ in kept))
 
 
 def write_changed(
@@ -96,12 +104,12 @@ def write_changed(
     target: Path,
     lines: list[tuple[dict, bytes, bytes]],
     dropped: int | None,
-    added: tuple[bytes, bytes] | None,
+    added: tuple[bytes, bytes, bytes] | None,
 ) -> None:
     """Write `target`'s card files as `source`'s (whose lines `read` gave as `lines`) with line
-    `dropped` left out and `added` (a card line and its shown line) appended: the bytes `rewrite`
-    writes for those lines, but the lines kept are copied from file to file by the kernel, not
-    written from memory (tens of megabytes at 10,000 cards, for one line changed)."""
+    `dropped` left out and `added` (a card line, its shown line and its facts line) appended: the
+    bytes `rewrite` writes for those lines, but the lines kept are copied from file to file by the
+    kernel, not written from memory (tens of megabytes at 10,000 cards, for one line changed)."""
     for name, k in ((CARDS, 1), (SHOWN, 2)):
         src = os.open(source / name, os.O_RDONLY)
         try:
@@ -118,6 +126,15 @@ def write_changed(
                 os.close(dst)
         finally:
             os.close(src)
+    try:
+        facts = (source / FACTS).read_bytes().splitlines(keepends=True)
+    except FileNotFoundError:  # written before facts.jsonl: made from the cards
+        facts = [card_facts.line(card) for card, _, _ in lines]
+    if dropped is not None:
+        del facts[dropped]
+    if added is not None:
+        facts.append(added[2])
+    (target / FACTS).write_bytes(b"".join(facts))
 
 
 def _copy_range(src: int, dst: int, offset: int, count: int) -> None:
@@ -143,7 +160,7 @@ def _write_all(fd: int, data: bytes) -> int:
 
 
 def _require(generation: Path) -> None:
-    for name in FILES:
+    for name in REQUIRED:
         if not (generation / name).is_file():
             raise GenerationDamaged(f"{generation}: {name} is missing (a damaged generation)")
 
@@ -207,6 +224,18 @@ class _Lines:
         finally:
             data.madvise(mmap.MADV_DONTNEED)
 
+    def index(self) -> None:
+        """Note where each line starts, as `scan` does, without copying them out."""
+        data, offsets = self.data, array("q", [0])
+        start, size = 0, len(data)
+        while start < size:
+            end = data.find(b"\n", start)
+            start = size if end < 0 else end + 1
+            offsets.append(start)
+        self.offsets = offsets
+        if isinstance(data, mmap.mmap) and size:
+            data.madvise(mmap.MADV_DONTNEED)  # as `lines`: the pages touched stay in the page cache only
+
     def scan(self) -> Iterator[bytes]:
         """Every line in order, noting where lines start."""
         offsets, end = array("q", [0]), 0
@@ -262,6 +291,24 @@ class CardStore:
             _check_version(self.path, self._shown[0])
         yield from self._cards.scan()
         _check_lengths(self.path, len(self._shown), len(self._cards))
+
+    def facts(self) -> list[list]:
+        """Every card's facts (card_facts.py) in line order, noting where each card's lines start
+        as `scan` does (at load); made from the cards for a generation written before facts.jsonl."""
+        self._shown.index()
+        self._cards.index()
+        if len(self._shown):
+            _check_version(self.path, self._shown[0])
+        _check_lengths(self.path, len(self._shown), len(self._cards))
+        try:
+            data = (self.path / FACTS).read_bytes()
+        except FileNotFoundError:
+            return [card_facts.of_card(orjson.loads(line)["card"]) for line in self._cards.lines()]
+        rows = card_facts.parse(data)
+        if len(rows) != len(self._cards):
+            found = f"{len(rows)} lines in {FACTS} for {len(self._cards)} cards in {CARDS}"
+            raise GenerationDamaged(f"{self.path}: {found}")
+        return rows
 
     def card_line(self, n: int) -> bytes:
         """Card `n`'s line as written (`card_line`)."""

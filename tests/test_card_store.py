@@ -5,12 +5,14 @@ import shutil
 
 import orjson
 import pytest
+from conftest import mini_cards
 
 from indexer import update
 from search import Engine
 from search.engine import SearchRequest
 from search.generation import LoadedGeneration
 from store import layout
+from store.card_facts import FACTS
 from store.card_files import CARDS, SHOWN
 from store.errors import GenerationDamaged, IndexUnavailable
 
@@ -112,8 +114,38 @@ def test_a_single_card_change_writes_the_lines_a_whole_rewrite_would(index, chan
     expected = index / "expected"
     expected.mkdir()
     card_files.rewrite(expected, kept)
-    for name in (CARDS, SHOWN):
+    for name in (CARDS, SHOWN, FACTS):
         assert (published.path / name).read_bytes() == (expected / name).read_bytes(), name
+
+
+def test_a_facts_file_a_line_short_is_refused_with_a_clear_error(index):
+    gen = layout.current(index)
+    (gen.path / FACTS).write_bytes(b"".join((gen.path / FACTS).read_bytes().splitlines(keepends=True)[:-1]))
+    with pytest.raises(GenerationDamaged, match=FACTS):
+        LoadedGeneration.open(gen.name, gen.path)
+
+
+def test_a_generation_written_before_facts_jsonl_is_served_as_one_with_it(index, mini_engine):
+    # Its cards' facts are made from the cards as the indexer makes them; its next single-card
+    # change writes the facts.jsonl a whole build would.
+    gen = layout.current(index)
+    (gen.path / FACTS).unlink()
+    engine = Engine(index)
+    loaded, fresh = engine.load(), mini_engine.generation()
+    assert loaded.facts == fresh.facts and loaded.named_events == fresh.named_events
+    for facet, column in loaded.facets.items():
+        assert column.values == fresh.facets[facet].values, facet
+        assert column.pair_doc.tolist() == fresh.facets[facet].pair_doc.tolist(), facet
+    for q in {c["title"].split()[0] for c in mini_cards()}:
+        served, expected = (e.search(SearchRequest(q=q)) for e in (engine, mini_engine))
+        assert served.total and (served.hits, served.facets) == (expected.hits, expected.facets), q
+    card = loaded.card(0)
+    published = update.upsert(index, {**card, "cluster": "خدمات زغبکپوه"})
+    from store import card_facts, card_files
+
+    cards = [c for c, _, _ in card_files.read(published.path)]
+    assert (published.path / FACTS).read_bytes() == card_facts.lines_of(cards)
+    assert orjson.loads((published.path / FACTS).read_bytes().splitlines()[-1])[3] == "خدمات زغبکپوه"
 
 
 def test_results_still_show_cards_after_their_generation_directory_is_removed(tmp_path, bundled_index):

@@ -31,7 +31,7 @@ import pytest
 from conftest import build_index, run_cli, write_jsonl
 
 from api.app import create_app
-from store import layout, report, report_history
+from store import card_facts, layout, report, report_history
 
 GENERATION = "000001-20261204T120000Z"  # published 4 December 2026
 FRESH, OLD = "2026-06-01", "2019-01-01"
@@ -169,7 +169,7 @@ def test_agencies_ministries_and_clusters_ranked_with_ties(built):
 def test_the_ranking_is_the_one_agencies_always_had(built):
     from search import catalogue
 
-    ranking = catalogue.agencies((c["agency"], catalogue.e_readiness(c)) for c in CARDS)
+    ranking = catalogue.agencies((c["agency"], card_facts.e_readiness(c)) for c in CARDS)
     assert [(r["value"], r["rank"], r["count"], r["e_readiness"]) for r in built.national["by_agency"]] == [
         (r["value"], r["rank"], r["count"], r["e_readiness"]) for r in ranking
     ]
