@@ -78,15 +78,29 @@ def _card_line(facts: list, shared: dict) -> CardLine:
 
 class _Loaded(NamedTuple):
     """What a generation read at load that the next one may take over where it is the same: each
-    Whoosh segment's stored fields (a segment never changes once written: deletions only mark
-    documents)."""
+    card's facts (with the hash of their line, to find it again), each Whoosh segment's stored
+    fields (a segment never changes once written: deletions only mark documents)."""
 
+    card_lines: list[CardLine]
+    line_hashes: dict[int, int]  # hash of a line of facts → its line number
     segments: dict[str, list[tuple[str, tuple[str, ...]] | None]]  # segment id → (id, title terms) by docnum
 
 
-def _read_card_lines(store: CardStore) -> list[CardLine]:
+def _read_card_lines(store: CardStore, previous: LoadedGeneration | None) -> tuple[list[CardLine], dict[int, int]]:
+    """Each card's facts, taken from `previous` for a line of facts it read with the same bytes."""
+    known = previous._loaded.line_hashes if previous is not None else {}
+    read: list[CardLine] = []
+    hashes: dict[int, int] = {}
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}
-    return [_card_line(facts, shared) for facts in store.facts()]
+    for n, line in enumerate(store.facts_lines()):
+        key = hash(line)
+        hashes.setdefault(key, n)
+        before = known.get(key)
+        if before is not None and previous.store.facts_line(before) == line:
+            read.append(previous._loaded.card_lines[before])
+        else:
+            read.append(_card_line(orjson.loads(line), shared))
+    return read, hashes
 
 
 def _read_stored(reader, previous: LoadedGeneration | None):
@@ -135,10 +149,10 @@ class LoadedGeneration:
     def open(cls, name: str, path: Path, previous: LoadedGeneration | None = None) -> LoadedGeneration:
         """Raises when the generation cannot be served (store.errors.GenerationDamaged when its
         card files are missing or of another format, GenerationIncompatible when another analyzer
-        version wrote it). `previous`: the generation served until now, whose reading of the index
-        segments this one has too is taken over (a single-card change's generation differs from
-        its parent by one small segment). The cards' facts are read from facts.jsonl, a short
-        line each (store/card_facts.py)."""
+        version wrote it). `previous`: the generation served until now, whose reading of the cards'
+        facts (facts.jsonl, a short line each: store/card_facts.py) and index segments this one
+        has too is taken over (a single-card change's generation differs from its parent by one
+        line and one small segment)."""
         meta = orjson.loads((path / layout.META).read_bytes())
         versions.check(name, meta)
         # Read, not mapped: Whoosh copies each file of a mapped segment whole into a BytesIO for
@@ -146,7 +160,7 @@ class LoadedGeneration:
         # mapping they touched counted twice in a worker's resident memory.
         ix = FileStorage(str(path / layout.WHOOSH), supports_mmap=False, readonly=True).open_index()
         store = CardStore(path)
-        by_line = _read_card_lines(store)
+        by_line, line_hashes = _read_card_lines(store, previous)
         with ix.reader() as reader:
             ids, title_terms, segments = _read_stored(reader, previous)
         line_of = {c.facts.id: n for n, c in enumerate(by_line)}
@@ -158,7 +172,7 @@ class LoadedGeneration:
         by_id = {i: d for d, i in enumerate(ids) if i}
         facets = {f: facet_column(lines, [c.facet_values[k] for c in by_line]) for k, f in enumerate(FACETS)}
         events = [by_line[n].events if n >= 0 else () for n in lines]
-        loaded = _Loaded(segments)
+        loaded = _Loaded(by_line, line_hashes, segments)
         return cls(name, path, ix, store, lines, facts, by_id, facets, meta, title_terms, events, loaded)
 
     def card(self, docnum: int) -> dict:

@@ -5,7 +5,7 @@ card in `facts.jsonl`, in the order of cards.jsonl (card_files.py), written with
 
 Ranking, sorting, facets and the catalogue views need these few fields of every card, and a
 card's line in cards.jsonl is its whole text (kilobytes): parsing each at load took most of a
-50,000-card generation's opening. The lines of facts.jsonl are parsed in one call.
+50,000-card generation's opening.
 
 A generation written before this file has none: its facts are made from its cards as the indexer
 makes them (`of_card`), with the same result.
@@ -62,12 +62,6 @@ def of_card(card: dict) -> list:
 
 def line(card: dict) -> bytes:
     return orjson.dumps(of_card(card)) + b"\n"
-
-
-def parse(data: bytes) -> list[list]:
-    """Every line of a facts.jsonl, parsed in one call (a JSON string holds no raw newline)."""
-    body = data.rstrip(b"\n")
-    return orjson.loads(b"[" + body.replace(b"\n", b",") + b"]") if body else []
 
 
 def lines_of(cards: Iterable[dict]) -> bytes:

@@ -276,6 +276,7 @@ class CardStore:
         _require(path)
         self._cards = _Lines.mapped(path / CARDS)
         self._shown = _Lines.mapped(path / SHOWN)
+        self._facts = _Lines.mapped(path / FACTS) if (path / FACTS).is_file() else None
 
     def scan(self) -> Iterator[dict]:
         """Every card in line order, read once sequentially (at load), noting where lines start.
@@ -292,23 +293,27 @@ class CardStore:
         yield from self._cards.scan()
         _check_lengths(self.path, len(self._shown), len(self._cards))
 
-    def facts(self) -> list[list]:
-        """Every card's facts (card_facts.py) in line order, noting where each card's lines start
-        as `scan` does (at load); made from the cards for a generation written before facts.jsonl."""
+    def facts_lines(self) -> Iterator[bytes]:
+        """Every card's line of facts (card_facts.py) in line order, noting where each card's
+        lines start as `scan` does (at load); made from the cards for a generation written
+        before facts.jsonl."""
         self._shown.index()
         self._cards.index()
         if len(self._shown):
             _check_version(self.path, self._shown[0])
         _check_lengths(self.path, len(self._shown), len(self._cards))
-        try:
-            data = (self.path / FACTS).read_bytes()
-        except FileNotFoundError:
-            return [card_facts.of_card(orjson.loads(line)["card"]) for line in self._cards.lines()]
-        rows = card_facts.parse(data)
-        if len(rows) != len(self._cards):
-            found = f"{len(rows)} lines in {FACTS} for {len(self._cards)} cards in {CARDS}"
+        if self._facts is None:
+            for line in self._cards.lines():
+                yield card_facts.line(orjson.loads(line)["card"])
+            return
+        yield from self._facts.scan()
+        if len(self._facts) != len(self._cards):
+            found = f"{len(self._facts)} lines in {FACTS} for {len(self._cards)} cards in {CARDS}"
             raise GenerationDamaged(f"{self.path}: {found}")
-        return rows
+
+    def facts_line(self, n: int) -> bytes | None:
+        """Card `n`'s line of facts as written (None for a generation written before them)."""
+        return self._facts.line(n) if self._facts is not None else None
 
     def card_line(self, n: int) -> bytes:
         """Card `n`'s line as written (`card_line`)."""

@@ -118,6 +118,9 @@ def test_a_rollback_to_the_generation_before_is_served_as_opened_afresh(index):
 
 def assert_taken_over(previous: LoadedGeneration, gen: LoadedGeneration, all_merged_is_allowed=False) -> None:
     """`gen` was opened taking over from `previous` (not afresh, as the server falls back to)."""
+    # Every card's facts but the changed one's were not read again.
+    taken = sum(f is previous.facts[previous.by_id[f.id]] for f in gen.facts if f and f.id in previous.by_id)
+    assert taken >= gen.doc_count - 1
     # The stored fields of the segments both have were not read again (Whoosh may have merged
     # every segment of a small index into a new one).
     shared = set(gen._loaded.segments) & set(previous._loaded.segments)
