@@ -1,18 +1,20 @@
 """A generation's card files, one line per card, in the same order: written by the indexer, read
 by the search side.
 
-- `cards.jsonl`: `{"id", "card"}`, the card as published (the service view, the catalogue, load);
+- `cards.jsonl`: `{"id", "card"}`, the card as published (the service view, the catalogue);
 - `shown.jsonl`: what a result shows of it, `{"title", "description", "url", "popularity",
   "words": {"version", "title", "description"}}`, the words being the analysis of the two texts
   results highlight (stored_words.py, in version versions.STORED_WORDS). A search parses ten of
   these small lines, not ten whole cards.
+- `facts.jsonl`: what load keeps of each card (card_facts.py).
 
 A server keeps only where each line starts (CardStore): a search parses its page's ten shown lines
 from the files mapped into memory (the page cache holds them once for every worker), so no worker
 keeps every card as Python objects, and a hit parses its small shown line, not its whole card.
 
-A generation lacking either file, with files of different lengths or with words stored in another
-version is damaged (GenerationDamaged): it is not opened, and the engine serves an older one.
+A generation lacking cards.jsonl or shown.jsonl, with files of different lengths or with words
+stored in another version is damaged (GenerationDamaged): it is not opened, and the engine serves
+an older one. One without facts.jsonl was written before it: its facts are made from its cards.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@
         cards.jsonl                  the cards, a line each (search never reads the corpus)
         shown.jsonl                  what a result shows of each card, line for line, with its
                                      texts' stored words (card_files.py, stored_words.py)
+        facts.jsonl                  what load keeps of each card, line for line (card_facts.py)
         postings/<segment id>/       each Whoosh segment's postings and field lengths as arrays
                                      every worker maps (segment_postings.py)
         meta.json                    counts, build time, source
