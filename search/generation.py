@@ -343,8 +343,9 @@ class LoadedGeneration:
 
     @functools.cached_property
     def term_scores(self) -> TermScores:
-        """Scores are this generation's own; the segments' postings they are computed from are
-        shared with the previous generation (search/postings.py)."""
+        """Scores are this generation's own, computed from its postings sidecar; the postings of a
+        segment without one are read through Whoosh and shared with the previous generation
+        (search/postings.py)."""
         before = self._built_by_previous("term_scores")
         return TermScores(
             self.size,

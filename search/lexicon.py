@@ -40,7 +40,8 @@ def _read_segment(reader, field_bits: dict[str, int]) -> SegmentTerms:
 
 
 def _read_sidecar(files, field_bits: dict[str, int]) -> SegmentTerms:
-    """The same from the segment's postings sidecar: each posting list is one document's."""
+    """The same from the segment's postings sidecar (a term's document frequency in a field is
+    the length of its posting list there, deleted documents included, as Whoosh counts it)."""
     known: dict[str, int] = {}
     df: dict[str, int] = {}
     main = {field for field in field_bits if field in MAIN_FIELDS}
@@ -69,7 +70,7 @@ def _union(parts: list[SegmentTerms]) -> SegmentTerms:
 
 
 class Lexicon:
-    def __init__(self, reader, fields: tuple[str, ...], previous: Lexicon | None = None, sidecar=None):
+    def __init__(self, reader, fields: tuple[str, ...], previous: Lexicon | None = None, sidecar: dict | None = None):
         """`reader`: the generation's Whoosh reader. `previous`: the lexicon of a generation this
         one was copied from, whose segments' terms are taken rather than read again. `sidecar`:
         the generation's postings sidecar by segment id (store/segment_postings.py), read instead
