@@ -155,3 +155,18 @@ def test_two_terms_with_one_key_fail_the_write_rather_than_lose_one(tmp_path, mo
     postings = [("title", word, np.array([0], np.int32), np.array([1.0])) for word in ("گذرنامه", "تمدید")]
     with pytest.raises(ValueError, match="share a postings key"):
         segment_postings.write(tmp_path, "MAIN_x", ["title"], 1, postings, np.ones((1, 1)))
+
+
+def test_where_the_file_system_links_nothing_a_change_copies_the_sidecar(index, monkeypatch):
+    def refuse(source, target):
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr(segment_postings.os, "link", refuse)
+    parent = layout.current(index).path
+    card = mini_cards()[2]
+    update.upsert(index, {**card, "title": f"{card['title']} زغبکپوهی"})
+    child = layout.current(index).path
+    for file in segment_postings.folder(parent).rglob("*.npy"):
+        copied = child / file.relative_to(parent)
+        assert copied.stat().st_ino != file.stat().st_ino and copied.read_bytes() == file.read_bytes()
+    assert_sidecar_equals_whoosh(child)
