@@ -111,9 +111,7 @@ def _read_stored(reader, previous: LoadedGeneration | None):
     ids: list[str | None] = [None] * reader.doc_count_all()
     title_terms: list[tuple[str, ...]] = [()] * len(ids)
     segments = {}
-    for leaf, base in reader.leaf_readers():
-        segment = leaf.segment()
-        key = segment.segment_id() if segment is not None else None
+    for leaf, base, key in whoosh_segments.leaves(reader):
         taken = known.get(key) if key is not None else None
         stored = list(taken) if taken is not None else [None] * leaf.doc_count_all()
         for docnum in leaf.all_doc_ids():

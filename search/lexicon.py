@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from search.vocabulary import Vocabulary
+from store import whoosh_segments
 from store.fields import MAIN_FIELDS
 
 
@@ -80,9 +81,7 @@ class Lexicon:
         reusable = previous.segments if previous is not None and previous.field_bits == self.field_bits else {}
         self.segments: dict[str, SegmentTerms] = {}  # Whoosh segment id → its terms
         parts = []
-        for leaf, _base in reader.leaf_readers():
-            segment = leaf.segment()
-            key = segment.segment_id() if segment is not None else None
+        for leaf, _base, key in whoosh_segments.leaves(reader):
             terms = reusable.get(key) if key is not None else None
             if terms is None:
                 files = sidecar.get(key)

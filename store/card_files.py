@@ -22,7 +22,7 @@ from __future__ import annotations
 import mmap
 import os
 from array import array
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Container, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -65,21 +65,6 @@ def shown_line(card: dict, vocabulary: Container[str]) -> bytes:
     return orjson.dumps(shown) + b"\n"
 
 
-def write(generation: Path, cards: Iterable[dict], vocabulary: Container[str]) -> None:
-    try:
-        with (
-            open(generation / CARDS, "wb") as lines,
-            open(generation / SHOWN, "wb") as shown,
-            open(generation / FACTS, "wb") as facts,
-        ):
-            for card in cards:
-                lines.write(card_line(card))
-                shown.write(shown_line(card, vocabulary))
-                facts.write(card_facts.line(card))
-    finally:
-        stored_words.clear_cache()
-
-
 def read(generation: Path) -> list[tuple[dict, bytes, bytes]]:
     """Each card of a published generation with its two lines, in file order (for a single-card
     change, which keeps the other cards' lines as they are)."""
@@ -110,8 +95,9 @@ def write_changed(
 ) -> None:
     """Write `target`'s card files as `source`'s (whose lines `read` gave as `lines`) with line
     `dropped` left out and `added` (a card line, its shown line and its facts line) appended: the
-    bytes `rewrite` writes for those lines, but the lines kept are copied from file to file by the
-    kernel, not written from memory (tens of megabytes at 10,000 cards, for one line changed)."""
+    bytes `rewrite` writes for those lines, but the lines kept of the two large files are copied
+    from file to file by the kernel, not written from memory (tens of megabytes at 10,000 cards,
+    for one line changed); facts.jsonl, a short line per card, goes through memory."""
     for name, k in ((CARDS, 1), (SHOWN, 2)):
         src = os.open(source / name, os.O_RDONLY)
         try:
@@ -227,7 +213,7 @@ class _Lines:
             data.madvise(mmap.MADV_DONTNEED)
 
     def index(self) -> None:
-        """Note where each line starts, as `scan` does, without copying them out."""
+        """Note where each line starts, without copying the lines out (`scan` copies them)."""
         data, offsets = self.data, array("q", [0])
         start, size = 0, len(data)
         while start < size:
@@ -280,25 +266,10 @@ class CardStore:
         self._shown = _Lines.mapped(path / SHOWN)
         self._facts = _Lines.mapped(path / FACTS) if (path / FACTS).is_file() else None
 
-    def scan(self) -> Iterator[dict]:
-        """Every card in line order, read once sequentially (at load), noting where lines start.
-        Only one card is alive at a time."""
-        for line in self.scan_lines():
-            yield orjson.loads(line)["card"]
-
-    def scan_lines(self) -> Iterator[bytes]:
-        """Every card's line (`card_line`) as `scan` reads it, unparsed."""
-        for _ in self._shown.scan():
-            pass
-        if len(self._shown):
-            _check_version(self.path, self._shown[0])
-        yield from self._cards.scan()
-        _check_lengths(self.path, len(self._shown), len(self._cards))
-
     def facts_lines(self) -> Iterator[bytes]:
-        """Every card's line of facts (card_facts.py) in line order, noting where each card's
-        lines start as `scan` does (at load); made from the cards for a generation written
-        before facts.jsonl."""
+        """Every card's line of facts (card_facts.py) in line order, read once at load, which
+        notes where each card's lines start (`card` and `shown` read by it); made from the cards
+        for a generation written before facts.jsonl."""
         self._shown.index()
         self._cards.index()
         if len(self._shown):

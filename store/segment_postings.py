@@ -79,8 +79,9 @@ def write(
         post_at += len(ids)
         docs.append(ids)
         tfs.append(tf)
-    order = np.argsort(np.array(keys, np.uint64), kind="stable")
-    keys_array = np.array(keys, np.uint64)[order]
+    keys_array = np.array(keys, np.uint64)
+    order = np.argsort(keys_array, kind="stable")
+    keys_array = keys_array[order]
     if len(keys_array) > 1 and (keys_array[1:] == keys_array[:-1]).any():
         # Two names with one key (odds of about one in 10^10 for a large segment): the lookup
         # finds the first and checks its name, so the other would be lost.
@@ -122,8 +123,13 @@ class SegmentFiles:
             meta = orjson.loads((path / META).read_bytes())
             if meta.get("format") != FORMAT or meta.get("segment") != segment or meta.get("documents") != documents:
                 return None
-            arrays = {name: np.load(path / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in ARRAYS}
-            names = np.memmap(path / NAMES, np.uint8, "r") if (path / NAMES).stat().st_size else np.empty(0, np.uint8)
+            # Plain arrays over the mappings: a numpy.memmap slice passes its subclass on to every
+            # result computed from it, at a Python call per operation.
+            arrays = {
+                name: np.asarray(np.load(path / f"{name}.npy", mmap_mode="r", allow_pickle=False)) for name in ARRAYS
+            }
+            size = (path / NAMES).stat().st_size
+            names = np.asarray(np.memmap(path / NAMES, np.uint8, "r")) if size else np.empty(0, np.uint8)
         except (OSError, ValueError, orjson.JSONDecodeError):
             return None
         terms = len(arrays["keys"])
@@ -140,9 +146,9 @@ class SegmentFiles:
         """(docnums within the segment, term frequencies as float64) of a term in a field, empty
         when the segment does not hold it there."""
         name = key_bytes(field, term)
-        wanted = key(name)
-        at = int(np.searchsorted(self._keys, wanted))
-        if at == len(self._keys) or int(self._keys[at]) != wanted:
+        wanted = np.uint64(key(name))
+        at = int(self._keys.searchsorted(wanted))
+        if at == len(self._keys) or self._keys[at] != wanted:
             return EMPTY
         name_start, name_end, start, end = (int(v) for v in self._entries[at])
         if self._names[name_start:name_end].tobytes() != name:
@@ -203,6 +209,8 @@ def keep_only(generation: Path, segments: set[str]) -> set[str]:
         for entry in base.iterdir():
             if entry.name in segments and entry.is_dir():
                 have.add(entry.name)
+            elif entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
             else:
-                shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
+                entry.unlink(missing_ok=True)
     return have

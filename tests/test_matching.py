@@ -51,7 +51,7 @@ def gen(request, bundled_index, tmp_path_factory):
             # after it takes over the postings it read (search/postings.py) and must still score
             # as Whoosh does with its own statistics.
             read_every_judged_query(engine.load())
-        card = next(CardStore(layout.current(index).path).scan())
+        card = next(CardStore(layout.current(index).path).cards())
         if change == "after an upsert":
             update.upsert(index, {**card, "description": card["description"] + " گواهینامه تمدید"})
         else:

@@ -202,7 +202,7 @@ def test_a_real_index_tables_equal_the_straightforward_computation(index, change
     from store import layout
     from store.card_files import CardStore
 
-    cards = list(CardStore(layout.current(index).path).scan())
+    cards = list(CardStore(layout.current(index).path).cards())
     if change == "a deletion":
         update.delete(index, cards[0]["id"])
     elif change == "an upsert":
